@@ -1,0 +1,1 @@
+"""The Slack surface: listeners by surface, Block Kit builders in bot/blocks/."""

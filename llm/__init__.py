@@ -1,0 +1,1 @@
+"""The Claude client and the pieces the offline backends share."""

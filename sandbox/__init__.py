@@ -1,0 +1,1 @@
+"""Local emulations of Slack, Google and Zoom speaking their real wire formats."""

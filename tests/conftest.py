@@ -1,0 +1,82 @@
+"""Shared fixtures: a fresh database per test (SQLite always; PostgreSQL when CSM_TEST_POSTGRES_URL is set)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+import store.models  # noqa: F401
+from store import Database
+from store.base import metadata
+from store.migrate import upgrade
+
+POSTGRES_URL = os.environ.get("CSM_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once with Alembic; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+
+    async def build() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await upgrade(db)
+        async with db.engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        await db.dispose()
+
+    asyncio.run(build())
+    return path
+
+
+async def _postgres_database() -> tuple[Database, str]:
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = Database(POSTGRES_URL)  # type: ignore[arg-type]
+    async with admin.engine.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    await admin.dispose()
+    db = Database(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})  # type: ignore[arg-type]
+    async with db.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    return db, schema
+
+
+async def _drop_postgres_schema(schema: str) -> None:
+    admin = Database(POSTGRES_URL)  # type: ignore[arg-type]
+    async with admin.engine.begin() as conn:
+        await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    await admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def db(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path):
+    """A fresh, migrated database for one test."""
+    if request.param == "sqlite":
+        path = tmp_path / "csm.db"
+        shutil.copy(sqlite_template, path)
+        database = Database(f"sqlite+aiosqlite:///{path}")
+        yield database
+        await database.dispose()
+        return
+    if not POSTGRES_URL:
+        pytest.skip("CSM_TEST_POSTGRES_URL is not set")
+    database, schema = await _postgres_database()
+    yield database
+    await database.dispose()
+    await _drop_postgres_schema(schema)
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path, sqlite_template: Path):
+    """SQLite only, for tests about SQLite itself or that need a file path."""
+    path = tmp_path / "csm.db"
+    shutil.copy(sqlite_template, path)
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    yield database
+    await database.dispose()

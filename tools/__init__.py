@@ -1,0 +1,1 @@
+"""The tool registry: the one door for every side effect."""
