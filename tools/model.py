@@ -50,3 +50,16 @@ class ToolResult(BaseModel):
             approval_id=approval_id,
             error=message or f"pending approval {approval_id}",
         )
+
+
+@dataclass(frozen=True)
+class ApprovalOutcome:
+    """What a resume hook receives when a gated call it made is decided (and, if approved, run)."""
+
+    approval_id: int
+    tool_name: str
+    caller_kind: str | None
+    caller_ref: str | None
+    status: str  # executed | failed | rejected | expired
+    result: ToolResult | None
+    decided_by: str | None = None
