@@ -107,6 +107,15 @@ class FakeSlack:
         self.add_user(SlackUser(BOT_USER_ID, "csm-agent", "csm-agent", is_bot=True))
 
     # -- workspace setup -------------------------------------------------------------------
+    @classmethod
+    def from_directory(cls, users: list[dict[str, str]], channels: list[dict[str, str]]) -> FakeSlack:
+        slack = cls()
+        for u in users:
+            slack.add_user(SlackUser(u["id"], u["name"], u["real_name"], u.get("email")))
+        for c in channels:
+            slack.add_channel(c["id"], c["name"])
+        return slack
+
     def add_user(self, user: SlackUser) -> SlackUser:
         self.users[user.id] = user
         return user

@@ -307,3 +307,14 @@ async def champion_of(db: Database, customer_id: int) -> Contact | None:
                 )  # fmt: skip
             )
         ).scalar()
+
+
+def slack_directory() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The demo workspace as plain data: the CSMs (Slack users) and the customers' channels."""
+    users = [
+        {"id": c.slack_id, "name": c.name.split()[0].lower(), "real_name": c.name, "email": c.email}
+        for c in CSMS
+    ]
+    channels = [dict(zip(("id", "name"), channel_for(i), strict=True)) for i in range(len(PORTFOLIO))]
+    channels.append({"id": "C0GENERAL", "name": "general"})
+    return users, channels
