@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -14,10 +14,6 @@ from store.models import PlaybookActionRun, PlaybookExecution
 
 if TYPE_CHECKING:
     from playbooks.executor import PlaybookExecutor
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
 
 
 class ExecutorControls:
@@ -32,7 +28,7 @@ class ExecutorControls:
     async def resume(
         self: PlaybookExecutor, execution_id: int, by: str | None = None, now: datetime | None = None
     ) -> ExecutionView:
-        now = _now(now)
+        now = now or self.clock()
         await self._set_status(execution_id, "paused", "active")
         view = await self.get(execution_id)
         await self._emit(view, "resumed", f"Resumed{_by(by)}.")
@@ -42,7 +38,7 @@ class ExecutorControls:
     async def cancel(
         self: PlaybookExecutor, execution_id: int, by: str | None = None, now: datetime | None = None
     ) -> ExecutionView:
-        now = _now(now)
+        now = now or self.clock()
         async with self.db.transaction() as session:
             execution = await self._lock(session, execution_id)
             if execution is None:
@@ -61,7 +57,7 @@ class ExecutorControls:
     async def skip_action(
         self: PlaybookExecutor, run_id: int, by: str | None = None, now: datetime | None = None
     ) -> ExecutionView:
-        now = _now(now)
+        now = now or self.clock()
         run = await self._action(run_id)
         if run.status == "awaiting_approval":
             raise PlaybookError(
@@ -86,7 +82,7 @@ class ExecutorControls:
         self: PlaybookExecutor, run_id: int, by: str | None = None, now: datetime | None = None
     ) -> ExecutionView:
         """Run one action now, whatever its date: a pending, overdue or failed one (also while paused)."""
-        now = _now(now)
+        now = now or self.clock()
         run = await self._action(run_id)
         ran = await self._run_action(run_id, now, from_statuses=tuple(OPEN), only_if_active=False, user_id=by)
         if not ran:
@@ -123,7 +119,7 @@ class ExecutorControls:
         now: datetime | None = None,
     ) -> ExecutionView:
         """Move the anchor: every open stage and its not-yet-done actions are re-dated."""
-        now = _now(now)
+        now = now or self.clock()
         today = self.today(now)
         async with self.db.transaction() as session:
             execution = await self._lock(session, execution_id)
