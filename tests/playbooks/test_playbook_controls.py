@@ -6,6 +6,7 @@ import asyncio
 from datetime import date, timedelta
 
 import pytest
+from playbook_helpers import AnyInput, at
 from sqlalchemy import func, select
 
 from playbooks.errors import AlreadyRunning, PlaybookError, UnknownCustomer, UnknownTemplate
@@ -14,8 +15,6 @@ from store.models import Customer, PlaybookActionRun, PlaybookExecution, Task
 from tools.base import Tool
 from tools.model import ToolContext
 
-from .conftest import AnyInput, at
-
 START = date(2026, 11, 25)
 
 
@@ -23,7 +22,9 @@ def action(view, action_id):
     return next(a for a in view.actions if a.id == action_id)
 
 
-async def test_a_rejected_step_is_not_done_and_the_playbook_goes_on(executor, registry, acme, world, progress):
+async def test_a_rejected_step_is_not_done_and_the_playbook_goes_on(
+    executor, registry, acme, world, progress
+):
     view = await executor.start("risk-mitigation", "Acme Corp", started_by="UCSM", now=at(START))
     await executor.advance(at(START + timedelta(days=2)))
     email = action(await executor.get(view.id), "champion-email")
@@ -89,18 +90,32 @@ async def test_moving_the_anchor_re_dates_open_stages_only(executor, acme):
     moved = await executor.reanchor(view.id, date(2027, 4, 1), by="UCSM", now=at(date(2026, 12, 2)))
     assert moved.anchor_date == date(2027, 4, 1)
     assert moved.stages[0].date == date(2026, 12, 1) and moved.stages[0].status == "completed"
-    assert [s.date for s in moved.stages[1:]] == [date(2027, 1, 31), date(2027, 3, 2), date(2027, 3, 25), date(2027, 4, 1)]
+    assert [s.date for s in moved.stages[1:]] == [
+        date(2027, 1, 31),
+        date(2027, 3, 2),
+        date(2027, 3, 25),
+        date(2027, 4, 1),
+    ]
     assert action(moved, "proposal-email").due_date == date(2027, 3, 4)
     assert await executor.advance(at(date(2026, 12, 31))) == 0  # the old date no longer fires
     assert await executor.advance(at(date(2027, 1, 31))) == 3
 
 
-async def test_a_past_anchor_marks_past_steps_overdue_instead_of_running_them(executor, acme, world, progress):
+async def test_a_past_anchor_marks_past_steps_overdue_instead_of_running_them(
+    executor, acme, world, progress
+):
     view = await executor.start(
         "renewal-90-day", "Acme Corp", anchor=START + timedelta(days=40), started_by="UCSM", now=at(START)
     )
     overdue = {a.id for a in view.overdue}
-    assert overdue == {"risk-review-task", "renewal-brief", "log-start", "value-recap-doc", "champion-recap-draft", "sponsor-check-in"}
+    assert overdue == {
+        "risk-review-task",
+        "renewal-brief",
+        "log-start",
+        "value-recap-doc",
+        "champion-recap-draft",
+        "sponsor-check-in",
+    }
     assert view.stages[0].status == "overdue" and view.stages[2].status == "pending"
     assert world.calls == [] and "marked overdue" in progress[0].text
     assert await executor.advance(at(START)) == 0
@@ -125,7 +140,10 @@ async def test_unmet_entry_conditions_skip_the_stage(executor, acme, db):
     await executor.advance(at(START + timedelta(days=14)))
     after = await executor.get(view.id)
     escalate = next(s for s in after.stages if s.id == "escalate")
-    assert escalate.status == "skipped" and "health_score < 60.0 does not hold (health_score is 82)" in escalate.note
+    assert (
+        escalate.status == "skipped"
+        and "health_score < 60.0 does not hold (health_score is 82)" in escalate.note
+    )
     assert {a.status for a in escalate.actions} == {"skipped"}
 
 
@@ -195,8 +213,15 @@ async def test_a_restart_in_the_middle_of_a_stage_repeats_nothing(db, registry, 
         return {"id": "doc"}
 
     registry.register(
-        Tool(name="docs.create_from_template", description="slow", category="documents", input_model=AnyInput,
-             handler=slow_doc, side_effects=True, timeout=60),
+        Tool(
+            name="docs.create_from_template",
+            description="slow",
+            category="documents",
+            input_model=AnyInput,
+            handler=slow_doc,
+            side_effects=True,
+            timeout=60,
+        ),
         replace=True,
     )
     before = PlaybookExecutor(db, registry)
@@ -208,10 +233,10 @@ async def test_a_restart_in_the_middle_of_a_stage_repeats_nothing(db, registry, 
         await crash
 
     after = PlaybookExecutor(db, registry)  # the restarted process
-    await after.advance(at(date(2026, 12, 1), 10))
+    await after.advance(at(date(2026, 12, 1)) + timedelta(minutes=10))
     view = await after.get(view.id)
     assert [a.status for a in view.stages[0].actions] == ["completed", "running", "completed"]
-    await after.advance(at(date(2026, 12, 1), 11))
+    await after.advance(at(date(2026, 12, 1), 10))  # past `interrupted_after`
     view = await after.get(view.id)
     doc = action(view, "renewal-brief")
     assert doc.status == "failed" and "Interrupted by a restart" in doc.error
@@ -224,7 +249,9 @@ async def test_a_restart_in_the_middle_of_a_stage_repeats_nothing(db, registry, 
 
 async def test_the_playbooks_start_tool(executor, registry, acme):
     ctx = ToolContext(user_id="UCSM", caller_kind="automation")
-    result = await registry.invoke("playbooks.start", {"playbook": "churn-save", "customer": "Acme Corp"}, ctx)
+    result = await registry.invoke(
+        "playbooks.start", {"playbook": "churn-save", "customer": "Acme Corp"}, ctx
+    )
     assert result.success and result.data["started"], result.error
     again = await registry.invoke("playbooks.start", {"playbook": "churn-save", "customer": "acme.com"}, ctx)
     assert again.success and again.data["already_running"]
