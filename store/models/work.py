@@ -134,6 +134,8 @@ class PlaybookExecution(Base):
     current_stage: Mapped[int] = mapped_column(Integer, default=0)
     stage_statuses: Mapped[list[Any]] = mapped_column(default=list)
     action_results: Mapped[list[Any]] = mapped_column(default=list)
+    # Values for the template's declared variables, given when the playbook was started.
+    variables: Mapped[dict[str, Any]] = mapped_column(default=dict)
     channel: Mapped[str | None] = mapped_column(String(50))
     thread_ts: Mapped[str | None] = mapped_column(String(50))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
