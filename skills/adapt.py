@@ -32,6 +32,20 @@ def model_param_names(model: type[BaseModel]) -> dict[str, str]:
     return names
 
 
+# Names people write for the same thing: `limit` for `max_threads`, `period: "90d"` for `days: 90`.
+SYNONYMS = {
+    "limit": ("max_results", "max_threads", "max_items"),
+    "max": ("max_results", "max_threads", "limit"),
+    "period": ("days",),
+    "lookback": ("days",),
+    "message": ("text", "body"),
+    "name": ("title",),
+    "title": ("name",),
+}
+_PERIOD = re.compile(r"^\s*(\d+)\s*(d|day|days|w|wk|week|weeks|m|mo|month|months|q|quarter|quarters)?\s*$", re.I)
+_PERIOD_DAYS = {"d": 1, "w": 7, "m": 30, "q": 91}
+
+
 def map_param_name(name: str, accepted: dict[str, str]) -> str | None:
     """The field a param name means, or None."""
     if name in accepted:
@@ -41,7 +55,20 @@ def map_param_name(name: str, accepted: dict[str, str]) -> str | None:
         return accepted[snake]
     if snake.endswith("_id") and snake[:-3] in accepted:
         return accepted[snake[:-3]]
+    for other in SYNONYMS.get(snake, ()):
+        if other in accepted:
+            return accepted[other]
     return None
+
+
+def period_days(value: Any) -> Any:
+    """`"90d"` -> 90, `"2w"` -> 14, `"3 months"` -> 90; anything else unchanged."""
+    if isinstance(value, str):
+        match = _PERIOD.match(value)
+        if match:
+            unit = (match.group(2) or "d")[0].lower()
+            return int(match.group(1)) * _PERIOD_DAYS[unit]
+    return value
 
 
 def _accepts_only_text(annotation: Any) -> bool:
@@ -71,6 +98,8 @@ def adapt_params(registry: Any, action: str, params: dict[str, Any]) -> dict[str
         if field in adapted and field != name:
             continue  # the exact name wins over a mapped one
         info = model.model_fields[field]
+        if field == "days":
+            value = period_days(value)
         if (
             isinstance(value, int | float)
             and not isinstance(value, bool)
