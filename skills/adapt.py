@@ -42,7 +42,9 @@ SYNONYMS = {
     "name": ("title",),
     "title": ("name",),
 }
-_PERIOD = re.compile(r"^\s*(\d+)\s*(d|day|days|w|wk|week|weeks|m|mo|month|months|q|quarter|quarters)?\s*$", re.I)
+_PERIOD = re.compile(
+    r"^\s*(\d+)\s*(d|day|days|w|wk|week|weeks|m|mo|month|months|q|quarter|quarters)?\s*$", re.I
+)
 _PERIOD_DAYS = {"d": 1, "w": 7, "m": 30, "q": 91}
 
 

@@ -100,7 +100,9 @@ class SkillEngine:
         missing = self._missing(found.skill, phrase.variables, phrase.customer)
         if missing:
             wanted = ", ".join(missing)
-            phrase.question = f'"{found.skill.name}" needs {wanted}; say it in the sentence, e.g. "{found.pattern}".'
+            phrase.question = (
+                f'"{found.skill.name}" needs {wanted}; say it in the sentence, e.g. "{found.pattern}".'
+            )
         return phrase
 
     @staticmethod
@@ -143,7 +145,11 @@ class SkillEngine:
         return RunOutcome(report=report, match=phrase)
 
     async def _no_match_hint(self, text: str, team_id: str) -> str:
-        examples = [s.skill.trigger.patterns[0].text for s in await self.library.list(team_id) if s.skill.trigger.patterns]
+        examples = [
+            s.skill.trigger.patterns[0].text
+            for s in await self.library.list(team_id)
+            if s.skill.trigger.patterns
+        ]
         sample = "; ".join(f'"{e}"' for e in examples[:3])
         return f'No skill matches "{text}". Try {sample}, or `/csm skills` for the list.'
 
@@ -176,7 +182,11 @@ class SkillEngine:
         self, event: str, *, customer_id: int, team_id: str = "", data: dict[str, Any] | None = None
     ) -> list[SkillRunReport]:
         """Run every skill triggered by `event` for a customer, on behalf of its CSM."""
-        skills = [s for s in await self.library.list(team_id) if any(e.event == event for e in s.skill.trigger.events)]
+        skills = [
+            s
+            for s in await self.library.list(team_id)
+            if any(e.event == event for e in s.skill.trigger.events)
+        ]
         if not skills:
             return []
         async with self.db.session() as session:

@@ -174,7 +174,7 @@ def test_unknown_param_is_a_warning_and_camel_case_maps(brief_catalog):
     from pydantic import BaseModel
 
     class TrendInput(BaseModel):
-        customer_id: int
+        customer: str | None = None
         days: int = 90
 
     brief_catalog.models["health.get_trend"] = TrendInput
@@ -184,13 +184,14 @@ def test_unknown_param_is_a_warning_and_camel_case_maps(brief_catalog):
         ## Steps
         ### 1. Trend
         - Action: health.get_trend
-        - Params: { customerId: "{{customer_id}}", period: "90d" }
+        - Params: { customerId: "{{customer_id}}", period: "90d", colour: red }
         """,
         brief_catalog,
     )
     assert result.errors == []
     assert [(w.line, w.severity) for w in result.warnings] == [(5, "warning")]
-    assert '"period"' in result.warnings[0].message and "customerId" not in result.warnings[0].message
+    assert '"colour"' in result.warnings[0].message
+    assert "customerId" not in result.warnings[0].message and "period" not in result.warnings[0].message
 
 
 def test_undeclared_variable_suggests_and_slots_count_as_declared(brief_catalog):
@@ -225,3 +226,14 @@ def test_unknown_event_and_step_reference_by_id(brief_catalog):
         brief_catalog,
     )
     assert messages(result) == [(3, 'unknown trigger event "meeting_endd" (did you mean meeting_ended?)')]
+
+
+def test_every_builtin_validates_against_the_brief_tool_names(brief_catalog):
+    from skills.library import builtin_paths
+
+    paths = builtin_paths()
+    assert len(paths) >= 12
+    for path in paths:
+        result = validate(parse_skill_file(path), brief_catalog)
+        assert result.errors == [], (path.name, result.errors)
+        assert result.skill.trigger.patterns, path.name
