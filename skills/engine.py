@@ -129,7 +129,7 @@ class SkillEngine:
     ) -> RunOutcome:
         phrase = await self.match(text, team_id)
         if phrase is None:
-            return RunOutcome(question=await self._no_match_hint(text, team_id))
+            return RunOutcome(question=await self.no_match_hint(text, team_id))
         if not phrase.ready:
             return RunOutcome(question=phrase.question, match=phrase)
         report = await self.executor.start(
@@ -144,7 +144,7 @@ class SkillEngine:
         )
         return RunOutcome(report=report, match=phrase)
 
-    async def _no_match_hint(self, text: str, team_id: str) -> str:
+    async def no_match_hint(self, text: str, team_id: str) -> str:
         examples = [
             s.skill.trigger.patterns[0].text
             for s in await self.library.list(team_id)

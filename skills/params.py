@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 TEMPLATE_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _PLACEHOLDER_RE = re.compile(r"__skilltpl(\d+)__")
 
@@ -65,7 +66,7 @@ def load_params(text: str, language: str = "yaml") -> dict[str, Any]:
             raise ParamsError(f"params are not valid JSON: {exc.msg}") from exc
     else:
         try:
-            data = yaml.safe_load(protected)
+            data = yaml.load(protected, Loader=_Loader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError as exc:
             raise ParamsError(f"params are not a valid YAML/JSON mapping: {_short_yaml_error(exc)}") from exc
     if data is None:
