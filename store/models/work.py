@@ -187,6 +187,8 @@ class SkillRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     skill_slug: Mapped[str] = mapped_column(String(100), index=True)
+    skill_name: Mapped[str | None] = mapped_column(String(200))
+    team_id: Mapped[str] = mapped_column(String(50), default="")
     user_id: Mapped[str | None] = mapped_column(String(50))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default="running")
