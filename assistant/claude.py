@@ -84,7 +84,12 @@ def tool_result_block(tool_use_id: str, result: ToolResult) -> dict[str, Any]:
         )
         return {"type": "tool_result", "tool_use_id": tool_use_id, "content": content}
     if not result.success:
-        return {"type": "tool_result", "tool_use_id": tool_use_id, "content": result.error or "failed", "is_error": True}
+        return {
+            "type": "tool_result",
+            "tool_use_id": tool_use_id,
+            "content": result.error or "failed",
+            "is_error": True,
+        }
     text = json.dumps(result.data, default=str, ensure_ascii=False)
     if len(text) > TOOL_RESULT_LIMIT:
         text = text[:TOOL_RESULT_LIMIT] + f"… (cut: {len(text)} characters in all)"
@@ -98,7 +103,9 @@ def _blocks(content: list[Any]) -> list[dict[str, Any]]:
         if data.get("type") == "text":
             out.append({"type": "text", "text": data.get("text", "")})
         elif data.get("type") == "tool_use":
-            out.append({"type": "tool_use", "id": data["id"], "name": data["name"], "input": data.get("input") or {}})
+            out.append(
+                {"type": "tool_use", "id": data["id"], "name": data["name"], "input": data.get("input") or {}}
+            )
     return out
 
 
@@ -140,11 +147,16 @@ class ClaudeAssistant:
                 f"ARR {f'${c.arr:,.0f}' if c.arr else 'n/a'}, renewal {c.renewal_date or 'not set'}"
                 for c in mine
             ]
-            portfolio = f"Their customers ({len(mine)} shown of the workspace's {total}):\n" + "\n".join(lines)
+            portfolio = f"Their customers ({len(mine)} shown of the workspace's {total}):\n" + "\n".join(
+                lines
+            )
         else:
             portfolio = f"No customer is assigned to them; the workspace has {total} customers (search them)."
         return SYSTEM_PROMPT.format(
-            user=f"<@{thread.user_id}>", today=today.isoformat(), weekday=today.strftime("%A"), portfolio=portfolio
+            user=f"<@{thread.user_id}>",
+            today=today.isoformat(),
+            weekday=today.strftime("%A"),
+            portfolio=portfolio,
         )
 
     def context(self, thread: Thread) -> ToolContext:
@@ -176,7 +188,11 @@ class ClaudeAssistant:
         return await self.answer(note, thread)
 
     async def _loop(
-        self, history: list[dict[str, Any]], new: list[dict[str, Any]], thread: Thread, on_progress: Progress | None
+        self,
+        history: list[dict[str, Any]],
+        new: list[dict[str, Any]],
+        thread: Thread,
+        on_progress: Progress | None,
     ) -> AssistantReply:
         if await self.budget.remaining(thread.user_id) <= 0:
             raise BudgetExceeded(
@@ -228,15 +244,21 @@ class ClaudeAssistant:
             if spent >= self.limits.max_request_tokens or remaining <= 0:
                 return self._stopped(
                     "I stopped here: this question used its token limit. Ask a narrower question to go on.",
-                    new, approvals, called,
+                    new,
+                    approvals,
+                    called,
                 )
         return self._stopped(
             f"I stopped after {self.limits.max_turns} steps without a final answer. Ask a narrower question to go on.",
-            new, approvals, called,
+            new,
+            approvals,
+            called,
         )
 
     @staticmethod
-    def _stopped(text: str, new: list[dict[str, Any]], approvals: list[int], called: list[str]) -> AssistantReply:
+    def _stopped(
+        text: str, new: list[dict[str, Any]], approvals: list[int], called: list[str]
+    ) -> AssistantReply:
         if approvals:
             ids = ", ".join(f"#{a}" for a in approvals)
             text += f" Approval {ids} is waiting for your click."

@@ -68,7 +68,9 @@ def normalise(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         answered = set()
         if i + 1 < len(merged):
-            answered = {b.get("tool_use_id") for b in merged[i + 1]["content"] if b.get("type") == "tool_result"}
+            answered = {
+                b.get("tool_use_id") for b in merged[i + 1]["content"] if b.get("type") == "tool_result"
+            }
         kept = [b for b in msg["content"] if b.get("type") != "tool_use" or b.get("id") in answered]
         msg["content"] = kept or [{"type": "text", "text": "(no answer)"}]
     return merged
@@ -123,7 +125,9 @@ class TokenBudget:
 
     async def used_today(self, user_id: str) -> int:
         async with self.db.session() as s:
-            row = await s.scalar(select(LlmUsage).where(LlmUsage.user_id == user_id, LlmUsage.day == self.today()))
+            row = await s.scalar(
+                select(LlmUsage).where(LlmUsage.user_id == user_id, LlmUsage.day == self.today())
+            )
         return (row.input_tokens + row.output_tokens) if row else 0
 
     async def remaining(self, user_id: str) -> int:
@@ -146,7 +150,10 @@ class TokenBudget:
                     if done.rowcount == 0:
                         s.add(
                             LlmUsage(
-                                user_id=user_id, day=day, input_tokens=input_tokens, output_tokens=output_tokens
+                                user_id=user_id,
+                                day=day,
+                                input_tokens=input_tokens,
+                                output_tokens=output_tokens,
                             )
                         )
                 return
