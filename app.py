@@ -13,28 +13,18 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
-from assistant.service import Assistant
-from bot.app import build_slack_app, make_web_client
-from bot.services import Services
-from llm.client import make_client
-from playbooks.executor import PlaybookExecutor
 from settings import Settings, load_settings
-from skills.engine import SkillEngine
-from store import Database
-from store.migrate import upgrade
-from store.slack_events import forget_older_than
-from tools import build_registry
-from triggers.engine import TriggerEngine
-from triggers.health import HealthModel
-from triggers.rules import install_default_rules
-from triggers.scheduler import DurableScheduler
-from web.server import build_web_app
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.services import Services
+    from store import Database
 
 log = logging.getLogger("csm")
 
@@ -87,6 +77,23 @@ async def build(
     scheduler: bool = True,
 ) -> Runtime:
     """Wire every room. `scheduler=False` leaves the clock off (tests drive the engines directly)."""
+    # Imported here so that `python app.py` without credentials answers at once.
+    from assistant.service import Assistant
+    from bot.app import build_slack_app, make_web_client
+    from bot.services import Services
+    from llm.client import make_client
+    from playbooks.executor import PlaybookExecutor
+    from skills.engine import SkillEngine
+    from store import Database
+    from store.migrate import upgrade
+    from store.slack_events import forget_older_than
+    from tools import build_registry
+    from triggers.engine import TriggerEngine
+    from triggers.health import HealthModel
+    from triggers.rules import install_default_rules
+    from triggers.scheduler import DurableScheduler
+    from web.server import build_web_app
+
     db = db or Database(settings.database_url)
     if migrate:
         await upgrade(db)
