@@ -79,7 +79,9 @@ async def build(
     """Wire every room. `scheduler=False` leaves the clock off (tests drive the engines directly)."""
     # Imported here so that `python app.py` without credentials answers at once.
     from assistant.service import Assistant
-    from bot.app import build_slack_app, make_web_client
+    from bot.app import build_slack_app, client_provider, make_web_client
+    from bot.approvals import approval_poster
+    from bot.commands.approvals import home_section as approvals_home_section
     from bot.services import Services
     from llm.client import make_client
     from playbooks.executor import PlaybookExecutor
@@ -105,8 +107,12 @@ async def build(
 
     # The one door: every side effect of every engine goes through the registry.
     llm = make_client(settings)
-    registry = build_registry(db, settings, llm=llm, slack_client=lambda ctx: client)
+    slack_for_team = client_provider(services, client)
+    registry = build_registry(db, settings, llm=llm, slack_client=lambda ctx: slack_for_team(ctx.team_id))
+    registry.on_approval_requested = approval_poster(services, slack_for_team)
     services.registry = registry
+    services.slack_client_for = slack_for_team
+    services.home_sections.append(approvals_home_section)
 
     # Proactive engine: health model, trigger rules, the durable scheduler.
     health = HealthModel(db)
@@ -135,6 +141,7 @@ async def build(
         clock.add_job("health.daily", "0 5 * * *", lambda: health.recompute())
         clock.add_job("playbooks.advance", timedelta(minutes=30), lambda: services.playbooks.advance())
         clock.add_job("slack_events.forget", "30 3 * * *", lambda: forget_older_than(db))
+        clock.add_job("approvals.expire", timedelta(minutes=10), lambda: registry.approvals.expire_due())
         runtime.on_start.append(_async(clock.start))
         runtime.on_stop.append(clock.stop)
 

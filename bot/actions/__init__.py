@@ -8,7 +8,11 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
 
-ACTION_MODULES = ["bot.actions.customer", "bot.actions.skills"]
+ACTION_MODULES = [
+    "bot.actions.customer",
+    "bot.actions.approvals",
+    "bot.actions.skills",
+]
 
 
 def register(app: AsyncApp, services: Services) -> None:
