@@ -30,3 +30,42 @@ def registry(db, settings):
 @pytest.fixture
 def ctx() -> ToolContext:
     return ToolContext(user_id="UCSM", team_id="T1")
+
+
+@pytest.fixture
+async def google_sandbox():
+    """The Google emulation on a local port: (sandbox state, base URL)."""
+    from aiohttp.test_utils import TestServer
+
+    from sandbox.google import GoogleSandbox
+
+    sandbox = GoogleSandbox()
+    server = TestServer(sandbox.app())
+    await server.start_server()
+    yield sandbox, str(server.make_url("/")).rstrip("/")
+    await server.close()
+
+
+@pytest.fixture
+async def google_registry(db, settings, google_sandbox):
+    """A registry whose Google tools talk to the emulation, with UCSM connected."""
+    from tools.google.auth import GoogleConnections
+
+    sandbox, url = google_sandbox
+    settings = settings.model_copy(
+        update={
+            "google_api_url": url,
+            "google_oauth_token_url": url + "/token",
+            "google_client_id": "cid",
+            "google_client_secret": "csecret",
+        }
+    )
+    access, refresh = sandbox.issue_tokens("csm@ourco.com")
+    from datetime import timedelta
+
+    from store.base import utcnow
+
+    await GoogleConnections(db, settings).save(
+        "T1", "UCSM", access_token=access, refresh_token=refresh, expires_at=utcnow() + timedelta(hours=1)
+    )
+    return build_registry(db, settings), sandbox
