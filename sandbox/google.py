@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from sandbox.google_apis import DriveDocs, Gmail, google_error
+from sandbox.google_apis import ACCOUNT, BODY, RAW, DriveDocs, Gmail, google_error
 from sandbox.google_apis import dt as _dt
 
 
@@ -129,9 +129,9 @@ class GoogleSandbox:
                 self.calls.append(Call(request.method, request.path, dict(request.query), body, None))
                 return google_error(401, "Request had invalid authentication credentials.", "authError")
             account = entry[0]
-        request["account"] = account
-        request["body"] = body
-        request["raw"] = raw
+        request[ACCOUNT] = account
+        request[BODY] = body
+        request[RAW] = raw
         self.calls.append(Call(request.method, request.path, dict(request.query), body, account))
         for f in self.failures:
             if f.times > 0 and f.method == request.method and f.path.fullmatch(request.path):
@@ -155,7 +155,7 @@ class GoogleSandbox:
         raise web.HTTPFound(q["redirect_uri"] + "?" + urlencode({"code": code, "state": q.get("state", "")}))
 
     async def token(self, request: web.Request) -> web.Response:
-        form = request["body"] or {}
+        form = request[BODY] or {}
         grant = form.get("grant_type")
         if grant == "authorization_code":
             info = self.codes.pop(form.get("code", ""), None)
@@ -209,7 +209,7 @@ class GoogleSandbox:
         return web.json_response({"kind": "calendar#events", "timeZone": "UTC", "items": items})
 
     async def insert_event(self, request: web.Request) -> web.Response:
-        body = request["body"] or {}
+        body = request[BODY] or {}
         if not body.get("start") or not body.get("end"):
             return google_error(400, "Missing time range.", "required")
         e = self.add_event(body.get("summary", ""), _dt(body["start"]["dateTime"]), _dt(body["end"]["dateTime"]),
@@ -229,16 +229,16 @@ class GoogleSandbox:
         e = self.events.get(request.match_info["eid"])
         if e is None:
             return google_error(404, "Not Found", "notFound")
-        e.update(request["body"] or {})
+        e.update(request[BODY] or {})
         return web.json_response(e)
 
     async def freebusy(self, request: web.Request) -> web.Response:
-        body = request["body"] or {}
+        body = request[BODY] or {}
         lo, hi = _dt(body["timeMin"]), _dt(body["timeMax"])
         calendars: dict[str, Any] = {}
         for item in body.get("items", []):
             cid = item["id"]
-            if cid in ("primary", request["account"]):
+            if cid in ("primary", request[ACCOUNT]):
                 spans = [
                     (_dt(e["start"]["dateTime"]), _dt(e["end"]["dateTime"])) for e in self.events.values()
                 ]

@@ -16,6 +16,9 @@ from aiohttp import web
 
 STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
           429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}  # fmt: skip
+ACCOUNT = web.RequestKey("account", object)
+BODY = web.RequestKey("body", object)
+RAW = web.RequestKey("raw", bytes)
 DOC = "application/vnd.google-apps.document"
 SLIDES = "application/vnd.google-apps.presentation"
 FOLDER = "application/vnd.google-apps.folder"
@@ -146,7 +149,7 @@ class Gmail:
         return out
 
     async def profile(self, request: web.Request) -> web.Response:
-        return web.json_response({"emailAddress": request["account"], "messagesTotal": len(self.messages),
+        return web.json_response({"emailAddress": request[ACCOUNT], "messagesTotal": len(self.messages),
                                   "threadsTotal": len(self.threads()), "historyId": str(len(self.messages))})  # fmt: skip
 
     async def list_threads(self, request: web.Request) -> web.Response:
@@ -213,13 +216,13 @@ class Gmail:
         return self.store(msg, labels, thread_id)
 
     async def send(self, request: web.Request) -> web.Response:
-        m = self._from_raw(request["body"], request["account"], ["SENT"])
+        m = self._from_raw(request[BODY], request[ACCOUNT], ["SENT"])
         if isinstance(m, web.Response):
             return m
         return web.json_response({"id": m["id"], "threadId": m["threadId"], "labelIds": m["labelIds"]})
 
     async def create_draft(self, request: web.Request) -> web.Response:
-        m = self._from_raw((request["body"] or {}).get("message") or {}, request["account"], ["DRAFT"])
+        m = self._from_raw((request[BODY] or {}).get("message") or {}, request[ACCOUNT], ["DRAFT"])
         if isinstance(m, web.Response):
             return m
         did = "r" + secrets.token_hex(6)
@@ -294,7 +297,7 @@ class DriveDocs:
         )
 
     async def create(self, request: web.Request) -> web.Response:
-        body = request["body"] or {}
+        body = request[BODY] or {}
         if not body.get("name"):
             return google_error(400, "A name is required.", "required")
         return web.json_response(
@@ -308,7 +311,7 @@ class DriveDocs:
     async def upload(self, request: web.Request) -> web.Response:
         if request.query.get("uploadType") != "multipart":
             return google_error(400, "The emulation takes uploadType=multipart only.", "invalid")
-        raw = request["raw"]
+        raw = request[RAW]
         envelope = message_from_bytes(
             f"Content-Type: {request.headers['Content-Type']}\r\n\r\n".encode() + raw
         )
@@ -332,7 +335,7 @@ class DriveDocs:
         src = self.files.get(request.match_info["fid"])
         if src is None:
             return google_error(404, f"File not found: {request.match_info['fid']}.", "notFound")
-        body = request["body"] or {}
+        body = request[BODY] or {}
         f = self.add_file(
             body.get("name") or f"Copy of {src['name']}",
             src["mimeType"],
@@ -345,7 +348,7 @@ class DriveDocs:
         fid = request.match_info["fid"]
         if fid not in self.files:
             return google_error(404, f"File not found: {fid}.", "notFound")
-        body = request["body"] or {}
+        body = request[BODY] or {}
         if body.get("role") not in ("reader", "commenter", "writer", "fileOrganizer", "organizer", "owner"):
             return google_error(400, "The permission role field is required and must be valid.", "invalid")
         perm = {"kind": "drive#permission", "id": secrets.token_hex(6), "type": body.get("type"), "role": body["role"],
@@ -387,7 +390,7 @@ class DriveDocs:
         if isinstance(f, web.Response):
             return f
         replies = []
-        for req in (request["body"] or {}).get("requests", []):
+        for req in (request[BODY] or {}).get("requests", []):
             spec = req.get("replaceAllText")
             if spec is None:
                 return google_error(
