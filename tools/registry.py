@@ -354,6 +354,14 @@ class Registry:
             self._tool_settings_at = now
         return self._tool_settings.get(name)
 
+    async def aclose(self) -> None:
+        """Close the clients the tools opened (Zoom's HTTP client...)."""
+        for client in self.deps.services.values():
+            close = getattr(client, "aclose", None)
+            if close is not None:
+                await close()
+        self.deps.services.clear()
+
     def forget_tool_settings(self) -> None:
         self._tool_settings_at = float("-inf")
 
