@@ -191,3 +191,17 @@ async def test_healthz(api):
     resp = await client.get("/healthz")
     assert resp.status == 200
     assert await resp.json() == {"status": "ok", "db": "ok"}
+
+
+async def test_events_api_is_503_until_a_token_is_set(db, slack_sandbox):
+    import app
+    from tests.bot.conftest import settings_for
+
+    runtime = await app.build(settings_for(slack_sandbox, db.url, CSM_API_TOKEN=None), db=db, migrate=False)
+    client = TestClient(TestServer(runtime.web_app))
+    await client.start_server()
+    try:
+        resp = await client.post("/api/events", json={"type": "login", "customer": "acme.com"})
+        assert resp.status == 503
+    finally:
+        await client.close()
