@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import sqlite3
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -43,12 +42,17 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 DAYS = 30
 
 
-def _ts(dt: datetime) -> str:
+def sqlite_ts(dt: datetime) -> str:
+    """How store.base.UTCDateTime keeps a timestamp in SQLite."""
     return dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def seed_rows(n: int, seed: int = 7) -> dict[str, Iterator[tuple]]:
-    """Rows per table, as generators of tuples in the column order of `COLUMNS`."""
+def postgres_ts(dt: datetime) -> str:
+    return dt.astimezone(UTC).isoformat()
+
+
+def seed_rows(n: int, ts: Callable[[datetime], str], seed: int = 7) -> dict[str, Iterator[tuple]]:
+    """Rows per table, as generators of tuples in the column order of `COLUMNS` (timestamps as text)."""
     rnd = random.Random(seed)
     profile = []  # per customer: (last_login_days, usage_base, usage_change, health)
     for _ in range(n):
@@ -59,27 +63,27 @@ def seed_rows(n: int, seed: int = 7) -> dict[str, Iterator[tuple]]:
         for i, (login_days, _, _, health) in enumerate(profile, start=1):
             renewal = (NOW + timedelta(days=rnd.randint(-30, 400))).date().isoformat()
             yield (i, f"Customer {i}", f"c{i}.example.com", f"ext-{i}", rnd.randint(5, 500) * 1000.0, renewal,
-                   health, f"U{i % 40:03d}", f"C{i:07d}", "active", NOW - timedelta(days=login_days),
-                   NOW - timedelta(days=400), NOW)  # fmt: skip
+                   health, f"U{i % 40:03d}", f"C{i:07d}", "active", ts(NOW - timedelta(days=login_days)),
+                   ts(NOW - timedelta(days=400)), ts(NOW))  # fmt: skip
 
     def events() -> Iterator[tuple]:
         for day in range(DAYS):
-            at = NOW - timedelta(days=day, hours=2)
+            at = ts(NOW - timedelta(days=day, hours=2))
             for i, (login_days, base, change, _) in enumerate(profile, start=1):
                 if day >= login_days:
-                    yield (i, "login", at, json.dumps({"user": f"u{i}@c{i}.example.com"}), at)
+                    yield (i, "login", at, f'{{"user": "u{i}@c{i}.example.com"}}', at)
                 value = round(base * (change if day < 7 else 1.0), 1)
-                yield (i, "usage", at, json.dumps({"metric": "events", "value": value}), at)
+                yield (i, "usage", at, f'{{"metric": "events", "value": {value}}}', at)
 
     def usage() -> Iterator[tuple]:
         for day in range(DAYS):
-            at = NOW - timedelta(days=day, hours=2)
+            at = ts(NOW - timedelta(days=day, hours=2))
             for i, (_, base, change, _) in enumerate(profile, start=1):
                 yield (i, "events", round(base * (change if day < 7 else 1.0), 1), at)
 
     def health() -> Iterator[tuple]:
         for week in range(5):
-            at = NOW - timedelta(days=7 * week + 1)
+            at = ts(NOW - timedelta(days=7 * week + 1))
             for i, (_, _, _, score) in enumerate(profile, start=1):
                 past = min(100, score + (20 if i % 25 == 0 and week >= 2 else 0))
                 band = "healthy" if past >= 70 else "at risk" if past >= 40 else "critical"
@@ -88,19 +92,19 @@ def seed_rows(n: int, seed: int = 7) -> dict[str, Iterator[tuple]]:
     def tickets() -> Iterator[tuple]:
         for i in range(1, n + 1):
             if i % 5 == 0:
-                opened = NOW - timedelta(days=rnd.randint(0, 20))
+                opened = ts(NOW - timedelta(days=rnd.randint(0, 20)))
                 yield (i, f"T-{i}", "Something broke", "high", "open", i % 20 == 0, opened, opened)
 
     def nps() -> Iterator[tuple]:
         for i in range(1, n + 1):
             if i % 10 == 0:
-                yield (i, rnd.randint(0, 10), "comment", f"p{i}@x", NOW - timedelta(days=rnd.randint(0, 20)))
+                yield (i, rnd.randint(0, 10), "comment", f"p{i}@x", ts(NOW - timedelta(days=rnd.randint(0, 20))))
 
     def contacts() -> Iterator[tuple]:
         for i in range(1, n + 1):
             left = i % 100 == 0
             yield (i, f"Champion {i}", f"champ{i}@c{i}.example.com", "VP", True, "left" if left else "active",
-                   NOW - timedelta(days=2) if left else None, NOW - timedelta(days=300))  # fmt: skip
+                   ts(NOW - timedelta(days=2)) if left else None, ts(NOW - timedelta(days=300)))  # fmt: skip
 
     return {
         "customers": customers(),
@@ -125,28 +129,13 @@ COLUMNS = {
 }
 
 
-def _chunks(rows: Iterator[tuple], size: int = 50_000) -> Iterator[list[tuple]]:
-    batch = []
-    for r in rows:
-        batch.append(r)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def seed_sqlite(path: Path, n: int) -> None:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous = OFF")
-    for table, rows in seed_rows(n).items():
+    for table, rows in seed_rows(n, sqlite_ts).items():
         cols = COLUMNS[table]
         marks = ", ".join("?" * len(cols.split(",")))
-        for batch in _chunks(rows):
-            conn.executemany(
-                f"INSERT INTO {table} ({cols}) VALUES ({marks})",
-                [tuple(_ts(v) if isinstance(v, datetime) else v for v in r) for r in batch],
-            )
+        conn.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
         conn.commit()
     conn.execute("ANALYZE")
     conn.commit()
@@ -158,7 +147,7 @@ def seed_postgres(url: str, schema: str, n: int) -> None:
 
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn, options=f"-csearch_path={schema}") as conn, conn.cursor() as cur:
-        for table, rows in seed_rows(n).items():
+        for table, rows in seed_rows(n, postgres_ts).items():
             with cur.copy(f"COPY {table} ({COLUMNS[table]}) FROM STDIN") as copy:
                 for r in rows:
                     copy.write_row(r)

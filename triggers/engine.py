@@ -108,6 +108,10 @@ class TriggerEngine:
         self._queues: dict[int, asyncio.Lock] = {}
         self._running: set[int] = set()
 
+    def set_on_alert(self, on_alert: OnAlert | None) -> None:
+        """Where `alert_csm` hands its alerts (app.py wires the Slack renderer of bot/)."""
+        self.runner.on_alert = on_alert
+
     # -- entry points -------------------------------------------------------------------------
 
     async def sweep(self, now: datetime | None = None, *, run_actions: bool = True) -> list[Fired]:
@@ -299,20 +303,44 @@ async def snooze(
         return firing
 
 
-async def recent_firings(
-    db: Database, customer_id: int | None = None, limit: int = 10
-) -> list[tuple[TriggerFiring, str]]:
-    """The latest firings (with their rule's name), newest first: for /csm customer and the App Home."""
+async def recent_alerts(
+    db: Database, *, customer_id: int | None = None, owner: str | None = None, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The latest firings, newest first, in words: for /csm customer and the App Home."""
+    f = TriggerFiring
     stmt = (
-        select(TriggerFiring, TriggerRule.name)
-        .join(TriggerRule, TriggerRule.id == TriggerFiring.rule_id)
-        .order_by(TriggerFiring.fired_at.desc(), TriggerFiring.id.desc())
+        select(f, TriggerRule.name, TriggerRule.trigger_type, Customer.name)
+        .join(TriggerRule, TriggerRule.id == f.rule_id)
+        .join(Customer, Customer.id == f.customer_id)
+        .order_by(f.fired_at.desc(), f.id.desc())
         .limit(limit)
     )
     if customer_id is not None:
-        stmt = stmt.where(TriggerFiring.customer_id == customer_id)
+        stmt = stmt.where(f.customer_id == customer_id)
+    if owner is not None:
+        stmt = stmt.where(Customer.csm_slack_id == owner)
     async with db.session() as s:
-        return [(f, name) for f, name in (await s.execute(stmt)).all()]
+        rows = (await s.execute(stmt)).all()
+    out = []
+    for firing, rule_name, trigger_type, customer_name in rows:
+        try:
+            what, _ = describe(trigger_type, _as_dict(firing.details), firing.fired_at)
+        except (KeyError, TypeError, ValueError):
+            what = rule_name
+        out.append(
+            {
+                "firing_id": firing.id,
+                "fired_at": firing.fired_at,
+                "customer_id": firing.customer_id,
+                "customer_name": customer_name,
+                "rule_name": rule_name,
+                "trigger_type": trigger_type,
+                "what": what,
+                "status": firing.status,
+                "snoozed_until": firing.snoozed_until,
+            }
+        )
+    return out
 
 
 def _as_dict(details: Any) -> dict[str, Any]:
