@@ -12,6 +12,7 @@ ACTION_MODULES = [
     "bot.actions.customer",
     "bot.actions.approvals",
     "bot.actions.skills",
+    "bot.actions.triggers",
 ]
 
 

@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "bot.commands.customer",
     "bot.commands.approvals",
     "bot.commands.skills",
+    "bot.commands.triggers",
 ]
 
 
