@@ -76,12 +76,33 @@ async def build(
     if migrate:
         await upgrade(db)
     services = Services(settings=settings, db=db)
+    if services.registry is not None:
+        await wire_playbooks(services)
     client = slack_client or make_web_client(
         settings, None if settings.oauth_configured else settings.slack_bot_token
     )
     bolt = build_slack_app(services, client=client)
     web_app = build_web_app(services, bolt)
     return Runtime(services=services, bolt=bolt, web_app=web_app)
+
+
+async def wire_playbooks(services: Services, scheduler: Any = None) -> Any:
+    """The playbook engine: templates synced, `playbooks.start` registered, progress posted in the
+    customer's channel thread, `/csm playbook` and the App Home sections, `advance` every hour."""
+    from bot.playbooks import install, progress_poster
+    from playbooks.executor import PlaybookExecutor
+
+    executor = PlaybookExecutor(
+        services.db,
+        services.registry,
+        on_progress=progress_poster(services),
+        timezone=services.settings.timezone,
+    )
+    await executor.sync()
+    install(services, executor)
+    if scheduler is not None:  # the durable scheduler (triggers/scheduler.py): one run per slot
+        scheduler.add_job("playbooks.advance", "5 * * * *", executor.advance)
+    return executor
 
 
 async def serve(settings: Settings) -> None:
