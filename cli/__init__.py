@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "cli.core",
     "cli.data",
     "cli.sandbox",
+    "cli.skills",
     "cli.playbooks",
 ]
 

@@ -11,7 +11,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from sandbox.slack import BOT_TOKEN
 from tests.bot.conftest import SlackHarness, assert_valid_blocks, reply_blocks, settings_for
-from tools import build_registry
 from tools.base import Tool, ToolRun
 
 DANA = "U0CSMDANA"
@@ -58,14 +57,13 @@ async def slack(demo_sqlite, slack_sandbox):
     demo_db = demo_sqlite
 
     settings = settings_for(slack_sandbox, demo_db.url)
-    runtime = await app.build(settings, db=demo_db, migrate=False)
-    registry = build_registry(demo_db, settings)
+    runtime = await app.build(settings, db=demo_db, migrate=False, scheduler=False)
+    registry = runtime.services.registry
     world = World()
     for name, category in WORLD_TOOLS:
         registry.register(recording_tool(name, category, world), replace=True)
-    registry.register(slack_send_message(slack_sandbox), replace=True)
-    runtime.services.registry = registry
-    await app.wire_playbooks(runtime.services)
+    if registry.get("slack.send_message") is None:
+        registry.register(slack_send_message(slack_sandbox))
     await runtime.start()
     client = TestClient(TestServer(runtime.web_app))
     await client.start_server()
