@@ -82,6 +82,8 @@ async def build(
     from bot.app import build_slack_app, client_provider, make_web_client
     from bot.approvals import approval_poster
     from bot.commands.approvals import home_section as approvals_home_section
+    from bot.playbooks import install as install_playbooks
+    from bot.playbooks import progress_poster as playbook_progress_poster
     from bot.services import Services
     from llm.client import make_client
     from playbooks.executor import PlaybookExecutor
@@ -121,7 +123,10 @@ async def build(
     services.scheduler = clock
 
     # Playbooks, skills, the assistant.
-    services.playbooks = PlaybookExecutor(db, registry, timezone=settings.timezone)
+    services.playbooks = PlaybookExecutor(
+        db, registry, timezone=settings.timezone, on_progress=playbook_progress_poster(services)
+    )
+    install_playbooks(services, services.playbooks)  # /csm playbook, App Home and snapshot sections
     services.skills = SkillEngine(db, registry)
     services.assistant = Assistant(db, registry, settings, client=llm)
 

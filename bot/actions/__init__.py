@@ -13,6 +13,7 @@ ACTION_MODULES = [
     "bot.actions.approvals",
     "bot.actions.skills",
     "bot.actions.triggers",
+    "bot.actions.playbooks",
 ]
 
 

@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "bot.commands.approvals",
     "bot.commands.skills",
     "bot.commands.triggers",
+    "bot.commands.playbooks",
 ]
 
 
