@@ -150,7 +150,6 @@ class SkillExecutor:
             if step.condition and not self._condition_holds(step, context):
                 step.status = "skipped"
                 state.current_step += 1
-                await save_run(self.db, state)
                 continue
             result = await self._run_step(state, step, context)
             if result.requires_approval and result.approval_id is not None:
@@ -161,15 +160,25 @@ class SkillExecutor:
             if result.success:
                 step.status, step.output, step.error = "completed", jsonable(result.data), None
                 state.current_step += 1
-                await save_run(self.db, state)
+                await self._checkpoint(state, step)
                 continue
             step.status, step.error = "failed", result.error or "the step failed"
             if step.on_error == "continue":
                 state.current_step += 1
-                await save_run(self.db, state)
+                await self._checkpoint(state, step)
                 continue
             return await self._finish(state, "failed")
         return await self._finish(state, "completed")
+
+    async def _checkpoint(self, state: RunState, step: StepState) -> None:
+        """Save progress after a step that changed something, so a restart never repeats it.
+
+        Read-only steps are saved with the next save (a pause, a write, the end): repeating a read
+        is harmless, and a write per step was most of the executor's overhead.
+        """
+        tool = self.registry.get(step.action) if hasattr(self.registry, "get") else None
+        if tool is None or getattr(tool, "side_effects", True):
+            await save_run(self.db, state)
 
     def _condition_holds(self, step: StepState, context: dict[str, Any]) -> bool:
         try:
