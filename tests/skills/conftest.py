@@ -59,3 +59,24 @@ def engine(demo_db, registry, reports):
         reports.append(report)
 
     return SkillEngine(demo_db, registry, on_report=on_report, retry_backoff_s=0)
+
+
+# The real app against the emulated Slack (tests/bot), with the skills engine composed as app.py does.
+from tests.bot.conftest import harness  # noqa: E402, F401
+
+
+@pytest.fixture
+async def slack_skills(harness, skills_settings):  # noqa: F811
+    from bot.actions.skills import post_report
+    from skills.engine import SkillEngine
+    from tools import build_registry
+
+    services = harness.runtime.services
+    services.registry = build_registry(services.db, skills_settings)
+    client = harness.runtime.bolt.client
+
+    async def on_report(report) -> None:
+        await post_report(services, client, report)
+
+    services.skills = SkillEngine(services.db, services.registry, on_report=on_report, retry_backoff_s=0)
+    return harness
