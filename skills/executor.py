@@ -29,6 +29,7 @@ from skills.runs import (
     save_run,
 )
 from skills.template import lookup, render
+from skills.templates import resolve_template, template_name
 from store.base import utcnow
 from tools.model import ApprovalOutcome, ToolContext, ToolResult
 
@@ -209,6 +210,14 @@ class SkillExecutor:
         )
         retries = MAX_RETRIES if step.on_error == "retry" else 0
         started = time.perf_counter()
+        name = template_name(step.action, step.params, params)
+        if name is not None:
+            found = await resolve_template(self.registry, step.action, name, ctx)
+            if not found.success:
+                step.attempts = 1
+                step.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+                return found
+            params["template_id"] = found.data
         for attempt in range(retries + 1):
             step.attempts = attempt + 1
             result = await self.registry.invoke(step.action, params, ctx)
