@@ -20,6 +20,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from assistant.service import Assistant
+from bot.actions.skills import post_report as post_skill_report
 from bot.app import build_slack_app, make_web_client
 from bot.services import Services
 from llm.client import make_client
@@ -109,7 +110,9 @@ async def build(
 
     # Playbooks, skills, the assistant.
     services.playbooks = PlaybookExecutor(db, registry, timezone=settings.timezone)
-    services.skills = SkillEngine(db, registry)
+    services.skills = SkillEngine(
+        db, registry, on_report=lambda report: post_skill_report(services, client, report)
+    )
     services.assistant = Assistant(db, registry, settings, client=llm)
 
     async def on_events(touched: list[tuple[int, str]]) -> None:

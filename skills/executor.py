@@ -69,8 +69,14 @@ class SkillExecutor:
         customer_name: str | None = None,
         channel: str | None = None,
         thread_ts: str | None = None,
+        notify: bool = False,
     ) -> SkillRunReport:
-        """Run a skill from its first step until it finishes, fails or waits for an approval."""
+        """Run a skill from its first step until it finishes, fails or waits for an approval.
+
+        The report is returned to the caller, who shows it; `notify=True` also hands it to
+        `on_report` (runs nobody is waiting for, e.g. on an event). A run resumed after an approval
+        always reports through `on_report`.
+        """
         today = utcnow().date()
         values = {"today": today.isoformat(), "quarter": current_quarter(today), **(variables or {})}
         state = RunState.for_skill(
@@ -84,7 +90,7 @@ class SkillExecutor:
             thread_ts=thread_ts,
         )
         await insert_run(self.db, state)
-        return await self._advance(state)
+        return await self._advance(state, notify)
 
     async def resume(self, outcome: ApprovalOutcome) -> None:
         """The registry's resume hook for `caller_kind="skill"`."""
@@ -109,9 +115,9 @@ class SkillExecutor:
             if step.on_error == "continue":
                 state.current_step += 1
             else:
-                await self._finish(state, "aborted" if step.status == "rejected" else "failed")
+                await self._finish(state, "aborted" if step.status == "rejected" else "failed", True)
                 return
-        await self._advance(state)
+        await self._advance(state, True)
 
     async def report(self, run_id: int) -> SkillRunReport | None:
         state = await load_run(self.db, run_id)
@@ -144,7 +150,7 @@ class SkillExecutor:
             "aggregated_data": aggregated_data,
         }
 
-    async def _advance(self, state: RunState) -> SkillRunReport:
+    async def _advance(self, state: RunState, notify: bool) -> SkillRunReport:
         while state.current_step < len(state.steps):
             step = state.steps[state.current_step]
             context = self.context(state)
@@ -157,7 +163,7 @@ class SkillExecutor:
                 step.status, step.approval_id = "awaiting_approval", result.approval_id
                 state.status, state.approval_id = "awaiting_approval", result.approval_id
                 await save_run(self.db, state)
-                return await self._publish(state)
+                return await self._publish(state, notify)
             if result.success:
                 step.status, step.output, step.error = "completed", jsonable(result.data), None
                 state.current_step += 1
@@ -168,8 +174,8 @@ class SkillExecutor:
                 state.current_step += 1
                 await self._checkpoint(state, step)
                 continue
-            return await self._finish(state, "failed")
-        return await self._finish(state, "completed")
+            return await self._finish(state, "failed", notify)
+        return await self._finish(state, "completed", notify)
 
     async def _checkpoint(self, state: RunState, step: StepState) -> None:
         """Save progress after a step that changed something, so a restart never repeats it.
@@ -227,16 +233,16 @@ class SkillExecutor:
         step.duration_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
-    async def _finish(self, state: RunState, status: str) -> SkillRunReport:
+    async def _finish(self, state: RunState, status: str, notify: bool) -> SkillRunReport:
         state.status = status  # type: ignore[assignment]
         state.approval_id = None
         state.finished_at = utcnow()
         await save_run(self.db, state)
-        return await self._publish(state)
+        return await self._publish(state, notify)
 
-    async def _publish(self, state: RunState) -> SkillRunReport:
+    async def _publish(self, state: RunState, notify: bool) -> SkillRunReport:
         report = SkillRunReport.of(state)
-        if self.on_report is not None:
+        if notify and self.on_report is not None:
             try:
                 await self.on_report(report)
             except Exception:

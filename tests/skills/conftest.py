@@ -66,17 +66,7 @@ from tests.bot.conftest import harness  # noqa: E402, F401
 
 
 @pytest.fixture
-async def slack_skills(harness, skills_settings):  # noqa: F811
-    from bot.actions.skills import post_report
-    from skills.engine import SkillEngine
-    from tools import build_registry
-
-    services = harness.runtime.services
-    services.registry = build_registry(services.db, skills_settings)
-    client = harness.runtime.bolt.client
-
-    async def on_report(report) -> None:
-        await post_report(services, client, report)
-
-    services.skills = SkillEngine(services.db, services.registry, on_report=on_report, retry_backoff_s=0)
+async def slack_skills(harness):  # noqa: F811
+    """The app as app.py composes it (registry, skills engine and its report poster)."""
+    assert harness.runtime.services.skills is not None
     return harness
