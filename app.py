@@ -80,6 +80,7 @@ async def build(
     # Imported here so that `python app.py` without credentials answers at once.
     from assistant.service import Assistant
     from bot.app import build_slack_app, client_provider, make_web_client
+    from bot.actions.skills import post_report as post_skill_report
     from bot.approvals import approval_poster
     from bot.commands.approvals import home_section as approvals_home_section
     from bot.playbooks import install as install_playbooks
@@ -127,7 +128,9 @@ async def build(
         db, registry, timezone=settings.timezone, on_progress=playbook_progress_poster(services)
     )
     install_playbooks(services, services.playbooks)  # /csm playbook, App Home and snapshot sections
-    services.skills = SkillEngine(db, registry)
+    services.skills = SkillEngine(
+        db, registry, on_report=lambda report: post_skill_report(services, client, report)
+    )
     services.assistant = Assistant(db, registry, settings, client=llm)
 
     async def on_events(touched: list[tuple[int, str]]) -> None:
