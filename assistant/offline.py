@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from assistant.history import Thread
 from assistant.intents import UNKNOWN, IntentMatch, IntentRouter, default_router
-from assistant.lookups import meeting_lines, owned_ids_of, pending_approvals, ticket_lines
+from assistant.lookups import approval_lines, meeting_lines, owned_ids_of, ticket_lines
 from assistant.mail import compose_email
 from assistant.reply import AssistantReply, Bullets, CustomerList, CustomerRow, SnapshotCard, Suggestions
 from assistant.slots import KnownCustomer
@@ -55,6 +55,10 @@ def days_until_period_end(period: str, today: date) -> int:
     return (end - today).days
 
 
+def ago(days: int) -> str:
+    return "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
+
+
 def row_detail(c: dict[str, Any], lead: str = "health") -> str:
     parts = []
     health = f"health {c['health_score']}" if c.get("health_score") is not None else "no health score"
@@ -70,7 +74,7 @@ def row_detail(c: dict[str, Any], lead: str = "health") -> str:
     parts.append(money(c.get("arr")))
     if lead == "login":
         seen = c.get("days_since_login")
-        parts.insert(0, "never logged in" if seen is None else f"last login {seen} days ago")
+        parts.insert(0, "never logged in" if seen is None else f"last login {ago(seen)}")
     return ", ".join(p for p in parts if p)
 
 
@@ -251,11 +255,7 @@ class OfflineAssistant:
             return AssistantReply(text=error)
         snap, _ = await self.invoke("customers.get_snapshot", {"customer": str(slots.customer_id)}, ctx)
         seen = (snap or {}).get("days_since_login")
-        login = (
-            "nobody has logged in yet"
-            if seen is None
-            else f"last login {seen} day{'s' if seen != 1 else ''} ago"
-        )
+        login = "nobody has logged in yet" if seen is None else f"last login {ago(seen)}"
         lines = []
         for metric, m in (usage.get("metrics") or {}).items():
             change = f" ({m['change_pct']:+.0f}% week over week)" if m.get("change_pct") is not None else ""
@@ -270,11 +270,15 @@ class OfflineAssistant:
         )
 
     async def tickets(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
-        lines, total = await ticket_lines(self.db, match.slots.customer_id, ctx.user_id)
+        escalated = "escalat" in text.lower()
+        lines, total = await ticket_lines(
+            self.db, match.slots.customer_id, ctx.user_id, escalated_only=escalated
+        )
         who = f" at {match.slots.customer}" if match.slots.customer else ""
+        kind = "escalated" if escalated else "open"
         if not lines:
-            return AssistantReply(text=f"No open tickets{who}.")
-        title = f"{total} open ticket{'s' if total != 1 else ''}{who}"
+            return AssistantReply(text=f"No {kind} tickets{who}.")
+        title = f"{total} {kind} ticket{'s' if total != 1 else ''}{who}"
         return AssistantReply(
             text=title + " (escalated first).",
             items=[Bullets(title=title, lines=lines, more=max(0, total - len(lines)))],
@@ -293,15 +297,14 @@ class OfflineAssistant:
         )
 
     async def approvals(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
-        pending = await pending_approvals(self.db, ctx.user_id)
+        pending = await self.registry.approvals.list_pending(ctx.user_id)
         if not pending:
             return AssistantReply(text="Nothing is waiting for your approval.")
-        lines = [line for _, line in pending]
-        title = f"{len(pending)} approval{'s' if len(pending) != 1 else ''} waiting"
+        title = f"{len(pending)} approval{'s' if len(pending) != 1 else ''} waiting for you"
         return AssistantReply(
             text=title
-            + ": each approval message in Slack has its Approve and Reject buttons (`/csm approvals` lists them too).",
-            items=[Bullets(title=title, lines=lines)],
+            + ": each approval message has its Approve and Reject buttons (`/csm approvals` lists them).",
+            items=[Bullets(title=title, lines=approval_lines(pending))],
         )
 
     async def tasks(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
@@ -458,7 +461,7 @@ def snapshot_sentence(card: SnapshotCard) -> str:
             + (f" ({card.escalated_tickets} escalated)" if card.escalated_tickets else "")
         )
     if card.days_since_login is not None:
-        parts.append(f"last login {card.days_since_login} days ago")
+        parts.append(f"last login {ago(card.days_since_login)}")
     return ", ".join(parts) + "."
 
 
