@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from sqlalchemy import func, select
 
 from store.customers import band_for
@@ -26,7 +26,9 @@ SLACK_CHANNEL_RE = re.compile(r"^(#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{2,})$"
 
 
 class CustomerRow(BaseModel):
-    name: str
+    model_config = ConfigDict(validate_default=True)
+
+    name: str | None = None  # required: the validator says so in words
     domain: str | None = None
     external_id: str | None = None
     arr: float | None = None
@@ -47,7 +49,7 @@ class CustomerRow(BaseModel):
             return v or None
         return v
 
-    @field_validator("name")
+    @field_validator("name", mode="after")
     @classmethod
     def _name(cls, v: str | None) -> str:
         if not v:

@@ -21,7 +21,7 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = ["bot.commands.help", "bot.commands.customer"]
+COMMAND_MODULES = ["bot.commands.help", "bot.commands.customer", "bot.commands.skills"]
 
 
 @dataclass
