@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from assistant.offline import OfflineAssistant, days_until_period_end
+from assistant.offline import OfflineAssistant
+from assistant.present import days_until_period_end
 from assistant.reply import Bullets, CustomerList, SnapshotCard, Suggestions
 from store.base import utcnow
 from store.models import Approval, AuditLog, Customer, ToolSetting
@@ -150,3 +151,28 @@ async def test_playbook_without_customer_asks_which(portfolio, registry, thread)
     reply = await OfflineAssistant(registry, portfolio).answer("start the renewal playbook", thread)
     assert reply.intent == "start_playbook"
     assert reply.text.startswith("Which customer?")
+
+
+async def test_start_a_playbook_through_the_engine_tool(portfolio, registry, thread) -> None:
+    from playbooks.executor import PlaybookExecutor
+    from store.models import Playbook, PlaybookExecution
+
+    executor = PlaybookExecutor(portfolio, registry)
+    await executor.sync()
+    reply = await OfflineAssistant(registry, portfolio).answer(
+        "kick off the risk mitigation playbook for globex", thread
+    )
+    assert reply.intent == "start_playbook"
+    assert reply.tools_called == ["playbooks.start"]
+    async with portfolio.session() as s:
+        row = (
+            await s.execute(
+                select(PlaybookExecution, Playbook.slug, Customer.name)
+                .join(Playbook, Playbook.id == PlaybookExecution.playbook_id)
+                .join(Customer, Customer.id == PlaybookExecution.customer_id)
+            )
+        ).one()
+    assert (row.slug, row.name) == ("risk-mitigation", "Globex")
+    assert "Globex" in reply.text and f"#{row[0].id}" in reply.text
+    again = await OfflineAssistant(registry, portfolio).answer("start risk mitigation for globex", thread)
+    assert "already" in again.text.lower()
