@@ -19,8 +19,8 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from assistant.service import Assistant
 from bot.app import build_slack_app, make_web_client
+from bot.events.assistant import build_assistant
 from bot.services import Services
 from llm.client import make_client
 from playbooks.executor import PlaybookExecutor
@@ -110,7 +110,7 @@ async def build(
     # Playbooks, skills, the assistant.
     services.playbooks = PlaybookExecutor(db, registry, timezone=settings.timezone)
     services.skills = SkillEngine(db, registry)
-    services.assistant = Assistant(db, registry, settings, client=llm)
+    services.assistant = build_assistant(services, client, llm=llm)  # follow-ups post in their thread
 
     async def on_events(touched: list[tuple[int, str]]) -> None:
         for customer_id, event_type in touched:

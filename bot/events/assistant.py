@@ -44,8 +44,9 @@ def chunks(blocks: list[Any]) -> list[list[dict[str, Any]]]:
     return [dicts[i : i + MAX_BLOCKS] for i in range(0, len(dicts), MAX_BLOCKS)] or [[]]
 
 
-def build_assistant(services: Services, client: Any) -> Assistant:
-    """The assistant, with its follow-ups (after an approval is decided) posted in their thread."""
+def build_assistant(services: Services, client: Any, llm: Any = None) -> Assistant:
+    """The assistant, with its follow-ups (after an approval is decided) posted in their thread.
+    `llm` is the shared ClaudeClient (None: built from the settings when a key is set)."""
 
     async def on_followup(thread: Thread, reply: AssistantReply) -> None:
         text, blocks = reply_blocks(reply)
@@ -54,7 +55,7 @@ def build_assistant(services: Services, client: Any) -> Assistant:
                 channel=thread.channel, thread_ts=thread.thread_ts, text=text, blocks=part
             )
 
-    return Assistant(services.db, services.registry, services.settings, on_followup=on_followup)
+    return Assistant(services.db, services.registry, services.settings, client=llm, on_followup=on_followup)
 
 
 def assistant_for(services: Services, client: Any) -> Assistant | None:

@@ -13,7 +13,6 @@ from sandbox.driver import event_body, headers_for
 from sandbox.slack import BOT_ID, BOT_TOKEN, BOT_USER_ID
 from settings import Settings
 from store.demo import DEMO_USER
-from tools import build_registry
 
 SECRET = "assistant-test-secret"
 
@@ -74,9 +73,7 @@ async def make_harness(portfolio, sandbox, tmp_path, **env: str) -> tuple[Harnes
         CSM_DATA_DIR=str(tmp_path / "data"),
         **env,
     )
-    runtime = await app.build(settings, db=portfolio, migrate=False)
-    if runtime.services.registry is None:
-        runtime.services.registry = build_registry(portfolio, settings)
+    runtime = await app.build(settings, db=portfolio, migrate=False, scheduler=False)
     client = TestClient(TestServer(runtime.web_app))
     await client.start_server()
     return Harness(client, sandbox, runtime), client
@@ -202,3 +199,42 @@ async def test_claude_progress_updates_the_placeholder_and_long_answers_are_spli
         assert_valid_blocks(r["blocks"])
     text = "\n\n".join(b["text"]["text"] for r in replies for b in r["blocks"] if b["type"] == "section")
     assert all(f"Paragraph {i}:" in text for i in range(60))
+
+
+async def test_an_approved_call_continues_the_conversation_in_its_thread(
+    portfolio, slack_sandbox, tmp_path
+) -> None:
+    from sqlalchemy import select
+
+    from store.models import Approval, Task, ToolSetting
+
+    async with portfolio.transaction() as s:
+        s.add(ToolSetting(name="tasks.create", requires_approval=True))
+    async with FakeAnthropic() as fake:
+        fake.push(
+            tool_use("tasks_create", {"title": "Call Hooli about NPS", "customer": "Hooli"}),
+            message("That task waits for your approval."),
+            message("Approved: the task is on your list."),
+        )
+        h, client = await make_harness(
+            portfolio, slack_sandbox, tmp_path, ANTHROPIC_API_KEY="sk-fake", ANTHROPIC_BASE_URL=fake.base_url
+        )
+        try:
+            event = await h.dm("remind me to call hooli about their nps")
+            async with portfolio.session() as s:
+                approval = await s.scalar(select(Approval))
+            assert (approval.channel, approval.thread_ts) == (event["channel"], event["ts"])
+            decision = await h.runtime.services.registry.approvals.decide(
+                approval.id, DEMO_USER, approve=True
+            )
+            assert decision.ok, decision.message
+        finally:
+            await client.close()
+    replies = h.bot_replies(event["channel"], event["ts"])
+    assert [r["text"].split("\n")[0] for r in replies] == [
+        "That task waits for your approval.",
+        "Approved: the task is on your list.",
+    ]
+    assert "Approval #" in str(replies[0]["blocks"])
+    async with portfolio.session() as s:
+        assert await s.scalar(select(Task).where(Task.title == "Call Hooli about NPS")) is not None
