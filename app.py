@@ -78,11 +78,11 @@ async def build(
 ) -> Runtime:
     """Wire every room. `scheduler=False` leaves the clock off (tests drive the engines directly)."""
     # Imported here so that `python app.py` without credentials answers at once.
-    from assistant.service import Assistant
     from bot.app import build_slack_app, client_provider, make_web_client
     from bot.actions.skills import post_report as post_skill_report
     from bot.approvals import approval_poster
     from bot.commands.approvals import home_section as approvals_home_section
+    from bot.events.assistant import build_assistant
     from bot.playbooks import install as install_playbooks
     from bot.playbooks import progress_poster as playbook_progress_poster
     from bot.services import Services
@@ -131,7 +131,7 @@ async def build(
     services.skills = SkillEngine(
         db, registry, on_report=lambda report: post_skill_report(services, client, report)
     )
-    services.assistant = Assistant(db, registry, settings, client=llm)
+    services.assistant = build_assistant(services, client, llm=llm)  # follow-ups post in their thread
 
     async def on_events(touched: list[tuple[int, str]]) -> None:
         for customer_id, event_type in touched:

@@ -14,6 +14,7 @@ ACTION_MODULES = [
     "bot.actions.skills",
     "bot.actions.triggers",
     "bot.actions.playbooks",
+    "bot.actions.assistant",
 ]
 
 
