@@ -244,7 +244,8 @@ class AutomationDefinition(BaseModel):
 
 def needs_approval(actions: list[Action]) -> bool:
     return any(
-        a.type in CUSTOMER_FACING_ACTIONS or (a.type == "send_slack" and a.params.get("channel") == "customer")
+        a.type in CUSTOMER_FACING_ACTIONS
+        or (a.type == "send_slack" and a.params.get("channel") == "customer")
         for a in actions
     )
 
