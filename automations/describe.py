@@ -63,11 +63,14 @@ def _filter(f: Filter) -> str:
 
 
 def scope_phrase(defn: AutomationDefinition) -> str:
-    parts = [_filter(f) for f in defn.scope.filters]
-    who = defn.scope.customer or "customers"
+    mine = [f for f in defn.scope.filters if f.field == "owner" and f.op == "==" and f.value == "me"]
+    parts = [_filter(f) for f in defn.scope.filters if f not in mine]
+    if defn.scope.customer:
+        return defn.scope.customer + (f" ({', '.join(parts)})" if parts else "")
+    who = "your customers" if mine else "customers"
     if not parts:
-        return who if defn.scope.customer else "all customers"
-    return f"{who} with " + " and ".join(parts) if not defn.scope.customer else f"{who} ({', '.join(parts)})"
+        return who if mine else "all customers"
+    return f"{who} with " + " and ".join(parts)
 
 
 def action_phrase(action: Action, defn: AutomationDefinition) -> str:
@@ -78,6 +81,8 @@ def action_phrase(action: Action, defn: AutomationDefinition) -> str:
         return f"send {to} a summary of {scope}"
     if action.type == "alert_csm":
         return "alert the customer's CSM"
+    if action.type == "update_health_score":
+        return f"recalculate the health score of {scope}"
     if action.type == "send_slack":
         return f"post in {p['channel'] if p['channel'] != 'customer' else 'the customer channel'}"
     if action.type in ("draft_email", "send_email"):
@@ -116,7 +121,7 @@ def _rrule_phrase(rule: str) -> str:
         return f"{every} {'day' if interval < 3 else 'days'} at {at}"
     if freq == "WEEKLY":
         days = " and ".join(DAY_NAMES[d] for d in parts.get("BYDAY", "MO").split(","))
-        return f"{every} {days} at {at}".capitalize()
+        return f"{every} {days} at {at}"
     if freq == "MONTHLY":
         unit = period if interval == 1 else f"{period}s" if interval > 2 else period
         if "BYSETPOS" in parts:
@@ -215,7 +220,7 @@ def echo(defn: AutomationDefinition, default_tz: str = "UTC") -> str:
     actions = [action_phrase(a, defn) for a in defn.actions]
     what = ", ".join(actions[:-1]) + (" and " if len(actions) > 1 else "") + actions[-1]
     trigger = trigger_phrase(defn, default_tz)
-    if isinstance(defn.trigger, EventTrigger) and not any(a.type == "send_summary" for a in defn.actions):
+    if not any(a.type in ("send_summary", "update_health_score") for a in defn.actions):
         who = scope_phrase(defn)
         if who != "all customers":
             trigger += f" (for {who})"

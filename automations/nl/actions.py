@@ -87,6 +87,13 @@ def extract(s: Sentence, regions: list[tuple[int, int]]) -> list[dict[str, Any]]
                 i = end
             else:
                 i += 1
+    if not actions:  # "Every Monday 9am: summary of my book to #team"
+        for r0, r1 in regions:
+            k = _find(s, r0, r1, SUMMARY_NOUNS)
+            if k is not None and s.low(k) != "update":
+                _take(s, k)
+                actions.append(_summary(s, k, r1, _channel(s, k, r1), None))
+                break
     return actions
 
 
