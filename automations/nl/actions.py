@@ -301,7 +301,7 @@ def _playbook(s: Sentence, i: int, k: int) -> dict[str, Any] | None:
     words = [s.low(j) for j in range(i, k) if s.free(j) and s.low(j) not in ("the", "a", "an", "our", "my")]
     s.take(i, k + 1, SLOT)
     if not words:
-        return None
+        return {"type": "run_playbook", "params": {}}  # refused with "which playbook"
     slug = "-".join(words)
     for word in words:
         if word in PLAYBOOK_KEYWORDS:
@@ -317,5 +317,5 @@ def _skill(s: Sentence, i: int, k: int) -> dict[str, Any] | None:
             words.append(str(s.toks[j].value) if s.kind(j) == "quote" else s.low(j))
     s.take(i, k + 1, SLOT)
     if not words:
-        return None
+        return {"type": "run_skill", "params": {}}  # refused with "which skill"
     return {"type": "run_skill", "params": {"skill": "-".join(" ".join(words).lower().split())}}
