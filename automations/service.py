@@ -188,7 +188,7 @@ class AutomationService:
         defn = AutomationDefinition.model_validate(row.definition)
         try:
             trace = await self.runner.run(
-                defn, owner=row.owner_slack_id, automation_id=row.id, fire_time=fire_time
+                defn, owner=row.owner_slack_id, automation_id=row.id, fire_time=fire_time, now=fire_time
             )
             status = trace["status"]
         except Exception as exc:
