@@ -196,7 +196,7 @@ class AutomationService:
             trace, status = {"error": f"{type(exc).__name__}: {exc}"}, "failed"
         finished = datetime.now(UTC)
         schedule = schedule_of(defn, row.timezone or self.default_tz, anchor=row.created_at)
-        nxt = schedule.next_after(finished) if schedule else None
+        nxt = schedule.next_after(max(finished, fire_time)) if schedule else None
         async with self.db.transaction() as s:
             await s.execute(
                 update(AutomationRun).where(AutomationRun.id == got[0])

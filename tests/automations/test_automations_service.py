@@ -18,8 +18,10 @@ NEXT_MONDAY_9 = NOW.replace(hour=9) + timedelta(days=7)  # NOW is Monday 14:00 U
 
 
 @pytest.fixture
-def scheduler(db):
-    return DurableScheduler(db, instance_id="test")
+async def scheduler(db):
+    scheduler = DurableScheduler(db, instance_id="test")
+    yield scheduler
+    await scheduler.stop()
 
 
 @pytest.fixture
@@ -35,8 +37,14 @@ async def count(db, model) -> int:
 async def test_prd_digest_is_previewed_saved_scheduled_and_traced(db, service, scheduler, world, portfolio):
     preview = await service.preview(DIGEST, OWNER, now=NOW)
     assert preview.ok, preview.errors
-    assert preview.echo == "Every Monday at 09:00 UTC: send you a summary of customers with health score below 70"
-    assert [t.isoformat() for t in preview.next_runs][:2] == ["2026-11-30T09:00:00+00:00", "2026-12-07T09:00:00+00:00"]
+    assert (
+        preview.echo
+        == "Every Monday at 09:00 UTC: send you a summary of customers with health score below 70"
+    )
+    assert [t.isoformat() for t in preview.next_runs][:2] == [
+        "2026-11-30T09:00:00+00:00",
+        "2026-12-07T09:00:00+00:00",
+    ]
     row = await service.save(preview, OWNER, now=NOW)
     assert row.next_run_at == preview.next_runs[0]
 
@@ -68,7 +76,9 @@ async def test_a_slot_runs_once_and_only_20_traces_are_kept(db, service, portfol
     for week in range(1, 23):
         await service.run_scheduled(row.id, NEXT_MONDAY_9 + timedelta(weeks=week))
     async with db.session() as s:
-        kept = (await s.execute(select(AutomationRun.fire_time).where(AutomationRun.automation_id == row.id))).all()
+        kept = (
+            await s.execute(select(AutomationRun.fire_time).where(AutomationRun.automation_id == row.id))
+        ).all()
     assert len(kept) == 20
     assert min(t for (t,) in kept) == NEXT_MONDAY_9 + timedelta(weeks=3)
 
@@ -111,7 +121,9 @@ async def test_customer_facing_send_waits_for_approval_in_a_real_run(db, service
     assert world.of("gmail.send_email") == []
 
 
-async def test_event_automation_becomes_a_trigger_rule_owned_by_the_user(db, service, registry, world, portfolio):
+async def test_event_automation_becomes_a_trigger_rule_owned_by_the_user(
+    db, service, registry, world, portfolio
+):
     preview = await service.preview(
         "When a customer hasn't logged in for 14 days, draft a re-engagement email", OWNER, now=NOW
     )
@@ -151,11 +163,14 @@ async def test_pause_resume_delete_by_the_owner_only(db, service, scheduler, por
         await service.set_status(row.id, OWNER, "resume")
 
 
-async def test_sync_registers_automations_saved_by_another_process(db, registry, settings, service, portfolio):
+async def test_sync_registers_automations_saved_by_another_process(
+    db, registry, settings, service, portfolio
+):
     row = await service.save(await service.preview(DIGEST, OWNER, now=NOW), OWNER, now=NOW)
     other = AutomationService(db, registry, settings, scheduler=DurableScheduler(db, instance_id="other"))
     await other.start()
     assert f"automation:{row.id}" in other.scheduler.jobs and "automations:sync" in other.scheduler.jobs
+    await other.scheduler.stop()
 
 
 async def test_preview_checks_customers_playbooks_skills_and_channels(service, portfolio):
