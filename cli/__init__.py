@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "cli.sandbox",
     "cli.skills",
     "cli.playbooks",
+    "cli.automations",
 ]
 
 

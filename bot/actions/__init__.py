@@ -15,6 +15,7 @@ ACTION_MODULES = [
     "bot.actions.triggers",
     "bot.actions.playbooks",
     "bot.actions.assistant",
+    "bot.actions.automations",
 ]
 
 

@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "bot.commands.skills",
     "bot.commands.triggers",
     "bot.commands.playbooks",
+    "bot.commands.automations",
 ]
 
 
