@@ -11,6 +11,7 @@ from collections.abc import Callable
 # `func(args) -> int` is the exit code.
 COMMAND_MODULES = [
     "cli.core",
+    "cli.meetings",
 ]
 
 

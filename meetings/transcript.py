@@ -106,7 +106,26 @@ _TAG = re.compile(r"</?(?:c|i|b|u|ruby|rt|lang)(?:\.[^>\s]*)?(?:\s[^>]*)?>|<\d{1
 _VOICE = re.compile(r"^\s*<v(?:\.[^\s>]*)?\s+([^>]+)>(.*?)(?:</v>)?\s*$", re.S)
 
 
-_NAME_PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "al", "ibn", "y", "of", "and"}
+_NAME_PARTICLES = {
+    "de",
+    "da",
+    "del",
+    "della",
+    "di",
+    "du",
+    "van",
+    "von",
+    "der",
+    "den",
+    "la",
+    "le",
+    "bin",
+    "al",
+    "ibn",
+    "y",
+    "of",
+    "and",
+}
 
 
 def _looks_like_name(candidate: str) -> bool:
@@ -195,7 +214,9 @@ def parse_vtt(content: str) -> Transcript:
             raise TranscriptError(f"This WebVTT file has a cue without a timing line: {block[0][:60]!r}.")
         match = _TIMING.match(block[timing_index])
         if not match:
-            raise TranscriptError(f"This WebVTT file has a malformed timing line: {block[timing_index][:60]!r}.")
+            raise TranscriptError(
+                f"This WebVTT file has a malformed timing line: {block[timing_index][:60]!r}."
+            )
         try:
             start, end = parse_timestamp(match.group(1)), parse_timestamp(match.group(2))
         except ValueError as exc:
@@ -281,6 +302,7 @@ def parse_lines(content: str) -> Transcript:
 
 
 # ---------------------------------------------------------------- common
+
 
 def _build(fmt: str, utterances: list[Utterance], *, timed: bool) -> Transcript:
     # A cue without a speaker continues the turn before it (Zoom omits the name when it cannot
