@@ -11,6 +11,9 @@ from collections.abc import Callable
 # `func(args) -> int` is the exit code.
 COMMAND_MODULES = [
     "cli.core",
+    "cli.data",
+    "cli.sandbox",
+    "cli.skills",
     "cli.meetings",
 ]
 
@@ -34,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
         parser.print_help()

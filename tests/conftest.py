@@ -80,3 +80,54 @@ async def sqlite_db(tmp_path: Path, sqlite_template: Path):
     database = Database(f"sqlite+aiosqlite:///{path}")
     yield database
     await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the demo portfolio; demo tests get a copy."""
+    from store.demo import seed_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copy(sqlite_template, path)
+
+    async def build() -> None:
+        database = Database(f"sqlite+aiosqlite:///{path}")
+        await seed_demo(database)
+        async with database.engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        await database.dispose()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def demo_db(request: pytest.FixtureRequest, tmp_path: Path, demo_template: Path):
+    """A fresh database holding the demo portfolio (`csm seed demo`)."""
+    if request.param == "sqlite":
+        path = tmp_path / "demo.db"
+        shutil.copy(demo_template, path)
+        database = Database(f"sqlite+aiosqlite:///{path}")
+        yield database
+        await database.dispose()
+        return
+    if not POSTGRES_URL:
+        pytest.skip("CSM_TEST_POSTGRES_URL is not set")
+    from store.demo import seed_demo
+
+    database, schema = await _postgres_database()
+    await seed_demo(database)
+    yield database
+    await database.dispose()
+    await _drop_postgres_schema(schema)
+
+
+@pytest.fixture
+async def slack_sandbox():
+    """The emulated Slack Web API, with the demo workspace's users and channels."""
+    from sandbox.slack import FakeSlack, SlackSandbox
+    from store.demo import slack_directory
+
+    sandbox = await SlackSandbox(FakeSlack.from_directory(*slack_directory())).start()
+    yield sandbox
+    await sandbox.stop()

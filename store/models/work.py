@@ -27,6 +27,8 @@ class Approval(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
     caller_kind: Mapped[str | None] = mapped_column(String(30))  # slack | trigger | playbook | skill | ...
     caller_ref: Mapped[str | None] = mapped_column(String(200))
+    # The rest of the caller's ToolContext (team_id, session, extra), to run the call on their behalf.
+    context: Mapped[dict[str, Any]] = mapped_column(default=dict)
     channel: Mapped[str | None] = mapped_column(String(50))
     message_ts: Mapped[str | None] = mapped_column(String(50))
     thread_ts: Mapped[str | None] = mapped_column(String(50))
@@ -132,6 +134,8 @@ class PlaybookExecution(Base):
     current_stage: Mapped[int] = mapped_column(Integer, default=0)
     stage_statuses: Mapped[list[Any]] = mapped_column(default=list)
     action_results: Mapped[list[Any]] = mapped_column(default=list)
+    # Values for the template's declared variables, given when the playbook was started.
+    variables: Mapped[dict[str, Any]] = mapped_column(default=dict)
     channel: Mapped[str | None] = mapped_column(String(50))
     thread_ts: Mapped[str | None] = mapped_column(String(50))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -183,6 +187,8 @@ class SkillRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     skill_slug: Mapped[str] = mapped_column(String(100), index=True)
+    skill_name: Mapped[str | None] = mapped_column(String(200))
+    team_id: Mapped[str] = mapped_column(String(50), default="")
     user_id: Mapped[str | None] = mapped_column(String(50))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default="running")

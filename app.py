@@ -1,0 +1,134 @@
+"""Composition root: settings, database, registry, engines, Bolt app, web server, scheduler.
+
+`python app.py` (or `csm serve`) starts the HTTP server (or Socket Mode), the scheduler, and
+migrates the database first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import build_slack_app, make_web_client
+from bot.services import Services
+from settings import Settings, load_settings
+from store import Database
+from store.migrate import upgrade
+from web.server import build_web_app
+
+log = logging.getLogger("csm")
+
+NO_CREDENTIALS = """\
+csm-agent needs Slack credentials to start. Set, in the environment or in a .env file, one of:
+
+  SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET
+      one workspace, HTTP mode: Slack sends requests to http://<your host>:{port}/slack/events
+  SLACK_BOT_TOKEN + SLACK_APP_TOKEN
+      one workspace, Socket Mode: no public URL needed
+  SLACK_CLIENT_ID + SLACK_CLIENT_SECRET + SLACK_SIGNING_SECRET (+ SLACK_STATE_SECRET)
+      any number of workspaces, installed at http://<your host>:{port}/slack/install
+
+Create the Slack app from manifest.yml (https://api.slack.com/apps?new_app=1, "From an app manifest").
+
+To try csm-agent without any account, run:  csm sandbox
+"""
+
+
+@dataclass
+class Runtime:
+    """Everything `serve` runs, built once so tests and the sandbox can run the very same app."""
+
+    services: Services
+    bolt: AsyncApp | None
+    web_app: web.Application
+    startables: list[Any] = field(default_factory=list)  # objects with async start()/stop()
+
+    async def start(self) -> None:
+        for part in self.startables:
+            await part.start()
+
+    async def stop(self) -> None:
+        for part in reversed(self.startables):
+            try:
+                await part.stop()
+            except Exception:
+                log.exception("error while stopping %s", part)
+        await self.services.tasks.drain(timeout=5)
+        await self.services.db.dispose()
+
+
+async def build(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    slack_client: AsyncWebClient | None = None,
+    migrate: bool = True,
+) -> Runtime:
+    db = db or Database(settings.database_url)
+    if migrate:
+        await upgrade(db)
+    services = Services(settings=settings, db=db)
+    client = slack_client or make_web_client(
+        settings, None if settings.oauth_configured else settings.slack_bot_token
+    )
+    bolt = build_slack_app(services, client=client)
+    web_app = build_web_app(services, bolt)
+    return Runtime(services=services, bolt=bolt, web_app=web_app)
+
+
+async def serve(settings: Settings) -> None:
+    runtime = await build(settings)
+    runner = web.AppRunner(runtime.web_app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "0.0.0.0", settings.port)
+    await site.start()
+    await runtime.start()
+    socket_handler = None
+    if settings.slack_app_token and runtime.bolt is not None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        socket_handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token)
+        await socket_handler.connect_async()
+        log.info(
+            "Connected to Slack in Socket Mode; HTTP on port %s serves /healthz and /api/events",
+            settings.port,
+        )
+    else:
+        log.info("Listening on http://0.0.0.0:%s (Slack requests at /slack/events)", settings.port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        if socket_handler is not None:
+            await socket_handler.close_async()
+        await runtime.stop()
+        await runner.cleanup()
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+    except Exception as exc:  # pydantic's message names the variable
+        print(f"csm-agent: bad configuration: {exc}", file=sys.stderr)
+        return 2
+    if not settings.slack_configured:
+        print(NO_CREDENTIALS.format(port=settings.port), file=sys.stderr)
+        return 2
+    asyncio.run(serve(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

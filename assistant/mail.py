@@ -1,0 +1,110 @@
+"""Compose the email the offline assistant drafts: recipient from the request, body from a template."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pydantic import BaseModel
+from rapidfuzz import fuzz
+from sqlalchemy import select
+
+from store.models import Contact
+from tools.model import ToolContext
+
+if TYPE_CHECKING:
+    from assistant.intents import IntentMatch
+    from assistant.offline import OfflineAssistant
+
+
+class EmailTemplate(BaseModel):
+    keywords: list[str]
+    subject: str
+    body: str
+
+
+@cache
+def templates() -> dict[str, EmailTemplate]:
+    raw = yaml.safe_load(Path(__file__).with_name("email_templates.yaml").read_text())
+    return {name: EmailTemplate.model_validate(t) for name, t in raw.items()}
+
+
+def pick_template(text: str) -> EmailTemplate:
+    lowered = text.lower()
+    for template in templates().values():
+        if any(k in lowered for k in template.keywords):
+            return template
+    return templates()["check_in"]
+
+
+async def _contacts(db: Any, customer_id: int) -> list[Contact]:
+    async with db.session() as s:
+        rows = (
+            await s.scalars(
+                select(Contact).where(Contact.customer_id == customer_id, Contact.email.is_not(None))
+            )
+        ).all()
+    return [c for c in rows if c.status != "left"]
+
+
+async def compose_email(
+    assistant: OfflineAssistant, match: IntentMatch, text: str, ctx: ToolContext
+) -> tuple[dict[str, Any], str | None]:
+    """The gmail.draft_email input, or a sentence saying what is missing."""
+    slots = match.slots
+    recipient = slots.recipient
+    to: str | None = recipient if recipient and "@" in recipient else None
+    first_name = "there"
+    snapshot: dict[str, Any] = {}
+    if slots.customer_id is not None:
+        snapshot, error = await assistant.invoke(
+            "customers.get_snapshot", {"customer": str(slots.customer_id)}, ctx
+        )
+        if error:
+            return {}, error
+        contacts = await _contacts(assistant.db, slots.customer_id)
+        chosen: Contact | None = None
+        if to is None and recipient and recipient != "champion":
+            scored = [
+                (fuzz.ratio(recipient, (c.name or "").split()[0].lower()), c) for c in contacts if c.name
+            ]
+            scored = [p for p in scored if p[0] >= 80]
+            chosen = max(scored, key=lambda p: p[0])[1] if scored else None
+            if chosen is None:
+                names = ", ".join(c.name for c in contacts[:5]) or "none with an email"
+                return {}, f"I found no contact called {recipient} at {snapshot['name']} (contacts: {names})."
+        if to is None and chosen is None:
+            champions = [c for c in contacts if c.is_champion]
+            chosen = (
+                champions[0] if champions else (contacts[0] if contacts and recipient != "champion" else None)
+            )
+            if chosen is None:
+                what = "an active champion" if recipient == "champion" else "a contact"
+                return (
+                    {},
+                    f"{snapshot['name']} has no {what} with an email on record. Tell me the address, e.g. “draft an email to jane@{snapshot.get('domain') or 'example.com'}”.",
+                )
+        if chosen is not None:
+            to = chosen.email
+            first_name = (chosen.name or "there").split()[0]
+    elif to is None:
+        return (
+            {},
+            "Who should the email go to? Name a customer or an address, e.g. “draft a check-in email to Acme's champion”.",
+        )
+    if to and first_name == "there" and "@" in to:
+        first_name = to.split("@")[0].split(".")[0].capitalize()
+    template = pick_template(text)
+    values = {
+        "first_name": first_name,
+        "customer": snapshot.get("name") or (to.split("@")[1] if to else ""),
+        "renewal_date": snapshot.get("renewal_date") or "your renewal date",
+        "renewal_in_days": snapshot.get("renewal_in_days") or "",
+    }
+    return {
+        "to": [to],
+        "subject": template.subject.format(**values),
+        "body": template.body.format(**values),
+    }, None

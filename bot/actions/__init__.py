@@ -1,0 +1,16 @@
+"""Button and modal handlers, one module per area, listed in `ACTION_MODULES`."""
+
+from __future__ import annotations
+
+import importlib
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.services import Services
+
+ACTION_MODULES = ["bot.actions.customer", "bot.actions.skills"]
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    for module in ACTION_MODULES:
+        importlib.import_module(module).register(app, services)

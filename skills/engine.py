@@ -1,0 +1,210 @@
+"""The skills engine: what `bot/` and `app.py` call.
+
+`match(text)` is the DM router's hook; `run_phrase` runs the matched skill (or returns the question
+to ask when the customer is ambiguous or a required variable is missing); `run_event` runs the skills
+whose trigger is an event (e.g. `meeting_ended`) for a customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from skills.catalog import RegistryCatalog
+from skills.executor import ReportCallback, SkillExecutor
+from skills.library import SkillLibrary, StoredSkill
+from skills.matching import (
+    CustomerRef,
+    CustomerResolution,
+    SkillMatch,
+    customer_slot,
+    match_skill,
+    resolve_customer,
+)
+from skills.model import BUILTIN_VARIABLES, Skill
+from skills.runs import SkillRunReport
+from store.models import Customer
+
+
+@dataclass
+class PhraseMatch:
+    """A phrase matched to a skill, with its customer resolved (or the question to ask)."""
+
+    match: SkillMatch
+    variables: dict[str, Any] = field(default_factory=dict)
+    customer: CustomerRef | None = None
+    resolution: CustomerResolution | None = None
+    question: str | None = None
+
+    @property
+    def skill(self) -> Skill:
+        return self.match.skill
+
+    @property
+    def ready(self) -> bool:
+        return self.question is None
+
+
+@dataclass
+class RunOutcome:
+    report: SkillRunReport | None = None
+    question: str | None = None  # asked instead of running
+    match: PhraseMatch | None = None
+
+
+class SkillEngine:
+    def __init__(
+        self,
+        db: Any,
+        registry: Any,
+        *,
+        on_report: ReportCallback | None = None,
+        retry_backoff_s: float = 0.5,
+    ) -> None:
+        self.db = db
+        self.registry = registry
+        self.library = SkillLibrary(db, RegistryCatalog(registry))
+        self.executor = SkillExecutor(db, registry, on_report=on_report, retry_backoff_s=retry_backoff_s)
+
+    async def customers(self) -> list[CustomerRef]:
+        async with self.db.session() as session:
+            rows = (
+                await session.execute(
+                    select(Customer.id, Customer.name, Customer.domain, Customer.external_id).where(
+                        Customer.status != "deleted"
+                    )
+                )
+            ).all()
+        return [CustomerRef(r.id, r.name, r.domain, r.external_id) for r in rows]
+
+    async def match(self, text: str, team_id: str = "") -> PhraseMatch | None:
+        """The skill a sentence asks for, or None (then the DM goes elsewhere)."""
+        stored = await self.library.list(team_id)
+        found = match_skill(text, [s.skill for s in stored])
+        if found is None:
+            return None
+        phrase = PhraseMatch(found, variables=dict(found.slots))
+        slot = customer_slot(found.slots)
+        if slot is not None:
+            query = found.slots[slot]
+            resolution = resolve_customer(query, await self.customers())
+            phrase.resolution = resolution
+            if resolution.customer is not None:
+                phrase.customer = resolution.customer
+                phrase.variables[slot] = resolution.customer.name
+            else:
+                phrase.question = resolution.question(query)
+                return phrase
+        missing = self._missing(found.skill, phrase.variables, phrase.customer)
+        if missing:
+            wanted = ", ".join(missing)
+            phrase.question = (
+                f'"{found.skill.name}" needs {wanted}; say it in the sentence, e.g. "{found.pattern}".'
+            )
+        return phrase
+
+    @staticmethod
+    def _missing(skill: Skill, variables: dict[str, Any], customer: CustomerRef | None) -> list[str]:
+        missing = []
+        for variable in skill.variables:
+            if variable.kind != "required" or variables.get(variable.name) not in (None, ""):
+                continue
+            if variable.name in ("customer", "customer_id", "customer_name") and customer is not None:
+                continue
+            if variable.name in BUILTIN_VARIABLES and variable.name not in ("customer_id", "customer_name"):
+                continue
+            missing.append(variable.name)
+        return missing
+
+    async def run_phrase(
+        self,
+        text: str,
+        *,
+        user_id: str,
+        team_id: str = "",
+        channel: str | None = None,
+        thread_ts: str | None = None,
+    ) -> RunOutcome:
+        phrase = await self.match(text, team_id)
+        if phrase is None:
+            return RunOutcome(question=await self.no_match_hint(text, team_id))
+        if not phrase.ready:
+            return RunOutcome(question=phrase.question, match=phrase)
+        report = await self.executor.start(
+            phrase.skill,
+            user_id=user_id,
+            team_id=team_id,
+            variables=phrase.variables,
+            customer_id=phrase.customer.id if phrase.customer else None,
+            customer_name=phrase.customer.name if phrase.customer else None,
+            channel=channel,
+            thread_ts=thread_ts,
+        )
+        return RunOutcome(report=report, match=phrase)
+
+    async def no_match_hint(self, text: str, team_id: str) -> str:
+        examples = [
+            s.skill.trigger.patterns[0].text
+            for s in await self.library.list(team_id)
+            if s.skill.trigger.patterns
+        ]
+        sample = "; ".join(f'"{e}"' for e in examples[:3])
+        return f'No skill matches "{text}". Try {sample}, or `/csm skills` for the list.'
+
+    async def run(
+        self,
+        stored: StoredSkill,
+        *,
+        user_id: str,
+        team_id: str = "",
+        customer: CustomerRef | None = None,
+        variables: dict[str, Any] | None = None,
+        channel: str | None = None,
+        thread_ts: str | None = None,
+    ) -> SkillRunReport:
+        values = dict(variables or {})
+        if customer is not None:
+            values.setdefault("customer", customer.name)
+        return await self.executor.start(
+            stored.skill,
+            user_id=user_id,
+            team_id=team_id,
+            variables=values,
+            customer_id=customer.id if customer else None,
+            customer_name=customer.name if customer else None,
+            channel=channel,
+            thread_ts=thread_ts,
+        )
+
+    async def run_event(
+        self, event: str, *, customer_id: int, team_id: str = "", data: dict[str, Any] | None = None
+    ) -> list[SkillRunReport]:
+        """Run every skill triggered by `event` for a customer, on behalf of its CSM."""
+        skills = [
+            s
+            for s in await self.library.list(team_id)
+            if any(e.event == event for e in s.skill.trigger.events)
+        ]
+        if not skills:
+            return []
+        async with self.db.session() as session:
+            row = await session.get(Customer, customer_id)
+        if row is None:
+            return []
+        customer = CustomerRef(row.id, row.name, row.domain, row.external_id)
+        variables = {"event": event, **(data or {})}
+        reports = []
+        for stored in skills:
+            reports.append(
+                await self.run(
+                    stored,
+                    user_id=row.csm_slack_id or "system",
+                    team_id=team_id,
+                    customer=customer,
+                    variables=variables,
+                    channel=None if row.csm_slack_id else row.slack_channel,
+                )
+            )
+        return reports

@@ -1,0 +1,226 @@
+"""Runs a skill's steps through `registry.invoke`, pausing durably on approvals.
+
+Each step: evaluate its condition, render its params (`{{var}}`), adapt the param names to the tool's
+input model, invoke with `ToolContext(caller_kind="skill", caller_ref="skill_run:ID")`, and apply its
+On Error policy. An approval-gated step (the step says Requires Approval, or the tool's own policy)
+saves the run as `awaiting_approval`; the registry's resume hook continues it once decided.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+from skills.adapt import adapt_params
+from skills.expr import ConditionError, evaluate, parse_condition
+from skills.model import Skill
+from skills.runs import (
+    RunState,
+    SkillRunReport,
+    StepState,
+    claim_paused_run,
+    insert_run,
+    jsonable,
+    load_run,
+    save_run,
+)
+from skills.template import lookup, render
+from store.base import utcnow
+from tools.model import ApprovalOutcome, ToolContext, ToolResult
+
+log = logging.getLogger(__name__)
+
+ReportCallback = Callable[[SkillRunReport], Awaitable[None]]
+MAX_RETRIES = 3
+
+
+def current_quarter(today: date) -> str:
+    return f"Q{(today.month - 1) // 3 + 1} {today.year}"
+
+
+class SkillExecutor:
+    def __init__(
+        self,
+        db: Any,
+        registry: Any,
+        *,
+        on_report: ReportCallback | None = None,
+        retry_backoff_s: float = 0.5,
+    ) -> None:
+        self.db = db
+        self.registry = registry
+        self.on_report = on_report
+        self.retry_backoff_s = retry_backoff_s
+        registry.add_resume_hook("skill", self.resume)
+
+    async def start(
+        self,
+        skill: Skill,
+        *,
+        user_id: str,
+        team_id: str = "",
+        variables: dict[str, Any] | None = None,
+        customer_id: int | None = None,
+        customer_name: str | None = None,
+        channel: str | None = None,
+        thread_ts: str | None = None,
+    ) -> SkillRunReport:
+        """Run a skill from its first step until it finishes, fails or waits for an approval."""
+        today = utcnow().date()
+        values = {"today": today.isoformat(), "quarter": current_quarter(today), **(variables or {})}
+        state = RunState.for_skill(
+            skill,
+            team_id=team_id,
+            user_id=user_id,
+            customer_id=customer_id,
+            customer_name=customer_name,
+            variables=values,
+            channel=channel,
+            thread_ts=thread_ts,
+        )
+        await insert_run(self.db, state)
+        return await self._advance(state)
+
+    async def resume(self, outcome: ApprovalOutcome) -> None:
+        """The registry's resume hook for `caller_kind="skill"`."""
+        ref = outcome.caller_ref or ""
+        if not ref.startswith("skill_run:") or not ref.removeprefix("skill_run:").isdigit():
+            return
+        run_id = int(ref.removeprefix("skill_run:"))
+        if not await claim_paused_run(self.db, run_id, outcome.approval_id):
+            return  # decided twice, or not this run's pending approval: nothing to do
+        state = await load_run(self.db, run_id)
+        if state is None:
+            return
+        step = state.steps[state.current_step]
+        state.status, state.approval_id = "running", None
+        if outcome.status == "executed" and outcome.result is not None and outcome.result.success:
+            step.status, step.output, step.error = "completed", jsonable(outcome.result.data), None
+            state.current_step += 1
+        else:
+            reason = outcome.result.error if outcome.result is not None else None
+            step.status = "rejected" if outcome.status in ("rejected", "expired") else "failed"
+            step.error = reason or f"the approval was {outcome.status}"
+            if step.on_error == "continue":
+                state.current_step += 1
+            else:
+                await self._finish(state, "aborted" if step.status == "rejected" else "failed")
+                return
+        await self._advance(state)
+
+    async def report(self, run_id: int) -> SkillRunReport | None:
+        state = await load_run(self.db, run_id)
+        return SkillRunReport.of(state) if state is not None else None
+
+    # -- the loop --------------------------------------------------------------------------------
+
+    def context(self, state: RunState) -> dict[str, Any]:
+        """What `{{...}}` and conditions see."""
+        steps: dict[str, Any] = {}
+        aggregated: dict[str, Any] = {}
+        for step in state.steps:
+            entry = {"output": step.output, "status": step.status, "error": step.error}
+            steps[str(step.number)] = entry
+            steps[step.id] = entry
+            if step.status == "completed":
+                aggregated[step.id] = step.output
+        aggregated_data = {
+            "customer_name": state.customer_name,
+            "quarter": state.variables.get("quarter"),
+            "today": state.variables.get("today"),
+            **aggregated,
+        }
+        return {
+            **state.variables,
+            "customer_id": state.customer_id,
+            "customer_name": state.customer_name,
+            "user_id": state.user_id,
+            "steps": steps,
+            "aggregated_data": aggregated_data,
+        }
+
+    async def _advance(self, state: RunState) -> SkillRunReport:
+        while state.current_step < len(state.steps):
+            step = state.steps[state.current_step]
+            context = self.context(state)
+            if step.condition and not self._condition_holds(step, context):
+                step.status = "skipped"
+                state.current_step += 1
+                await save_run(self.db, state)
+                continue
+            result = await self._run_step(state, step, context)
+            if result.requires_approval and result.approval_id is not None:
+                step.status, step.approval_id = "awaiting_approval", result.approval_id
+                state.status, state.approval_id = "awaiting_approval", result.approval_id
+                await save_run(self.db, state)
+                return await self._publish(state)
+            if result.success:
+                step.status, step.output, step.error = "completed", jsonable(result.data), None
+                state.current_step += 1
+                await save_run(self.db, state)
+                continue
+            step.status, step.error = "failed", result.error or "the step failed"
+            if step.on_error == "continue":
+                state.current_step += 1
+                await save_run(self.db, state)
+                continue
+            return await self._finish(state, "failed")
+        return await self._finish(state, "completed")
+
+    def _condition_holds(self, step: StepState, context: dict[str, Any]) -> bool:
+        try:
+            node = parse_condition(step.condition or "")
+        except ConditionError as exc:  # validated on add; a stored run may predate a change
+            step.error = f"cannot read condition: {exc}"
+            return False
+        return bool(evaluate(node, lambda path: lookup(context, path)))
+
+    async def _run_step(self, state: RunState, step: StepState, context: dict[str, Any]) -> ToolResult:
+        params = adapt_params(self.registry, step.action, render(step.params, context))
+        extra: dict[str, Any] = {}
+        if step.requires_approval:
+            extra = {
+                "require_approval": True,
+                "approval_reason": f'the skill "{state.skill_name}" asks before step {step.number} ({step.title})',
+            }
+        ctx = ToolContext(
+            user_id=state.user_id,
+            team_id=state.team_id,
+            customer_id=state.customer_id,
+            customer_name=state.customer_name,
+            caller_kind="skill",
+            caller_ref=f"skill_run:{state.id}",
+            channel=state.channel,
+            thread_ts=state.thread_ts,
+            extra=extra,
+        )
+        retries = MAX_RETRIES if step.on_error == "retry" else 0
+        started = time.perf_counter()
+        for attempt in range(retries + 1):
+            step.attempts = attempt + 1
+            result = await self.registry.invoke(step.action, params, ctx)
+            if result.success or result.requires_approval or attempt == retries:
+                break
+            await asyncio.sleep(self.retry_backoff_s * 2**attempt)
+        step.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+    async def _finish(self, state: RunState, status: str) -> SkillRunReport:
+        state.status = status  # type: ignore[assignment]
+        state.approval_id = None
+        state.finished_at = utcnow()
+        await save_run(self.db, state)
+        return await self._publish(state)
+
+    async def _publish(self, state: RunState) -> SkillRunReport:
+        report = SkillRunReport.of(state)
+        if self.on_report is not None:
+            try:
+                await self.on_report(report)
+            except Exception:
+                log.exception("posting the report of skill run %s failed", state.id)
+        return report

@@ -1,0 +1,237 @@
+"""Durable approvals: decide exactly once, run the approved call, resume the caller.
+
+A click claims the record with ONE conditional UPDATE (`status = 'pending' AND expires_at > now`):
+of five concurrent approvals exactly one updates a row, and only that one runs the tool.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+from sqlalchemy import select, update
+
+from store.base import utcnow
+from store.models import Approval
+from tools.model import ApprovalOutcome, ToolResult
+
+if TYPE_CHECKING:
+    from tools.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Decision:
+    """What a click did: `ok` when this call decided the approval; `message` is for the clicker."""
+
+    ok: bool
+    message: str
+    status: str | None = None  # the approval's status afterwards
+    approval: Approval | None = None
+    result: ToolResult | None = None
+
+
+def _who(users: list[str]) -> str:
+    return ", ".join(f"<@{u}>" for u in users) or "a configured approver (CSM_APPROVERS)"
+
+
+class Approvals:
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    @property
+    def db(self) -> Any:
+        return self.registry.db
+
+    async def get(self, approval_id: int) -> Approval | None:
+        async with self.db.session() as s:
+            return await s.get(Approval, approval_id)
+
+    async def list_pending(self, user_id: str | None = None, limit: int = 50) -> list[Approval]:
+        """Pending, unexpired approvals (those `user_id` may decide, when given), oldest first."""
+        async with self.db.session() as s:
+            rows = (
+                await s.scalars(
+                    select(Approval)
+                    .where(Approval.status == "pending", Approval.expires_at > utcnow())
+                    .order_by(Approval.id)
+                )
+            ).all()
+        if user_id is not None:
+            rows = [a for a in rows if user_id in (a.approvers or [])]
+        return list(rows[:limit])
+
+    async def set_message(self, approval_id: int, channel: str, message_ts: str) -> None:
+        """Remember where the approval message was posted, so it can be updated with the outcome."""
+        async with self.db.transaction() as s:
+            await s.execute(
+                update(Approval)
+                .where(Approval.id == approval_id)
+                .values(channel=channel, message_ts=message_ts)
+            )
+
+    async def decide(
+        self, approval_id: int, user_id: str, approve: bool, edited_input: dict[str, Any] | None = None
+    ) -> Decision:
+        approval = await self.get(approval_id)
+        if approval is None:
+            return Decision(False, f"There is no approval #{approval_id}.")
+        if user_id not in (approval.approvers or []):
+            return Decision(
+                False,
+                f"Only {_who(approval.approvers or [])} can decide approval #{approval_id}.",
+                approval.status,
+                approval,
+            )
+        tool = self.registry.get(approval.tool_name)
+        new_input = approval.input
+        if edited_input is not None and approve:
+            if tool is None:
+                return Decision(
+                    False, f"The tool {approval.tool_name} is no longer available.", approval.status
+                )
+            try:
+                new_input = tool.input_model.model_validate(edited_input).model_dump(mode="json")
+            except ValidationError as exc:
+                from tools.registry import describe_validation_error
+
+                return Decision(False, describe_validation_error(tool, exc), approval.status, approval)
+
+        now = utcnow()
+        claimed_status = "approved" if approve else "rejected"
+        async with self.db.transaction() as s:
+            res = await s.execute(
+                update(Approval)
+                .where(Approval.id == approval_id, Approval.status == "pending", Approval.expires_at > now)
+                .values(status=claimed_status, decided_by=user_id, decided_at=now, input=new_input)
+                .execution_options(synchronize_session=False)
+            )
+            claimed = res.rowcount == 1
+        if not claimed:
+            return await self._not_claimed(approval_id)
+
+        approval.status, approval.decided_by, approval.decided_at, approval.input = (
+            claimed_status,
+            user_id,
+            now,
+            new_input,
+        )
+        if not approve:
+            await self.registry.resume(self._outcome(approval, "rejected", None))
+            return Decision(True, f"Rejected: {approval.tool_name} will not run.", "rejected", approval)
+        return await self._run(approval)
+
+    async def _not_claimed(self, approval_id: int) -> Decision:
+        approval = await self.get(approval_id)
+        assert approval is not None
+        if approval.status == "pending":  # still pending but past its expiry
+            await self._expire(approval)
+            approval = await self.get(approval_id)
+            assert approval is not None
+        if approval.status == "expired":
+            when = approval.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+            return Decision(
+                False,
+                f"Approval #{approval_id} expired on {when}; ask again if it is still needed.",
+                "expired",
+                approval,
+            )
+        by = f" by <@{approval.decided_by}>" if approval.decided_by else ""
+        verb = "rejected" if approval.status == "rejected" else "approved"
+        state = "" if approval.status in ("rejected", "approved") else f" ({approval.status})"
+        return Decision(
+            False, f"Approval #{approval_id} was already {verb}{by}{state}.", approval.status, approval
+        )
+
+    async def _run(self, approval: Approval) -> Decision:
+        from tools.registry import context_from_approval
+
+        started = time.perf_counter()
+        ctx = context_from_approval(approval)
+        tool = self.registry.get(approval.tool_name)
+        if tool is None:
+            result = ToolResult.fail(f"The tool {approval.tool_name} is no longer available.")
+        else:
+            try:
+                data = tool.input_model.model_validate(approval.input)
+            except ValidationError as exc:
+                from tools.registry import describe_validation_error
+
+                result = ToolResult.fail(describe_validation_error(tool, exc))
+            else:
+                missing = await self.registry.connection_problem(tool, ctx)
+                result = ToolResult.fail(missing) if missing else await self.registry.execute(tool, data, ctx)
+        status = "executed" if result.success else "failed"
+        finished = utcnow()
+        async with self.db.transaction() as s:
+            await s.execute(
+                update(Approval)
+                .where(Approval.id == approval.id)
+                .values(
+                    status=status,
+                    executed_at=finished,
+                    result=result.model_dump(mode="json"),
+                    error=result.error,
+                )
+            )
+            s.add(
+                self.registry._audit_row(
+                    approval.tool_name,
+                    approval.input,
+                    ctx,
+                    "success" if result.success else "error",
+                    result.error,
+                    approval.id,
+                    started,
+                )
+            )
+        approval.status, approval.executed_at, approval.error = status, finished, result.error
+        approval.result = result.model_dump(mode="json")
+        await self.registry.resume(self._outcome(approval, status, result))
+        if result.success:
+            return Decision(True, f"Approved: {approval.tool_name} ran.", status, approval, result)
+        return Decision(
+            True, f"Approved, but {approval.tool_name} failed: {result.error}", status, approval, result
+        )
+
+    async def _expire(self, approval: Approval) -> bool:
+        async with self.db.transaction() as s:
+            res = await s.execute(
+                update(Approval)
+                .where(
+                    Approval.id == approval.id, Approval.status == "pending", Approval.expires_at <= utcnow()
+                )
+                .values(status="expired")
+                .execution_options(synchronize_session=False)
+            )
+        if res.rowcount != 1:
+            return False
+        approval.status = "expired"
+        await self.registry.resume(self._outcome(approval, "expired", None))
+        return True
+
+    async def expire_due(self) -> list[int]:
+        """Mark every pending approval past its expiry as expired and tell its caller. Returns ids."""
+        async with self.db.session() as s:
+            due = (
+                await s.scalars(
+                    select(Approval).where(Approval.status == "pending", Approval.expires_at <= utcnow())
+                )
+            ).all()
+        return [a.id for a in due if await self._expire(a)]
+
+    @staticmethod
+    def _outcome(approval: Approval, status: str, result: ToolResult | None) -> ApprovalOutcome:
+        return ApprovalOutcome(
+            approval_id=approval.id,
+            tool_name=approval.tool_name,
+            caller_kind=approval.caller_kind,
+            caller_ref=approval.caller_ref,
+            status=status,
+            result=result,
+            decided_by=approval.decided_by,
+        )
