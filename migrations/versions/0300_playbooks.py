@@ -1,7 +1,7 @@
 """playbooks: variables given when a playbook execution starts
 
 Revision ID: 0300
-Revises: 0001
+Revises: 0100
 Create Date: 2026-11-25
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0300'
-down_revision: str | Sequence[str] | None = '0001'
+down_revision: str | Sequence[str] | None = '0100'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

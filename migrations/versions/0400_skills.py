@@ -1,7 +1,7 @@
 """skills: skill_runs remembers the skill's name and the workspace
 
 Revision ID: 0400
-Revises: 0001
+Revises: 0300
 Create Date: 2026-11-25
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0400"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0300"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
