@@ -77,7 +77,10 @@ def result_of(row: MeetingAnalysis) -> MeetingAnalysisResult:
             "meeting": {"duration_seconds": row.duration_seconds or 0, "speakers": speakers},
             "summary": row.summary or "",
             "action_items": row.action_items or [],
-            "sentiment": {"overall": sentiment.get("overall", 0.0), "speakers": sentiment.get("speakers", {})},
+            "sentiment": {
+                "overall": sentiment.get("overall", 0.0),
+                "speakers": sentiment.get("speakers", {}),
+            },
             "signals": row.customer_signals or [],
             "topics": row.topics or [],
             "follow_up_email": row.follow_up_draft or {"subject": "", "body": ""},
@@ -190,7 +193,9 @@ class MeetingService:
             async with self.db.session() as s:
                 c = await s.get(Customer, row.customer_id)
                 customer = CustomerRef.of(c) if c else None
-        return StoredMeeting(row.id, facts_of(row), customer, result_of(row), created=False, analyzed_at=row.analyzed_at)
+        return StoredMeeting(
+            row.id, facts_of(row), customer, result_of(row), created=False, analyzed_at=row.analyzed_at
+        )
 
     async def find(self, platform: str, meeting_id: str) -> StoredMeeting | None:
         async with self.db.session() as s:

@@ -222,7 +222,11 @@ class ZoomWebhook:
                     customer_id=customer.id,
                     type="meeting",
                     occurred_at=ended,
-                    data={"meeting_id": facts.meeting_id, "ended_at": ended.isoformat(), "topic": facts.topic},
+                    data={
+                        "meeting_id": facts.meeting_id,
+                        "ended_at": ended.isoformat(),
+                        "topic": facts.topic,
+                    },
                 )
             )
         if self.deps.on_customer_event is not None:

@@ -59,7 +59,7 @@ def summarize(
     picked = sorted(sorted(scored, key=lambda p: -p[0])[:k], key=lambda p: p[1].index)
     about = "; ".join(t.title for t in topics[:3]) if topics else ""
     lead = f"{_human_list(speakers)} met for {_minutes(duration_seconds)}"
-    lead += f" about {about[0].lower() + about[1:]}." if about else "."
+    lead += f" about {about}." if about else "."
     extra = []
     if action_items:
         extra.append(f"{len(action_items)} action item{'s' if len(action_items) != 1 else ''}")

@@ -120,15 +120,10 @@ def _title(segment: list[Sentence], doc_freq: Counter[str], n_segments: int, nam
         out = []
         for w in term.split():
             forms = surface.get(w)
-            form = forms.most_common(1)[0][0] if forms else w
-            out.append(
-                form
-                if (form.isupper() or form[0].isupper() and not form.istitle())
-                or form[1:] != form[1:].lower()
-                else form.lower()
-            )
-            if forms and any(f[0].isupper() for f in forms) and all(f[0].isupper() for f in forms):
-                out[-1] = form  # a proper noun: Salesforce, Okta, Gainsight
+            if forms and all(f[0].isupper() for f in forms):  # a name: Salesforce, SAML, Okta
+                out.append(forms.most_common(1)[0][0])
+            else:
+                out.append(w)
         return " ".join(out)
 
     ranked = sorted(words, key=lambda w: (-weight(w, words[w]), w))

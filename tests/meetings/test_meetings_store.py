@@ -60,7 +60,9 @@ async def test_analysis_stored_once_and_hooks_told_once(db, customers, transcrip
         started_at=datetime(2026, 11, 18, 15, 0, tzinfo=UTC),
     )
     text = transcript("renewal_competitor.vtt")
-    results = await asyncio.gather(*(service.analyze_and_store(text, facts) for _ in range(3)), return_exceptions=True)
+    results = await asyncio.gather(
+        *(service.analyze_and_store(text, facts) for _ in range(3)), return_exceptions=True
+    )
     stored = [r for r in results if not isinstance(r, Exception)]
     assert stored and sum(1 for r in stored if r.created) == 1
     assert await count(db) == 1
@@ -99,7 +101,9 @@ async def test_unmatched_meeting_is_stored_without_customer_then_assigned(db, cu
     assert await service.assign_customer(9999, customers["globex"]) is None
 
 
-@pytest.mark.parametrize("bad", ["", "WEBVTT\n\n", "no speakers here at all.", "00:00:01.000 --> 00:00:02.000\nA: b"])
+@pytest.mark.parametrize(
+    "bad", ["", "WEBVTT\n\n", "no speakers here at all.", "00:00:01.000 --> 00:00:02.000\nA: b"]
+)
 async def test_bad_transcript_stores_nothing(db, customers, bad):
     service = MeetingService(db)
     with pytest.raises(TranscriptError):
