@@ -80,8 +80,45 @@ async def build(
         settings, None if settings.oauth_configured else settings.slack_bot_token
     )
     bolt = build_slack_app(services, client=client)
-    web_app = build_web_app(services, bolt)
+    web_app = build_web_app(services, bolt, extra_routes=wire_meetings(services))
     return Runtime(services=services, bolt=bolt, web_app=web_app)
+
+
+def wire_meetings(services: Services) -> list[web.RouteDef]:
+    """The meetings engine: analysis posted by bot/meetings.py, triggers told, the Zoom webhook."""
+    from bot.meetings import MeetingPoster, home_section, snapshot_section
+    from meetings.analysis import make_analyzer
+    from meetings.service import MeetingService
+    from meetings.webhook import ZoomWebhookDeps, routes
+
+    settings = services.settings
+    meetings = MeetingService(
+        services.db, analyzer=make_analyzer(settings), own_domains=tuple(settings.own_domain_list)
+    )
+    meetings.on_analysis = MeetingPoster(services)
+
+    async def evaluate(customer_id: int, event_type: str = "meeting") -> None:
+        if services.triggers is not None:  # meeting_ended, negative_sentiment (the rule's threshold)
+            await services.triggers.evaluate_event(customer_id, event_type)
+
+    async def on_meeting_analyzed(stored) -> None:  # noqa: ANN001
+        if stored.customer is not None:
+            await evaluate(stored.customer.id)
+
+    meetings.on_meeting_analyzed = on_meeting_analyzed
+    services.meetings = meetings
+    services.home_sections.append(home_section)
+    services.snapshot_sections.append(snapshot_section)
+    deps = ZoomWebhookDeps(
+        settings=settings,
+        meetings=meetings,
+        registry=None,
+        tasks=services.tasks,
+        db=services.db,
+        on_customer_event=evaluate,
+        registry_of=lambda: services.registry,
+    )
+    return routes(deps)
 
 
 async def serve(settings: Settings) -> None:

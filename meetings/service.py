@@ -227,6 +227,12 @@ class MeetingService:
                 out.append(stored)
         return out
 
+    async def mark_posted(self, analysis_id: int, channel: str | None, ts: str | None) -> None:
+        async with self.db.transaction() as s:
+            row = await s.get(MeetingAnalysis, analysis_id)
+            if row is not None:
+                row.posted_channel, row.posted_ts = channel, ts
+
     async def assign_customer(self, analysis_id: int, customer_id: int) -> StoredMeeting | None:
         """The CSM picked the customer of an unmatched meeting: record it and tell the hooks."""
         async with self.db.transaction() as s:

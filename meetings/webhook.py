@@ -46,6 +46,11 @@ class ZoomWebhookDeps:
     db: Any = None
     # (customer_id, event type) -> evaluate its triggers; app.py wires TriggerEngine.evaluate_event
     on_customer_event: Callable[[int, str], Awaitable[Any]] | None = None
+    registry_of: Callable[[], Any] | None = None  # when the registry is built after the routes
+
+    @property
+    def tools(self) -> Any:
+        return self.registry if self.registry is not None or self.registry_of is None else self.registry_of()
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -175,7 +180,8 @@ class ZoomWebhook:
     async def fetch_transcript(self, obj: dict[str, Any], download_token: str | None) -> str | None:
         meeting_id = str(obj.get("uuid") or obj.get("id"))
         data: dict[str, Any] = {"meeting_id": meeting_id}
-        tool = self.deps.registry.get("zoom.get_transcript")
+        registry = self.deps.tools
+        tool = registry.get("zoom.get_transcript") if registry is not None else None
         if tool is None:
             log.error("the zoom.get_transcript tool is not registered; cannot fetch meeting %s", meeting_id)
             return None
@@ -186,7 +192,7 @@ class ZoomWebhook:
         if "download_token" in fields and download_token:
             data["download_token"] = download_token
         ctx = ToolContext(user_id="system", caller_kind="meetings", caller_ref=f"zoom:{meeting_id}")
-        result = await self.deps.registry.invoke("zoom.get_transcript", data, ctx)
+        result = await registry.invoke("zoom.get_transcript", data, ctx)
         if not result.success:
             log.error("Zoom meeting %s: could not fetch the transcript: %s", meeting_id, result.error)
             return None

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
 
-ACTION_MODULES = ["bot.actions.customer", "bot.actions.skills"]
+ACTION_MODULES = ["bot.actions.customer", "bot.actions.skills", "bot.actions.meetings"]
 
 
 def register(app: AsyncApp, services: Services) -> None:

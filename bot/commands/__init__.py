@@ -21,7 +21,12 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = ["bot.commands.help", "bot.commands.customer", "bot.commands.skills"]
+COMMAND_MODULES = [
+    "bot.commands.help",
+    "bot.commands.customer",
+    "bot.commands.skills",
+    "bot.commands.meetings",
+]
 
 
 @dataclass
