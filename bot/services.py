@@ -30,5 +30,6 @@ class Services:
     automations: Any = None
     meetings: Any = None
     assistant: Any = None
+    scheduler: Any = None
     home_sections: list[HomeSection] = field(default_factory=list)
     snapshot_sections: list[SnapshotSection] = field(default_factory=list)
