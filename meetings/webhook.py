@@ -46,11 +46,7 @@ class ZoomWebhookDeps:
     db: Any = None
     # (customer_id, event type) -> evaluate its triggers; app.py wires TriggerEngine.evaluate_event
     on_customer_event: Callable[[int, str], Awaitable[Any]] | None = None
-    registry_of: Callable[[], Any] | None = None  # when the registry is built after the routes
 
-    @property
-    def tools(self) -> Any:
-        return self.registry if self.registry is not None or self.registry_of is None else self.registry_of()
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -180,7 +176,7 @@ class ZoomWebhook:
     async def fetch_transcript(self, obj: dict[str, Any], download_token: str | None) -> str | None:
         meeting_id = str(obj.get("uuid") or obj.get("id"))
         data: dict[str, Any] = {"meeting_id": meeting_id}
-        registry = self.deps.tools
+        registry = self.deps.registry
         tool = registry.get("zoom.get_transcript") if registry is not None else None
         if tool is None:
             log.error("the zoom.get_transcript tool is not registered; cannot fetch meeting %s", meeting_id)
