@@ -27,7 +27,14 @@ from typing import Any, Protocol
 from meetings.analysis.models import CATEGORY_TYPE, Signal
 from meetings.analysis.signals import categories_in
 from meetings.analysis.text import split_text, vendor_side
-from meetings.transcript import Transcript, TranscriptError, Turn, Utterance, format_timestamp, parse_transcript
+from meetings.transcript import (
+    Transcript,
+    TranscriptError,
+    Turn,
+    Utterance,
+    format_timestamp,
+    parse_transcript,
+)
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +181,9 @@ class ReplayMeetingBot:
         if self.joined:
             raise RuntimeError("the bot is already in a meeting")
         if meeting_url.startswith("replay:"):
-            self.source = VttReplaySource.from_file(meeting_url[len("replay:") :], speed=self.speed, sleep=self.sleep)
+            self.source = VttReplaySource.from_file(
+                meeting_url[len("replay:") :], speed=self.speed, sleep=self.sleep
+            )
         elif self.source is None:
             raise NotImplementedError(
                 "Joining live meetings is not supported: give a transcript source, or a 'replay:PATH' URL "

@@ -48,7 +48,6 @@ class ZoomWebhookDeps:
     on_customer_event: Callable[[int, str], Awaitable[Any]] | None = None
 
 
-
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     message = b"v0:" + timestamp.encode() + b":" + body
     return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
