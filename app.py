@@ -153,8 +153,10 @@ async def build(
         runtime.on_start.append(_async(clock.start))
         runtime.on_stop.append(clock.stop)
 
+    meeting_routes = wire_meetings(services)
+
     runtime.bolt = build_slack_app(services, client=client)
-    runtime.web_app = build_web_app(services, runtime.bolt, on_events=on_events)
+    runtime.web_app = build_web_app(services, runtime.bolt, extra_routes=meeting_routes, on_events=on_events)
     return runtime
 
 
@@ -163,6 +165,42 @@ def _async(func: Any) -> Any:
         func()
 
     return call
+
+
+def wire_meetings(services: Services) -> list[web.RouteDef]:
+    """The meetings engine: analysis posted by bot/meetings.py, triggers told, the Zoom webhook."""
+    from bot.meetings import MeetingPoster, home_section, snapshot_section
+    from meetings.analysis import make_analyzer
+    from meetings.service import MeetingService
+    from meetings.webhook import ZoomWebhookDeps, routes
+
+    settings = services.settings
+    meetings = MeetingService(
+        services.db, analyzer=make_analyzer(settings), own_domains=tuple(settings.own_domain_list)
+    )
+    meetings.on_analysis = MeetingPoster(services)
+
+    async def evaluate(customer_id: int, event_type: str = "meeting") -> None:
+        if services.triggers is not None:  # meeting_ended, negative_sentiment (the rule's threshold)
+            await services.triggers.evaluate_event(customer_id, event_type)
+
+    async def on_meeting_analyzed(stored) -> None:  # noqa: ANN001
+        if stored.customer is not None:
+            await evaluate(stored.customer.id)
+
+    meetings.on_meeting_analyzed = on_meeting_analyzed
+    services.meetings = meetings
+    services.home_sections.append(home_section)
+    services.snapshot_sections.append(snapshot_section)
+    deps = ZoomWebhookDeps(
+        settings=settings,
+        meetings=meetings,
+        registry=services.registry,
+        tasks=services.tasks,
+        db=services.db,
+        on_customer_event=evaluate,
+    )
+    return routes(deps)
 
 
 async def serve(settings: Settings) -> None:

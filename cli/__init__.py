@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "cli.skills",
     "cli.playbooks",
     "cli.automations",
+    "cli.meetings",
 ]
 
 

@@ -16,6 +16,7 @@ ACTION_MODULES = [
     "bot.actions.playbooks",
     "bot.actions.assistant",
     "bot.actions.automations",
+    "bot.actions.meetings",
 ]
 
 

@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "bot.commands.triggers",
     "bot.commands.playbooks",
     "bot.commands.automations",
+    "bot.commands.meetings",
 ]
 
 
