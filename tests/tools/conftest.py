@@ -96,3 +96,24 @@ async def zoom_registry(db, settings):
     yield registry, sandbox
     await registry.aclose()
     await server.close()
+
+
+@pytest.fixture
+async def slack_registry(db, settings, slack_sandbox):
+    """A registry whose Slack tools use the emulated Web API: (registry, FakeSlack).
+
+    The bot client comes from the provider (as app.py wires it); UCSM has granted a user token.
+    """
+    from sandbox.slack import BOT_TOKEN
+    from tools.slack import make_client
+
+    slack = slack_sandbox.slack
+    settings = settings.model_copy(update={"slack_api_url": slack_sandbox.api_url})
+    user_tokens = {"UCSM": slack.grant_user_token("UCSM")}
+    bot = make_client(settings, BOT_TOKEN)
+
+    def user_client(ctx):
+        token = user_tokens.get(ctx.user_id)
+        return make_client(settings, token) if token else None
+
+    return build_registry(db, settings, slack_client=lambda ctx: bot, slack_user_client=user_client), slack
