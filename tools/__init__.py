@@ -22,6 +22,10 @@ def build_registry(db: Any, settings: Any, **kwargs: Any) -> Any:
     from tools.slack import translate_error as slack_errors
     from tools.zoom import translate_error as zoom_errors
 
+    if "slack_user_client" not in kwargs and db is not None and getattr(settings, "oauth_configured", False):
+        from tools.slack import installation_user_tokens
+
+        kwargs["slack_user_client"] = installation_user_tokens(settings, db)
     registry = Registry(db, settings, **kwargs)
     registry.register_all(builtin_tools())
     registry.add_error_translator(google_errors)

@@ -55,6 +55,24 @@ async def user_client(run: ToolRun) -> AsyncWebClient:
     return client
 
 
+def installation_user_tokens(settings: Any, db: Any) -> Any:
+    """`slack_user_client` for multi-workspace installs: the user token a person granted when they
+    authorised the app (OAuth v2 `authed_user`, scope search:read), from slack_sdk's installation store."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+
+    store = AsyncSQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine)
+
+    async def provider(ctx: Any) -> AsyncWebClient | None:
+        found = await store.async_find_installation(
+            enterprise_id=None, team_id=ctx.team_id or None, user_id=ctx.user_id
+        )
+        if found is None or not found.user_token or found.user_id != ctx.user_id:
+            return None
+        return make_client(settings, found.user_token)
+
+    return provider
+
+
 def translate_error(exc: Exception, tool: Tool) -> ToolError | None:
     if not isinstance(exc, SlackApiError):
         return None
