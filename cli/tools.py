@@ -72,6 +72,8 @@ def _mcp(args: argparse.Namespace) -> int:
         try:
             await upgrade(db)
             registry = build_registry(db, settings, llm=make_client(settings))
+            if settings.slack_bot_token or settings.oauth_configured:
+                _post_approvals_in_slack(registry, settings, db)
             await serve_stdio(
                 registry, lambda: ToolContext(user_id=user, team_id=args.team, caller_kind="mcp")
             )
@@ -80,3 +82,18 @@ def _mcp(args: argparse.Namespace) -> int:
 
     asyncio.run(run())
     return 0
+
+
+def _post_approvals_in_slack(registry: object, settings: object, db: object) -> None:
+    """With Slack credentials, gated MCP calls are posted to the requester like any other approval
+    request (the running app executes them when someone clicks Approve), and slack.* tools work."""
+    from bot.app import client_provider, make_web_client
+    from bot.approvals import approval_poster
+    from bot.services import Services
+
+    services = Services(settings=settings, db=db)  # type: ignore[arg-type]
+    services.registry = registry
+    base = make_web_client(settings, None if settings.oauth_configured else settings.slack_bot_token)  # type: ignore[attr-defined]
+    client_for = client_provider(services, base)
+    registry.deps.slack_client = lambda ctx: client_for(ctx.team_id)  # type: ignore[attr-defined]
+    registry.on_approval_requested = approval_poster(services, client_for)  # type: ignore[attr-defined]

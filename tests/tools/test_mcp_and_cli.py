@@ -78,7 +78,7 @@ def test_claude_definitions_round_trip_names(settings):
     assert {registry.from_claude_name(d["name"]) for d in defs} == set(registry.names())
 
 
-async def test_csm_mcp_serves_over_stdio(tmp_path):
+async def test_csm_mcp_serves_over_stdio_and_posts_approvals_in_slack(tmp_path, slack_sandbox):
     import os
     import sys
 
@@ -86,19 +86,38 @@ async def test_csm_mcp_serves_over_stdio(tmp_path):
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
 
+    from sandbox.slack import BOT_TOKEN
+    from store import Database
+    from store.migrate import upgrade
+    from store.models import ToolSetting
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'mcp.db'}"
+    db = Database(url)
+    await upgrade(db)
+    async with db.transaction() as s:  # an admin made activities.log ask first
+        s.add(ToolSetting(name="activities.log", enabled=True, requires_approval=True))
+        s.add(Customer(name="Acme Corp", domain="acme.com"))
+    await db.dispose()
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'mcp.db'}",
+        "DATABASE_URL": url,
         "CSM_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "CSM_DATA_DIR": str(tmp_path),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": slack_sandbox.api_url,
     }
-    params = StdioServerParameters(
-        command=sys.executable, args=["-m", "cli", "mcp", "--user", "UCSM"], env=env, cwd=os.getcwd()
-    )
+    args = ["-m", "cli", "mcp", "--user", "U0CSMDANA", "--team", "T0CSMSBX"]
+    params = StdioServerParameters(command=sys.executable, args=args, env=env, cwd=os.getcwd())
     async with stdio_client(params) as (read, write), ClientSession(read, write) as client:
         await client.initialize()
         names = {t.name for t in (await client.list_tools()).tools}
         assert {"gmail.send_email", "customers.get_snapshot", "zoom.get_transcript"} <= names
         created = await client.call_tool("tasks.create", {"title": "From MCP"})
         assert not created.isError, created.content
-        assert created.structuredContent["owner"] == "UCSM"
+        assert created.structuredContent["owner"] == "U0CSMDANA"
+        gated = await client.call_tool("activities.log", {"customer": "Acme", "summary": "Called Dana"})
+        approval_id = gated.structuredContent["pending_approval"]
+    dm = slack_sandbox.slack.im_channel("U0CSMDANA").messages[-1]
+    assert dm["text"] == f"Approval needed: activities.log (#{approval_id})"
+    buttons = [e["action_id"] for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == ["approval_approve", "approval_reject"]
