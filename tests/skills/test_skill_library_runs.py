@@ -103,8 +103,8 @@ async def test_renewal_kickoff_drafts_to_the_champion_and_opens_a_task(sandboxed
 
 
 @pytest.fixture
-async def sandboxed(demo_db, skills_settings):
-    """The engine on the demo portfolio, its registry's Google and Zoom tools on the emulations."""
+async def sandboxed(demo_db, skills_settings, slack_sandbox):
+    """The engine on the demo portfolio, its registry's Google, Zoom and Slack tools on the emulations."""
     reason = "the Google and Zoom emulations are not on this branch yet"
     GoogleSandbox = pytest.importorskip("sandbox.google", reason=reason).GoogleSandbox
     google_apis = pytest.importorskip("sandbox.google_apis", reason=reason)
@@ -135,6 +135,7 @@ async def sandboxed(demo_db, skills_settings):
             "zoom_client_secret": zoom.client_secret,
             "zoom_api_url": zoom_url + "/v2",
             "zoom_oauth_url": zoom_url + "/oauth/token",
+            "slack_api_url": slack_sandbox.api_url,
         }
     )
     team = "T0SANDBOX"
@@ -155,7 +156,11 @@ async def sandboxed(demo_db, skills_settings):
     )
     zoom.add_meeting("Acme Corp weekly sync", datetime.now(UTC) - timedelta(days=1))
 
-    registry = build_registry(demo_db, settings)
+    from sandbox.slack import BOT_TOKEN
+    from tools.slack import make_client
+
+    bot = make_client(settings, BOT_TOKEN)
+    registry = build_registry(demo_db, settings, slack_client=lambda ctx: bot)
     engine = SkillEngine(demo_db, registry, retry_backoff_s=0)
 
     class World:
