@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "cli.data",
     "cli.sandbox",
     "cli.skills",
+    "cli.triggers",
 ]
 
 
