@@ -119,8 +119,15 @@ async def test_customer_snapshot_and_home_show_recent_alerts(slack_app):
     services = slack_app.runtime.services
     await services.triggers.sweep()
     # Initech logs in again: newer data than its outside health score, so our model scores it.
-    event = {"type": "login", "customer": "initech.com", "occurred_at": datetime.now(UTC).isoformat(), "data": {}}
-    resp = await slack_app.client.post("/api/events", json=event, headers={"Authorization": "Bearer test-api-token"})
+    event = {
+        "type": "login",
+        "customer": "initech.com",
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "data": {},
+    }
+    resp = await slack_app.client.post(
+        "/api/events", json=event, headers={"Authorization": "Bearer test-api-token"}
+    )
     assert resp.status == 202
     await services.tasks.drain()
     async with services.db.session() as s:
