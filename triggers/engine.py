@@ -12,17 +12,35 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, literal, literal_column, or_, select, update
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 
 from store import Database
 from store.base import UTCDateTime
 from store.models import Customer, TriggerFiring, TriggerRule
 from triggers.actions import ActionRunner, HealthRecomputer, OnAlert, ToolInvoker
 from triggers.alerts import Alert, describe, suggested_playbook
-from triggers.conditions import BUILDERS, EVENT_TRIGGER_TYPES, EvalContext
+from triggers.conditions import BUILDERS, EVENT_TRIGGER_TYPES, SHARED_USAGE_TYPES, EvalContext, weekly_usage
 from triggers.filters import scope_clauses
 from triggers.model import Rule
 from triggers.sql import insert_ignore
@@ -41,7 +59,7 @@ class Fired:
         "rule",
         "customer_id",
         "cause",
-        "details",
+        "_details",
         "now",
         "customer",
         "actions",
@@ -49,13 +67,19 @@ class Fired:
     )
 
     def __init__(
-        self, firing_id: int, rule: Rule, customer_id: int, cause: str, details: dict[str, Any], now: datetime
+        self, firing_id: int, rule: Rule, customer_id: int, cause: str, details: Any, now: datetime
     ) -> None:
         self.firing_id, self.rule, self.customer_id, self.cause = firing_id, rule, customer_id, cause
-        self.details, self.now = details or {}, now
+        self._details, self.now = details, now  # JSON text until first used
         self.customer: tuple[str, str | None, str | None] = ("", None, None)  # name, CSM, channel
         self.actions: list[dict[str, Any]] = []
         self._alert: Alert | None = None
+
+    @property
+    def details(self) -> dict[str, Any]:
+        if not isinstance(self._details, dict):
+            self._details = _as_dict(self._details)
+        return self._details
 
     @property
     def alert(self) -> Alert:
@@ -118,8 +142,43 @@ class TriggerEngine:
         """Evaluate every enabled rule for every customer once."""
         now = now or datetime.now(UTC)
         fired: list[Fired] = []
-        for rule in await self.enabled_rules():
-            fired += await self.evaluate_rule(rule, now, run_actions=run_actions)
+        rules = await self.enabled_rules()
+        # The week-over-week usage rules share one aggregation of the usage series per sweep.
+        shared = [r for r in rules if r.type in SHARED_USAGE_TYPES and r.run_mode == "parallel"]
+        for rule in rules:
+            if rule not in shared:
+                fired += await self.evaluate_rule(rule, now, run_actions=run_actions)
+        if shared:
+            fired += await self._usage_sweep(shared, now, run_actions)
+        return fired
+
+    async def _usage_sweep(self, rules: list[Rule], now: datetime, run_actions: bool) -> list[Fired]:
+        weekly = Table(
+            f"sweep_weekly_usage_{uuid.uuid4().hex[:8]}",
+            MetaData(),
+            Column("customer_id", Integer),
+            Column("metric", String(100)),
+            Column("this_week", Float),
+            Column("last_week", Float),
+            prefixes=["TEMPORARY"],
+        )
+        results: list[tuple[Rule, list[Any]]] = []
+        async with self.db.transaction() as s:
+            conn = await s.connection()
+            await conn.run_sync(weekly.create)
+            try:
+                await s.execute(
+                    weekly.insert().from_select(
+                        ["customer_id", "metric", "this_week", "last_week"], weekly_usage(now)
+                    )
+                )
+                for rule in rules:
+                    results.append((rule, await self._insert(s, rule, now, None, usage_table=weekly)))
+            finally:
+                await conn.run_sync(weekly.drop)
+        fired: list[Fired] = []
+        for rule, inserted in results:
+            fired += await self._finish(rule, inserted, now, run_actions)
         return fired
 
     async def evaluate_event(
@@ -173,10 +232,12 @@ class TriggerEngine:
                 return await self._evaluate(rule, now, customer_id, run_actions)
         return await self._evaluate(rule, now, customer_id, run_actions)
 
-    def candidates_query(self, rule: Rule, now: datetime, customer_id: int | None = None) -> Any:
+    def candidates_query(
+        self, rule: Rule, now: datetime, customer_id: int | None = None, usage_table: Any = None
+    ) -> Any:
         """SELECT customer_id, cause, details (JSON) of the causes of `rule` that hold now and have not
         fired yet, nor are cooling down or snoozed. With a cooldown, one cause per customer."""
-        ctx = EvalContext(now=now, dialect=self.db.dialect, customer_id=customer_id)
+        ctx = EvalContext(now=now, dialect=self.db.dialect, customer_id=customer_id, usage_table=usage_table)
         cand = BUILDERS[rule.type](rule.params, ctx).subquery("cand")
         f = TriggerFiring
         already = exists().where(
@@ -224,8 +285,15 @@ class TriggerEngine:
     async def _evaluate(
         self, rule: Rule, now: datetime, customer_id: int | None, run_actions: bool
     ) -> list[Fired]:
+        async with self.db.transaction() as s:
+            inserted = await self._insert(s, rule, now, customer_id)
+        return await self._finish(rule, inserted, now, run_actions)
+
+    async def _insert(
+        self, s: Any, rule: Rule, now: datetime, customer_id: int | None, usage_table: Any = None
+    ) -> list[Any]:
         """One INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING: the firings this call recorded."""
-        src = self.candidates_query(rule, now, customer_id).subquery("src")
+        src = self.candidates_query(rule, now, customer_id, usage_table=usage_table).subquery("src")
         table = TriggerFiring.__table__
         select_rows = select(
             literal(rule.id),
@@ -235,43 +303,53 @@ class TriggerEngine:
             literal("fired"),
             literal(now, UTCDateTime()),
         ).where(src.c.customer_id.is_not(None))
+        # The details come back as JSON text, parsed only when an alert is built.
+        details = (
+            cast(table.c.details, Text)
+            if self.db.dialect == "postgresql"
+            else type_coerce(table.c.details, Text)
+        )
         stmt = insert_ignore(
             self.db.dialect,
             table,
             ["rule_id", "customer_id", "cause"],
             from_select=(["rule_id", "customer_id", "cause", "details", "status", "fired_at"], select_rows),
-        ).returning(table.c.id, table.c.customer_id, table.c.cause, table.c.details)
-        async with self.db.transaction() as s:
-            inserted = (await s.execute(stmt)).all()
-            if inserted:
-                await s.execute(
-                    update(TriggerRule)
-                    .where(TriggerRule.id == rule.id)
-                    .values(fire_count=TriggerRule.fire_count + len(inserted), last_fired_at=now)
-                )
+        ).returning(table.c.id, table.c.customer_id, table.c.cause, details)
+        inserted = list((await s.execute(stmt)).all())
+        if inserted:
+            await s.execute(
+                update(TriggerRule)
+                .where(TriggerRule.id == rule.id)
+                .values(fire_count=TriggerRule.fire_count + len(inserted), last_fired_at=now)
+            )
+        return inserted
+
+    async def _finish(self, rule: Rule, inserted: list[Any], now: datetime, run_actions: bool) -> list[Fired]:
         if not inserted:
             return []
         fired = sorted(
-            (Fired(fid, rule, cid, cause, _as_dict(d), now) for fid, cid, cause, d in inserted),
+            (Fired(fid, rule, cid, cause, d, now) for fid, cid, cause, d in inserted),
             key=lambda f: f.firing_id,
         )
-        await self._attach_customers(fired)
+        await self._attach_customers(rule, fired, now)
         if run_actions:
             await self._act(rule, fired)
         return fired
 
-    async def _attach_customers(self, fired: list[Fired]) -> None:
-        ids = sorted({f.customer_id for f in fired})
-        info: dict[int, tuple[str, str | None, str | None]] = {}
+    async def _attach_customers(self, rule: Rule, fired: list[Fired], now: datetime) -> None:
+        """Name, CSM and channel of each firing's customer: one query for the whole batch."""
+        f = TriggerFiring
+        q = (
+            select(f.id, Customer.name, Customer.csm_slack_id, Customer.slack_channel)
+            .join(Customer, Customer.id == f.customer_id)
+            .where(f.rule_id == rule.id, f.fired_at == now)
+        )
+        if len(fired) <= CHUNK:
+            q = q.where(f.id.in_([x.firing_id for x in fired]))
         async with self.db.session() as s:
-            for start in range(0, len(ids), CHUNK):
-                q = select(Customer.id, Customer.name, Customer.csm_slack_id, Customer.slack_channel).where(
-                    Customer.id.in_(ids[start : start + CHUNK])
-                )
-                for cid, name, csm, channel in await s.execute(q):
-                    info[cid] = (name, csm, channel)
-        for f in fired:
-            f.customer = info.get(f.customer_id, ("", None, None))
+            info = {fid: (name, csm, channel) for fid, name, csm, channel in await s.execute(q)}
+        for x in fired:
+            x.customer = info.get(x.firing_id, ("", None, None))
 
     async def _act(self, rule: Rule, fired: list[Fired]) -> None:
         limit = asyncio.Semaphore(self._max_parallel if rule.run_mode == "parallel" else 1)
