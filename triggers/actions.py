@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any, Protocol
 
 from tools.model import ToolContext, ToolResult
@@ -159,7 +158,7 @@ class ActionRunner:
         if t == "create_task":
             data = {"title": fill(p["title"], alert), "customer": alert.customer_name, "notes": alert.what}
             if p.get("due_in_days") is not None:
-                data["due_date"] = (alert.fired_at + timedelta(days=int(p["due_in_days"]))).date().isoformat()
+                data["due_in_days"] = int(p["due_in_days"])
             if alert.csm_slack_id:
                 data["owner"] = alert.csm_slack_id
             return await self._invoke("tasks.create", data, self.context(rule, alert))

@@ -38,6 +38,7 @@ from sqlalchemy import (
 from store import Database
 from store.base import UTCDateTime
 from store.models import Customer, TriggerFiring, TriggerRule
+from tools.model import ApprovalOutcome
 from triggers.actions import ActionRunner, HealthRecomputer, OnAlert, ToolInvoker
 from triggers.alerts import Alert, describe, suggested_playbook
 from triggers.conditions import BUILDERS, EVENT_TRIGGER_TYPES, SHARED_USAGE_TYPES, EvalContext, weekly_usage
@@ -131,6 +132,29 @@ class TriggerEngine:
         self._max_parallel = max_parallel
         self._queues: dict[int, asyncio.Lock] = {}
         self._running: set[int] = set()
+        if registry is not None and hasattr(registry, "add_resume_hook"):
+            registry.add_resume_hook("trigger", self.on_approval_decided)
+
+    async def on_approval_decided(self, outcome: ApprovalOutcome) -> None:
+        """An approval-gated action of a firing was decided: record how it ended on the firing."""
+        ref = outcome.caller_ref or ""
+        if not ref.startswith("trigger_firing:"):
+            return
+        async with self.db.transaction() as s:
+            firing = await s.get(TriggerFiring, int(ref.split(":", 1)[1]))
+            if firing is None:
+                return
+            decided = {
+                "approval_id": outcome.approval_id,
+                "tool": outcome.tool_name,
+                "status": outcome.status,
+                "decided_by": outcome.decided_by,
+                "error": outcome.result.error if outcome.result is not None else None,
+            }
+            firing.details = {
+                **(firing.details or {}),
+                "approvals": [*(firing.details or {}).get("approvals", []), decided],
+            }
 
     def set_on_alert(self, on_alert: OnAlert | None) -> None:
         """Where `alert_csm` hands its alerts (app.py wires the Slack renderer of bot/)."""
