@@ -42,7 +42,7 @@ from tools.model import ApprovalOutcome
 from triggers.actions import ActionRunner, HealthRecomputer, OnAlert, ToolInvoker
 from triggers.alerts import Alert, describe, suggested_playbook
 from triggers.conditions import BUILDERS, EVENT_TRIGGER_TYPES, SHARED_USAGE_TYPES, EvalContext, weekly_usage
-from triggers.filters import scope_clauses
+from triggers.filters import FilterError, scope_clauses
 from triggers.model import Rule
 from triggers.sql import insert_ignore
 
@@ -171,10 +171,25 @@ class TriggerEngine:
         shared = [r for r in rules if r.type in SHARED_USAGE_TYPES and r.run_mode == "parallel"]
         for rule in rules:
             if rule not in shared:
-                fired += await self.evaluate_rule(rule, now, run_actions=run_actions)
+                fired += await self._guarded(rule, now, None, run_actions)
         if shared:
-            fired += await self._usage_sweep(shared, now, run_actions)
+            try:
+                fired += await self._usage_sweep(shared, now, run_actions)
+            except Exception:
+                log.exception("the usage rules failed in this sweep; the others ran")
         return fired
+
+    async def _guarded(
+        self, rule: Rule, now: datetime, customer_id: int | None, run_actions: bool
+    ) -> list[Fired]:
+        """One rule; a rule that cannot be evaluated (a bad filter) is logged and skipped, not fatal."""
+        try:
+            return await self.evaluate_rule(rule, now, customer_id=customer_id, run_actions=run_actions)
+        except FilterError as exc:
+            log.error("trigger rule %s skipped: %s", rule.slug, exc)
+        except Exception:
+            log.exception("trigger rule %s failed; the other rules ran", rule.slug)
+        return []
 
     async def _usage_sweep(self, rules: list[Rule], now: datetime, run_actions: bool) -> list[Fired]:
         weekly = Table(
@@ -215,7 +230,7 @@ class TriggerEngine:
             await self.health.recompute([customer_id], now)
         fired: list[Fired] = []
         for rule in await self.enabled_rules(types):
-            fired += await self.evaluate_rule(rule, now, customer_id=customer_id, run_actions=run_actions)
+            fired += await self._guarded(rule, now, customer_id, run_actions)
         return fired
 
     async def enabled_rules(self, types: tuple[str, ...] | None = None) -> list[Rule]:
