@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
-
-import pytest
 
 from sandbox.slack import BOT_TOKEN
 
@@ -31,10 +30,15 @@ def base_env(db_url: str, tmp_path: Path) -> dict[str, str]:
     return env
 
 
-async def test_sweep_alerts_once_and_says_what_fired(demo_db, slack_sandbox, tmp_path):
-    if not demo_db.is_sqlite:
-        pytest.skip("the CLI reads DATABASE_URL; the PostgreSQL fixture lives in a schema")
-    env = base_env(demo_db.url, tmp_path)
+def demo_copy(demo_template: Path, tmp_path: Path) -> str:
+    """A SQLite copy of the demo portfolio (the CLI reads DATABASE_URL)."""
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+async def test_sweep_alerts_once_and_says_what_fired(demo_template, slack_sandbox, tmp_path):
+    env = base_env(demo_copy(demo_template, tmp_path), tmp_path)
     env.update(
         {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack_sandbox.api_url}
     )
@@ -56,10 +60,8 @@ async def test_sweep_alerts_once_and_says_what_fired(demo_db, slack_sandbox, tmp
     assert code == 0 and out.strip() == "0 triggers fired."
 
 
-async def test_sweep_without_slack_is_a_dry_run(demo_db, tmp_path):
-    if not demo_db.is_sqlite:
-        pytest.skip("the CLI reads DATABASE_URL; the PostgreSQL fixture lives in a schema")
-    env = base_env(demo_db.url, tmp_path)
+async def test_sweep_without_slack_is_a_dry_run(demo_template, tmp_path):
+    env = base_env(demo_copy(demo_template, tmp_path), tmp_path)
     code, out, err = await csm("triggers", "sweep", env=env)
     assert code == 0
     assert "Slack is not configured" in err and "dry run" in err
