@@ -116,9 +116,10 @@ class ActionRunner:
             return {"ok": False, "tool": name, "error": result.error}
         return {"ok": True, "tool": name, "data": result.data}
 
-    def _target(self, to: str | None, alert: Alert) -> str | None:
+    def _target(self, to: str | None, alert: Alert, rule: Rule) -> str | None:
+        """`me` is the rule's owner (who wrote the automation), else the customer's CSM."""
         if not to or to == "me":
-            return alert.csm_slack_id or alert.slack_channel
+            return rule.owner_slack_id or alert.csm_slack_id or alert.slack_channel
         return to
 
     async def _run_one(self, rule: Rule, alert: Alert, action: Action) -> dict[str, Any]:
@@ -137,7 +138,7 @@ class ActionRunner:
                 self.context(rule, alert, target),
             )
         if t in ("send_slack", "send_summary"):
-            target = self._target(p.get("channel") or p.get("to"), alert)
+            target = self._target(p.get("channel") or p.get("to"), alert, rule)
             if not target:
                 return {"ok": False, "error": f"nowhere to post: {alert.customer_name} has no CSM or channel"}
             text = fill(p["text"], alert) if p.get("text") else alert_text(alert)
