@@ -141,4 +141,4 @@ async def test_customer_snapshot_and_home_show_recent_alerts(slack_app):
     assert "What drives the health score" in text
     await slack_app.event({"type": "app_home_opened", "user": "U0CSMDANA", "tab": "home"})
     view = slack_app.slack.calls_to("views.publish")[-1]["view"]
-    assert "Recent signals" in str(view)
+    assert "Recent alerts" in str(view) and "On your customers" in str(view)
