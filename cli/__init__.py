@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "cli.automations",
     "cli.meetings",
     "cli.tools",
+    "cli.triggers",
 ]
 
 
