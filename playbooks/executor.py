@@ -59,13 +59,20 @@ class PlaybookExecutor(ActionRunner, ExecutorControls):
         self.interrupted_after = interrupted_after
         self.clock = clock  # every entry point also takes `now`; this is the default
         self._playbook_ids: dict[str, int] = {}
+        self.tool_problems: list[Any] = []
         registry.add_resume_hook("playbook", self.on_approval_decided)
         self.register_tools()
 
     # -- setup ---------------------------------------------------------------------------------
 
     async def sync(self) -> dict[str, int]:
-        """Write the templates into the `playbooks` table (call at start-up)."""
+        """Write the templates into the `playbooks` table (call at start-up); log every step whose
+        tool is missing or would refuse its parameters."""
+        from playbooks.checks import check_against_registry
+
+        self.tool_problems = check_against_registry(self.library, self.registry)
+        for problem in self.tool_problems:
+            log.warning("playbook template: %s", problem)
         self._playbook_ids = await sync_templates(self.db, self.library)
         return self._playbook_ids
 

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from playbook_helpers import WORLD_TOOLS, AnyInput, World, recording_tool
+from playbook_helpers import WORLD_TOOLS, AnyInput, World, recording_tool, values_yaml
 from slack_sdk.web.async_client import AsyncWebClient
 
+from playbooks.library import ENV_DIRS
 from sandbox.slack import BOT_TOKEN
 from tests.bot.conftest import SlackHarness, assert_valid_blocks, reply_blocks, settings_for
 from tools.base import Tool, ToolRun
@@ -51,8 +52,11 @@ async def demo_sqlite(tmp_path, demo_template):
 
 
 @pytest.fixture
-async def slack(demo_sqlite, slack_sandbox):
+async def slack(demo_sqlite, slack_sandbox, tmp_path, monkeypatch):
     import app
+
+    (tmp_path / "values.yml").write_text(values_yaml())
+    monkeypatch.setenv(ENV_DIRS, str(tmp_path))
 
     demo_db = demo_sqlite
 
