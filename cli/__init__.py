@@ -15,6 +15,8 @@ COMMAND_MODULES = [
     "cli.sandbox",
     "cli.skills",
     "cli.playbooks",
+    "cli.automations",
+    "cli.meetings",
 ]
 
 
