@@ -162,6 +162,9 @@ async def test_status_pause_and_resume(slack):
     assert resumed["text"].startswith("Resumed")
     _, [mine] = await slack.command("playbook status")
     assert f"#{execution_id} QBR preparation for Globex" in mine["text"]
+    _, [moved] = await slack.command(f"playbook move {execution_id} 2027-02-03")
+    assert moved["text"].endswith("QBR date Feb 3, 2027.")
+    assert "Jan 13, 2027" in str(reply_blocks(moved))  # the -21 stage moved with the anchor
 
 
 async def test_run_now_skip_and_open_approval_buttons(slack):
