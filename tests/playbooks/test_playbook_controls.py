@@ -272,3 +272,28 @@ async def test_a_missing_workspace_value_names_the_setting(db, registry, acme, w
     assert brief.status == "failed"
     assert brief.error.startswith("This step needs `renewal_brief_doc` (Drive file id of your template")
     assert "values.yml" in brief.error and world.count("docs.create_from_template") == 0
+
+
+async def test_a_renewal_playbook_follows_the_renewal_date_until_moved_by_hand(executor, acme, db, progress):
+    view = await executor.start("renewal-90-day", "Acme Corp", started_by="UCSM", now=at(START))
+    async with db.transaction() as s:
+        (await s.get(Customer, acme.id)).renewal_date = date(2027, 3, 31)  # the contract was extended
+    await executor.advance(at(START + timedelta(days=1)))
+    moved = await executor.get(view.id)
+    assert moved.anchor_date == date(2027, 3, 31) and moved.stages[0].date == date(2026, 12, 31)
+    assert "the customer's renewal date changed" in progress[-1].text
+    await executor.reanchor(view.id, date(2027, 4, 15), by="UCSM", now=at(START + timedelta(days=2)))
+    async with db.transaction() as s:
+        (await s.get(Customer, acme.id)).renewal_date = date(2027, 5, 1)
+    await executor.advance(at(START + timedelta(days=3)))
+    assert (await executor.get(view.id)).anchor_date == date(2027, 4, 15)  # the CSM's date wins
+
+
+async def test_an_explicit_anchor_does_not_follow_the_renewal_date(executor, acme, db):
+    view = await executor.start(
+        "renewal-90-day", "Acme Corp", anchor=date(2027, 3, 10), started_by="UCSM", now=at(START)
+    )
+    async with db.transaction() as s:
+        (await s.get(Customer, acme.id)).renewal_date = date(2027, 6, 1)
+    await executor.advance(at(START + timedelta(days=1)))
+    assert (await executor.get(view.id)).anchor_date == date(2027, 3, 10)
