@@ -219,3 +219,24 @@ async def test_start_button_from_an_alert(slack):
     )
     dm = [c for c in slack.slack.calls_to("chat.postMessage") if c.get("channel") == DANA][-1]
     assert dm["text"].startswith("Started Executive sponsor change for Stark Industries")
+
+
+async def test_a_customer_facing_step_is_approved_from_slack_and_the_playbook_goes_on(slack):
+    _, [started] = await slack.command("playbook start onboarding-30-60-90 Initech")
+    execution_id = int(started["text"].split("#")[1].split(")")[0])
+    executor = slack.runtime.services.playbooks
+    view = await executor.get(execution_id)
+    welcome = next(a for a in view.actions if a.id == "welcome-email")
+    assert welcome.status == "awaiting_approval"
+    await slack.click("approval_approve", str(welcome.approval_id), channel_id="D1", message_ts="1.6")
+    after = await executor.get(execution_id)
+    assert next(a for a in after.actions if a.id == "welcome-email").status == "completed"
+    channel = after.channel
+    thread = [
+        m
+        for m in channel_messages(slack, channel)
+        if "Send the welcome email: approved and done." in m["text"]
+    ]
+    assert len(thread) == 1 and thread[0].get("thread_ts") == after.thread_ts
+    await slack.click("approval_approve", str(welcome.approval_id), channel_id="D1", message_ts="1.6")
+    assert sum(1 for m in channel_messages(slack, channel) if "welcome email: approved" in m["text"]) == 1
