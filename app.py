@@ -79,6 +79,25 @@ class Runtime:
         await self.services.db.dispose()
 
 
+async def install_skill_rules(db: Database, specs: list[dict[str, Any]]) -> None:
+    """The trigger rules that run skills on their `event:` triggers, added once (a CSM's edits stay)."""
+    from sqlalchemy import select
+
+    from store.models import TriggerRule
+    from triggers.model import RuleSpec
+    from triggers.rules import save_rule
+
+    async with db.session() as session:
+        existing = set((await session.scalars(select(TriggerRule.slug))).all())
+    for spec in specs:
+        if spec["slug"] in existing:
+            continue
+        try:
+            await save_rule(db, RuleSpec.model_validate(spec))
+        except Exception:  # an invalid spec, or another process inserting the same slug first
+            log.exception("the trigger rule of skill event %s was not added", spec["slug"])
+
+
 async def build(
     settings: Settings,
     *,
@@ -111,7 +130,10 @@ async def build(
     # Playbooks, skills, the assistant.
     services.playbooks = PlaybookExecutor(db, registry, timezone=settings.timezone)
     services.skills = SkillEngine(
-        db, registry, on_report=lambda report: post_skill_report(services, client, report)
+        db,
+        registry,
+        on_report=lambda report: post_skill_report(services, client, report),
+        install_rules=lambda specs: install_skill_rules(db, specs),
     )
     services.assistant = Assistant(db, registry, settings, client=llm)
 
@@ -122,6 +144,7 @@ async def build(
     async def setup() -> None:
         await install_default_rules(db)
         await services.playbooks.sync()
+        await install_skill_rules(db, await services.skills.event_rules())
 
     runtime.on_start.append(setup)
     if scheduler:

@@ -38,7 +38,7 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
 
         async def store() -> None:
-            outcome = await engine.library.add(team, markdown, created_by=user)
+            outcome = await engine.add(team, markdown, created_by=user)
             if outcome.stored is None:  # changed between the check and the save (another tool set)
                 text = "The skill was not saved:\n" + "\n".join(problem_lines(outcome.result.errors))
             else:
