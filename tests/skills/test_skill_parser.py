@@ -237,3 +237,24 @@ def test_every_builtin_validates_against_the_brief_tool_names(brief_catalog):
         result = validate(parse_skill_file(path), brief_catalog)
         assert result.errors == [], (path.name, result.errors)
         assert result.skill.trigger.patterns, path.name
+
+
+def test_event_thresholds_and_defaults(brief_catalog):
+    result = check(
+        """
+        # Watch
+        ## Trigger
+        - event: renewal_approaching days=60,30
+        - Event: health_score_drop
+        - event: no_login days
+        ## Steps
+        ### 1. Log
+        - Action: activities.log
+        """,
+        brief_catalog,
+    )
+    assert [(e.event, e.params) for e in result.skill.trigger.events] == [
+        ("renewal_approaching", {"days": [60, 30]}),
+        ("health_score_drop", {"drop": 15, "within_days": 30}),
+    ]
+    assert messages(result) == [(5, 'event parameter "days" must be written key=value, e.g. days=60')]
