@@ -163,6 +163,7 @@ async def build(
         await install_default_rules(db)
         await services.playbooks.sync()
         await install_skill_rules(db, await services.skills.event_rules())
+        await services.skills.executor.recover()  # runs a stopped process left midway
 
     runtime.on_start.append(setup)
     if scheduler:
