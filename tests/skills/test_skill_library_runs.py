@@ -60,8 +60,6 @@ async def run_to_the_end(world, skill_id: str):
 
 @pytest.mark.parametrize("skill_id", sorted(RUN_FOR))
 async def test_builtin_runs_against_the_sandboxes(sandboxed, skill_id):
-    if sandboxed.db.dialect == "postgresql":
-        pytest.skip("the twelve runs are checked on SQLite; the run storage is tested on both databases")
     missing = {
         s.action for s in (await sandboxed.engine.library.get(sandboxed.team, skill_id)).skill.steps
     } - set(sandboxed.registry.names())
