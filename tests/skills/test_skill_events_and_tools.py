@@ -105,7 +105,7 @@ def test_cli_validate_reports_lines_and_exit_codes(tmp_path, capsys):
     assert lines[0].startswith(
         f'{bad}:6: unknown tool "customers.get_snapshott"; did you mean customers.get_snapshot'
     )
-    assert lines[1] == f'{bad}:7: On Error must be continue, abort or retry, not "maybe"'
+    assert lines[1] == f'{bad}:7: On Error must be continue, abort or retry; not "maybe"'
     assert lines[2] == f"{empty}:1: the file is empty"
     assert main(["skills", "validate", str(tmp_path / "missing.md")]) == 1
     assert "missing.md:1: cannot read the file" in capsys.readouterr().err
