@@ -222,3 +222,13 @@ def register(app: AsyncApp, services: Services) -> None:
             await answer(respond, text, blocks, replace=False)
 
         spawn(run(), "showing the last run", respond)
+
+
+def slack_user_timezone(client: Any) -> Any:
+    """An async user id -> IANA timezone reader (users.info), for `automations.wiring.attach`."""
+
+    async def read(user_id: str) -> str | None:
+        info = await client.users_info(user=user_id)
+        return (info.get("user") or {}).get("tz") or None
+
+    return read

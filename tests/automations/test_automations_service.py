@@ -191,3 +191,25 @@ async def test_preview_checks_customers_playbooks_skills_and_channels(service, p
     bad = await service.preview("after every meeting with Umbrella, create meeting notes", OWNER, now=NOW)
     with pytest.raises(AutomationError):
         await service.save(bad, OWNER)
+
+
+async def test_prd_meeting_follow_up_fires_for_the_named_customer_only(
+    db, service, registry, world, portfolio
+):
+    from store.models import CustomerEvent
+
+    text = "After every meeting with Acme Corp, create meeting notes and send follow-up"
+    preview = await service.preview(text, OWNER, now=NOW)
+    assert preview.ok and preview.definition.requires_approval
+    row = await service.save(preview, OWNER, now=NOW)
+    async with db.transaction() as s:
+        for name in ("Acme Corp", "Globex"):
+            s.add(CustomerEvent(customer_id=portfolio[name].id, type="meeting", occurred_at=NOW - timedelta(hours=1),
+                                data={"meeting_id": f"zoom-{name[:4]}"}))  # fmt: skip
+    fired = await TriggerEngine(db, registry).sweep(now=NOW)
+    assert [f.alert.customer_name for f in fired] == ["Acme Corp"]
+    async with db.session() as s:
+        approvals = (await s.execute(select(Approval))).scalars().all()
+    assert [a.tool_name for a in approvals] == ["gmail.send_email"]  # the follow-up waits for the CSM's click
+    assert world.of("gmail.send_email") == []
+    assert (await service.traces(row.id))[0]["trace"]["cause"] == "meeting:zoom-Acme"
