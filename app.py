@@ -10,19 +10,21 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_slack_app, make_web_client
-from bot.services import Services
 from settings import Settings, load_settings
-from store import Database
-from store.migrate import upgrade
-from web.server import build_web_app
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.services import Services
+    from store import Database
 
 log = logging.getLogger("csm")
 
@@ -49,18 +51,19 @@ class Runtime:
     services: Services
     bolt: AsyncApp | None
     web_app: web.Application
-    startables: list[Any] = field(default_factory=list)  # objects with async start()/stop()
+    on_start: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    on_stop: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
 
     async def start(self) -> None:
-        for part in self.startables:
-            await part.start()
+        for step in self.on_start:
+            await step()
 
     async def stop(self) -> None:
-        for part in reversed(self.startables):
+        for step in reversed(self.on_stop):
             try:
-                await part.stop()
+                await step()
             except Exception:
-                log.exception("error while stopping %s", part)
+                log.exception("error while stopping")
         await self.services.tasks.drain(timeout=5)
         await self.services.db.dispose()
 
@@ -71,7 +74,31 @@ async def build(
     db: Database | None = None,
     slack_client: AsyncWebClient | None = None,
     migrate: bool = True,
+    scheduler: bool = True,
 ) -> Runtime:
+    """Wire every room. `scheduler=False` leaves the clock off (tests drive the engines directly)."""
+    # Imported here so that `python app.py` without credentials answers at once.
+    from bot.app import build_slack_app, client_provider, make_web_client
+    from bot.actions.skills import post_report as post_skill_report
+    from bot.approvals import approval_poster
+    from bot.commands.approvals import home_section as approvals_home_section
+    from bot.events.assistant import build_assistant
+    from bot.playbooks import install as install_playbooks
+    from bot.playbooks import progress_poster as playbook_progress_poster
+    from bot.services import Services
+    from llm.client import make_client
+    from playbooks.executor import PlaybookExecutor
+    from skills.engine import SkillEngine
+    from store import Database
+    from store.migrate import upgrade
+    from store.slack_events import forget_older_than
+    from tools import build_registry
+    from triggers.engine import TriggerEngine
+    from triggers.health import HealthModel
+    from triggers.rules import install_default_rules
+    from triggers.scheduler import DurableScheduler
+    from web.server import build_web_app
+
     db = db or Database(settings.database_url)
     if migrate:
         await upgrade(db)
@@ -79,9 +106,101 @@ async def build(
     client = slack_client or make_web_client(
         settings, None if settings.oauth_configured else settings.slack_bot_token
     )
-    bolt = build_slack_app(services, client=client)
-    web_app = build_web_app(services, bolt)
-    return Runtime(services=services, bolt=bolt, web_app=web_app)
+    runtime = Runtime(services=services, bolt=None, web_app=web.Application())
+
+    # The one door: every side effect of every engine goes through the registry.
+    llm = make_client(settings)
+    slack_for_team = client_provider(services, client)
+    registry = build_registry(db, settings, llm=llm, slack_client=lambda ctx: slack_for_team(ctx.team_id))
+    registry.on_approval_requested = approval_poster(services, slack_for_team)
+    services.registry = registry
+    services.slack_client_for = slack_for_team
+    services.home_sections.append(approvals_home_section)
+
+    # Proactive engine: health model, trigger rules, the durable scheduler.
+    health = HealthModel(db)
+    services.triggers = TriggerEngine(db, registry, health=health)
+    clock = DurableScheduler(db, default_timezone=settings.timezone)
+    services.scheduler = clock
+
+    # Playbooks, skills, the assistant.
+    services.playbooks = PlaybookExecutor(
+        db, registry, timezone=settings.timezone, on_progress=playbook_progress_poster(services)
+    )
+    install_playbooks(services, services.playbooks)  # /csm playbook, App Home and snapshot sections
+    services.skills = SkillEngine(
+        db, registry, on_report=lambda report: post_skill_report(services, client, report)
+    )
+    services.assistant = build_assistant(services, client, llm=llm)  # follow-ups post in their thread
+
+    async def on_events(touched: list[tuple[int, str]]) -> None:
+        for customer_id, event_type in touched:
+            await services.triggers.evaluate_event(customer_id, event_type)
+
+    async def setup() -> None:
+        await install_default_rules(db)
+        await services.playbooks.sync()
+
+    runtime.on_start.append(setup)
+    if scheduler:
+        clock.add_job(
+            "triggers.sweep", timedelta(minutes=settings.sweep_minutes), lambda: services.triggers.sweep()
+        )
+        clock.add_job("health.daily", "0 5 * * *", lambda: health.recompute())
+        clock.add_job("playbooks.advance", timedelta(minutes=30), lambda: services.playbooks.advance())
+        clock.add_job("slack_events.forget", "30 3 * * *", lambda: forget_older_than(db))
+        clock.add_job("approvals.expire", timedelta(minutes=10), lambda: registry.approvals.expire_due())
+        runtime.on_start.append(_async(clock.start))
+        runtime.on_stop.append(clock.stop)
+
+    meeting_routes = wire_meetings(services)
+
+    runtime.bolt = build_slack_app(services, client=client)
+    runtime.web_app = build_web_app(services, runtime.bolt, extra_routes=meeting_routes, on_events=on_events)
+    return runtime
+
+
+def _async(func: Any) -> Any:
+    async def call() -> None:
+        func()
+
+    return call
+
+
+def wire_meetings(services: Services) -> list[web.RouteDef]:
+    """The meetings engine: analysis posted by bot/meetings.py, triggers told, the Zoom webhook."""
+    from bot.meetings import MeetingPoster, home_section, snapshot_section
+    from meetings.analysis import make_analyzer
+    from meetings.service import MeetingService
+    from meetings.webhook import ZoomWebhookDeps, routes
+
+    settings = services.settings
+    meetings = MeetingService(
+        services.db, analyzer=make_analyzer(settings), own_domains=tuple(settings.own_domain_list)
+    )
+    meetings.on_analysis = MeetingPoster(services)
+
+    async def evaluate(customer_id: int, event_type: str = "meeting") -> None:
+        if services.triggers is not None:  # meeting_ended, negative_sentiment (the rule's threshold)
+            await services.triggers.evaluate_event(customer_id, event_type)
+
+    async def on_meeting_analyzed(stored) -> None:  # noqa: ANN001
+        if stored.customer is not None:
+            await evaluate(stored.customer.id)
+
+    meetings.on_meeting_analyzed = on_meeting_analyzed
+    services.meetings = meetings
+    services.home_sections.append(home_section)
+    services.snapshot_sections.append(snapshot_section)
+    deps = ZoomWebhookDeps(
+        settings=settings,
+        meetings=meetings,
+        registry=services.registry,
+        tasks=services.tasks,
+        db=services.db,
+        on_customer_event=evaluate,
+    )
+    return routes(deps)
 
 
 async def serve(settings: Settings) -> None:

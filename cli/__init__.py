@@ -14,7 +14,9 @@ COMMAND_MODULES = [
     "cli.data",
     "cli.sandbox",
     "cli.skills",
+    "cli.playbooks",
     "cli.automations",
+    "cli.meetings",
 ]
 
 

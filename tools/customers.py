@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.base import utcnow
+from store.customers import band_for
 from store.models import (
     Contact,
     Customer,
@@ -35,12 +36,6 @@ CUSTOMER_FIELD = Field(
     None,
     description="The customer: name, domain, external id or numeric id. Defaults to the customer in context.",
 )
-
-
-def health_band(score: int | None) -> str | None:
-    if score is None:
-        return None
-    return "healthy" if score >= 70 else "at_risk" if score >= 40 else "critical"
 
 
 async def resolve_customer(session: AsyncSession, ref: str | int | None, ctx: ToolContext) -> Customer:
@@ -98,7 +93,7 @@ def customer_summary(c: Customer) -> dict[str, Any]:
         "external_id": c.external_id,
         "arr": c.arr,
         "health_score": c.health_score,
-        "health_band": c.health_band or health_band(c.health_score),
+        "health_band": c.health_band or band_for(c.health_score),
         "renewal_date": c.renewal_date.isoformat() if c.renewal_date else None,
         "renewal_in_days": _days_until(c.renewal_date),
         "segment": c.segment,
@@ -328,7 +323,7 @@ async def get_score(inp: CustomerInput, run: ToolRun) -> dict[str, Any]:
         "customer": c.name,
         "customer_id": c.id,
         "score": score,
-        "band": (latest.band if latest else None) or c.health_band or health_band(score),
+        "band": (latest.band if latest else None) or c.health_band or band_for(score),
         "source": latest.source if latest else c.health_source,
         "factors": latest.factors if latest else {},
         "recorded_at": latest.recorded_at.isoformat() if latest else None,

@@ -26,10 +26,10 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 
 from store import Database
+from store.customers import band_for
 from store.models import Contact, Customer, HealthScore, MeetingAnalysis, NpsResponse, Ticket, UsageMetric
 from triggers.filters import CLOSED_TICKET_STATUSES
 
-HEALTHY, AT_RISK, CRITICAL = "healthy", "at risk", "critical"
 WEIGHTS = {"usage": 25, "login": 20, "tickets": 15, "nps": 15, "sentiment": 10, "champion": 15}
 LABELS = {
     "usage": "Usage trend",
@@ -40,12 +40,6 @@ LABELS = {
     "champion": "Champion",
 }
 CHUNK = 900  # customer ids per IN (...) list
-
-
-def band_for(score: int | None) -> str | None:
-    if score is None:
-        return None
-    return HEALTHY if score >= 70 else AT_RISK if score >= 40 else CRITICAL
 
 
 def _clamp(x: float) -> float:

@@ -86,7 +86,7 @@ async def harness(demo_db, slack_sandbox):
     import app
 
     settings = settings_for(slack_sandbox, demo_db.url)
-    runtime = await app.build(settings, db=demo_db, migrate=False)
+    runtime = await app.build(settings, db=demo_db, migrate=False, scheduler=False)
     await runtime.start()
     client = TestClient(TestServer(runtime.web_app))
     await client.start_server()

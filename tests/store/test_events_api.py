@@ -28,7 +28,7 @@ async def api(db, slack_sandbox):
     async with db.transaction() as s:
         s.add(Customer(name="Acme Corp", domain="acme.com", external_id="cus_acme"))
         s.add(Customer(name="Globex", domain="globex.com"))
-    runtime = await app.build(settings_for(slack_sandbox, db.url), db=db, migrate=False)
+    runtime = await app.build(settings_for(slack_sandbox, db.url), db=db, migrate=False, scheduler=False)
     client = TestClient(TestServer(runtime.web_app))
     await client.start_server()
     yield client, db
@@ -197,7 +197,9 @@ async def test_events_api_is_503_until_a_token_is_set(db, slack_sandbox):
     import app
     from tests.bot.conftest import settings_for
 
-    runtime = await app.build(settings_for(slack_sandbox, db.url, CSM_API_TOKEN=None), db=db, migrate=False)
+    runtime = await app.build(
+        settings_for(slack_sandbox, db.url, CSM_API_TOKEN=None), db=db, migrate=False, scheduler=False
+    )
     client = TestClient(TestServer(runtime.web_app))
     await client.start_server()
     try:

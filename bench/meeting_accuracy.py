@@ -1,0 +1,184 @@
+"""Accuracy of the offline meeting analyser on the hand-labeled transcripts.
+
+    python bench/meeting_accuracy.py
+
+Prints, for the tuning set (tests/data/meetings) and the held-out set written after tuning
+(tests/data/meetings/heldout), action-item precision/recall/F1, due-date accuracy on the matched
+items, signal precision/recall/F1 and speaker-sentiment accuracy, beside a naive baseline measured in
+the same run (every "I'll"/"will" sentence an action item owned by its speaker; a signal wherever a
+category's pattern matches, whoever speaks; raw VADER with its stock ±0.05 thresholds).
+
+Matching: an action item matches a label with the same owner whose text is similar
+(rapidfuzz token_set_ratio ≥ 60), one to one; a signal matches on (type, category, speaker).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from meetings.analysis import OfflineAnalyzer  # noqa: E402
+from meetings.analysis.models import CATEGORY_TYPE, ActionItem  # noqa: E402
+from meetings.analysis.signals import categories_in  # noqa: E402
+from meetings.analysis.text import sentences_of  # noqa: E402
+from meetings.transcript import parse_transcript  # noqa: E402
+
+TUNING = ROOT / "tests" / "data" / "meetings"
+HELDOUT = TUNING / "heldout"
+TEXT_MATCH = 60
+
+
+@dataclass
+class Scores:
+    transcripts: int = 0
+    action_tp: int = 0
+    action_fp: int = 0
+    action_fn: int = 0
+    due_ok: int = 0
+    signal_tp: int = 0
+    signal_fp: int = 0
+    signal_fn: int = 0
+    sentiment_ok: int = 0
+    sentiment_n: int = 0
+
+    @staticmethod
+    def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    @property
+    def actions(self) -> tuple[float, float, float]:
+        return self._prf(self.action_tp, self.action_fp, self.action_fn)
+
+    @property
+    def signals(self) -> tuple[float, float, float]:
+        return self._prf(self.signal_tp, self.signal_fp, self.signal_fn)
+
+    @property
+    def due_accuracy(self) -> float:
+        return self.due_ok / self.action_tp if self.action_tp else 0.0
+
+    @property
+    def sentiment_accuracy(self) -> float:
+        return self.sentiment_ok / self.sentiment_n if self.sentiment_n else 0.0
+
+
+def match_actions(predicted: list[ActionItem], labels: list[dict], scores: Scores) -> list[str]:
+    notes = []
+    gold = list(labels)
+    for item in predicted:
+        best, best_score = None, 0.0
+        for g in gold:
+            if g["owner"] != item.owner:
+                continue
+            score = fuzz.token_set_ratio(g["text"].lower(), item.text.lower())
+            if score > best_score:
+                best, best_score = g, score
+        if best is not None and best_score >= TEXT_MATCH:
+            gold.remove(best)
+            scores.action_tp += 1
+            scores.due_ok += best["due"] == item.due
+            if best["due"] != item.due:
+                notes.append(f"due   {item.owner}: {item.text} -> {item.due} (label {best['due']})")
+        else:
+            scores.action_fp += 1
+            notes.append(f"extra {item.owner}: {item.text} ({item.due})")
+    for g in gold:
+        scores.action_fn += 1
+        notes.append(f"miss  {g['owner']}: {g['text']} ({g['due']})")
+    return notes
+
+
+def _polarity(score: float, pos: float, neg: float) -> str:
+    return "positive" if score > pos else "negative" if score < neg else "neutral"
+
+
+def evaluate(directory: Path, *, baseline: bool = False, verbose: bool = False) -> Scores:
+    from meetings.analysis.sentiment import NEGATIVE_BELOW, POSITIVE_ABOVE
+
+    labels = yaml.safe_load((directory / "labels.yml").read_text())
+    scores = Scores()
+    analyzer = OfflineAnalyzer()
+    for name, label in labels.items():
+        transcript = parse_transcript((directory / name).read_text(), filename=name)
+        scores.transcripts += 1
+        if baseline:
+            actions, signals, sentiment, pos, neg = _baseline(transcript, label["meeting_date"])
+        else:
+            result = analyzer.analyze_now(transcript, meeting_date=label["meeting_date"])
+            actions = result.action_items
+            signals = {(s.type, s.category, s.speaker) for s in result.signals}
+            sentiment, pos, neg = result.sentiment.speakers, POSITIVE_ABOVE, NEGATIVE_BELOW
+        notes = match_actions(actions, label["action_items"], scores)
+        gold = {(g["type"], g["category"], g["speaker"]) for g in label["signals"]}
+        scores.signal_tp += len(gold & signals)
+        scores.signal_fp += len(signals - gold)
+        scores.signal_fn += len(gold - signals)
+        notes += [f"extra signal {s}" for s in signals - gold] + [f"miss  signal {s}" for s in gold - signals]
+        for speaker, expected in label["sentiment"].items():
+            got = _polarity(sentiment.get(speaker, 0.0), pos, neg)
+            scores.sentiment_n += 1
+            scores.sentiment_ok += got == expected
+            if got != expected:
+                notes.append(
+                    f"sentiment {speaker}: {got} ({sentiment.get(speaker, 0.0):+.2f}), label {expected}"
+                )
+        if verbose and notes:
+            print(f"  {name}:")
+            for note in notes:
+                print(f"    {note}")
+    return scores
+
+
+def _baseline(transcript, meeting_date):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from meetings.analysis.dates import find_due
+
+    vader = SentimentIntensityAnalyzer()
+    actions, signals, totals = [], set(), {}
+    for s in sentences_of(transcript):
+        match = re.search(r"\b(?:I'll|I will|we'll|we will)\s+(.+)", s.text, re.I)
+        if match:
+            due = find_due(match.group(1), meeting_date)
+            actions.append(ActionItem(owner=s.speaker, text=match.group(1), due=due.due if due else None))
+        for category, _ in categories_in(s.text):
+            signals.add((CATEGORY_TYPE[category], category, s.speaker))
+        totals.setdefault(s.speaker, []).append(vader.polarity_scores(s.text)["compound"])
+    sentiment = {k: sum(v) / len(v) for k, v in totals.items()}
+    return actions, signals, sentiment, 0.05, -0.05
+
+
+def report(title: str, scores: Scores) -> None:
+    ap, ar, af = scores.actions
+    sp, sr, sf = scores.signals
+    print(
+        f"{title:<28} {scores.transcripts:>3} calls | actions P {ap:.2f} R {ar:.2f} F1 {af:.2f} | "
+        f"due {scores.due_accuracy:.2f} | signals P {sp:.2f} R {sr:.2f} F1 {sf:.2f} | "
+        f"sentiment {scores.sentiment_accuracy:.2f} ({scores.sentiment_ok}/{scores.sentiment_n})"
+    )
+
+
+def main() -> None:
+    verbose = "-v" in sys.argv
+    for title, directory in (("tuning set", TUNING), ("held-out set", HELDOUT)):
+        if not (directory / "labels.yml").exists():
+            print(f"{title}: no labels at {directory}")
+            continue
+        if verbose:
+            print(f"{title} errors:")
+        report(f"{title}: offline analyser", evaluate(directory, verbose=verbose))
+        report(f"{title}: naive baseline", evaluate(directory, baseline=True))
+
+
+if __name__ == "__main__":
+    main()

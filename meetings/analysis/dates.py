@@ -1,0 +1,204 @@
+"""Due dates in what people say ("by Friday", "next Tuesday", "end of month"), resolved against the
+meeting date.
+
+Rules (docs/meetings.md): a bare weekday ("Friday", "by Friday", "this Friday") is the next such day
+after the meeting; "next Friday" is the Friday of the following week (weeks start on Monday);
+"this week" / "end of week" is this week's Friday, "next week" / "end of next week" next week's;
+"today", "tonight", "this afternoon", "end of day", "right after this call" are the meeting date;
+"in N days/weeks", "within a week", "in a couple of weeks" count from the meeting date; "end of
+(the) month/quarter/year" is its last day; "December 4th", "the 30th", "12/4" are the next such date.
+Hand-written rather than dateparser: the phrases are few, and this runs a thousand times faster.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a couple of": 2,
+    "a couple": 2,
+    "a few": 3,
+    "couple of": 2,
+}
+
+_WD = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_NUM = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a couple|couple of|a few)"
+_ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
+_LEAD = r"(?:by |on |before |until |for |no later than |due |this coming |starting |from )?"
+
+
+@dataclass(frozen=True)
+class DuePhrase:
+    due: date
+    start: int
+    end: int
+    text: str
+
+
+def _end_of_month(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def _friday_of_week(d: date, weeks_ahead: int = 0) -> date:
+    monday = d - timedelta(days=d.weekday()) + timedelta(weeks=weeks_ahead)
+    return monday + timedelta(days=4)
+
+
+def _next_weekday(d: date, weekday: int) -> date:
+    days = (weekday - d.weekday()) % 7 or 7
+    return d + timedelta(days=days)
+
+
+def _following_week_day(d: date, weekday: int) -> date:
+    monday_next = d - timedelta(days=d.weekday()) + timedelta(weeks=1)
+    return monday_next + timedelta(days=weekday)
+
+
+def _month_day(d: date, month: int | None, day: int) -> date | None:
+    if month is None:
+        year, month_ = d.year, d.month
+        for _ in range(3):
+            if day <= calendar.monthrange(year, month_)[1]:
+                candidate = date(year, month_, day)
+                if candidate >= d:
+                    return candidate
+            month_ += 1
+            if month_ == 13:
+                year, month_ = year + 1, 1
+        return None
+    if not 1 <= day <= calendar.monthrange(d.year, month)[1]:
+        return None
+    candidate = date(d.year, month, day)
+    return candidate if candidate >= d - timedelta(days=31) else date(d.year + 1, month, day)
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else NUMBERS[word]
+
+
+def _rules(meeting: date):
+    m = meeting
+    return [
+        (
+            rf"\b{_LEAD}(?:the )?end of (?:the )?day (?:on )?{_WD}\b|\b{_LEAD}{_WD} (?:morning|afternoon|evening|end of day|eod)\b",
+            lambda g: _next_weekday(m, WEEKDAYS.index(g.group(1) or g.group(2))),
+        ),
+        (rf"\b{_LEAD}end of (?:the )?next week\b", lambda g: _friday_of_week(m, 1)),
+        (
+            rf"\b{_LEAD}(?:the )?end of (?:the |this )?(?:week|wk)\b|\beow\b",
+            lambda g: _friday_of_week(m) if m.weekday() < 5 else _friday_of_week(m, 1),
+        ),
+        (
+            rf"\b{_LEAD}(?:the )?end of next month\b",
+            lambda g: _end_of_month(_end_of_month(m) + timedelta(days=1)),
+        ),
+        (rf"\b{_LEAD}(?:the )?end of (?:the |this )?month\b|\beom\b", lambda g: _end_of_month(m)),
+        (
+            rf"\b{_LEAD}(?:the )?end of (?:the |this )?quarter\b|\beoq\b",
+            lambda g: _end_of_month(date(m.year, ((m.month - 1) // 3) * 3 + 3, 1)),
+        ),
+        (rf"\b{_LEAD}(?:the )?end of (?:the |this )?year\b", lambda g: date(m.year, 12, 31)),
+        (
+            rf"\b{_LEAD}(?:the )?end of (?:the )?day\b|\beod\b|\b(?:later )?today\b|\btonight\b|\bthis (?:afternoon|morning|evening)\b|\b(?:right |straight |just )?after (?:this|the|our) (?:call|meeting)\b",
+            lambda g: m,
+        ),
+        (
+            r"\b(?:by |on |for )?(?:tomorrow|tmrw)\b(?: morning| afternoon| evening)?",
+            lambda g: m + timedelta(days=1),
+        ),
+        (
+            rf"\b{_LEAD}(?:early |late |the start of |the beginning of )?next week\b",
+            lambda g: (
+                _friday_of_week(m, 1)
+                if not re.search(r"early|start|beginning", g.group(0))
+                else _following_week_day(m, 0)
+            ),
+        ),
+        (
+            rf"\b{_LEAD}this week\b",
+            lambda g: _friday_of_week(m) if m.weekday() < 5 else _friday_of_week(m, 1),
+        ),
+        (
+            rf"\b(?:in|within|over the next) {_NUM} (day|week|business day)s?\b",
+            lambda g: (
+                m
+                + (
+                    timedelta(weeks=_number(g.group(1)))
+                    if g.group(2) == "week"
+                    else timedelta(days=_number(g.group(1)))
+                )
+            ),
+        ),
+        (rf"\b{_LEAD}next {_WD}\b", lambda g: _following_week_day(m, WEEKDAYS.index(g.group(1)))),
+        (
+            rf"\b{_LEAD}(?:this |first thing |every )?{_WD}\b",
+            lambda g: _next_weekday(m, WEEKDAYS.index(g.group(1))),
+        ),
+        (
+            rf"\b{_LEAD}{_MONTH}\.? {_ORD}\b(?!:)",
+            lambda g: _month_day(
+                m, MONTHS[g.group(1)[:3] if g.group(1)[:4] != "sept" else "sept"], int(g.group(2))
+            ),
+        ),
+        (
+            rf"\b{_LEAD}(?:the )?{_ORD} of {_MONTH}\b",
+            lambda g: _month_day(m, MONTHS[g.group(2)[:3]], int(g.group(1))),
+        ),
+        (
+            r"\b(?:by |on |before |until )the (\d{1,2})(?:st|nd|rd|th)\b",
+            lambda g: _month_day(m, None, int(g.group(1))),
+        ),
+        (
+            r"\b(?:by |on |before |until )(\d{1,2})/(\d{1,2})\b",
+            lambda g: _month_day(m, int(g.group(1)), int(g.group(2))) if 1 <= int(g.group(1)) <= 12 else None,
+        ),
+    ]
+
+
+_COMPILED_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    compiled = _COMPILED_CACHE.get(pattern)
+    if compiled is None:
+        compiled = _COMPILED_CACHE[pattern] = re.compile(pattern, re.I)
+    return compiled
+
+
+def find_due(text: str, meeting_date: date) -> DuePhrase | None:
+    """The earliest-placed due phrase in `text`, resolved; None when there is none."""
+    found: list[DuePhrase] = []
+    lowered = text.lower()
+    for pattern, resolve in _rules(meeting_date):
+        for match in _compiled(pattern).finditer(lowered):
+            try:
+                due = resolve(match)
+            except (ValueError, KeyError):
+                due = None
+            if due is not None:
+                found.append(DuePhrase(due, match.start(), match.end(), text[match.start() : match.end()]))
+                break
+    if not found:
+        return None
+    # Prefer the phrase that starts first; on a tie the longest ("end of next week" over "next week").
+    return min(found, key=lambda p: (p.start, -(p.end - p.start)))

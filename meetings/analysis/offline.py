@@ -1,0 +1,56 @@
+"""The offline analyser: every processor run locally, no network, no model download."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from meetings.analysis.actions import extract_action_items
+from meetings.analysis.context import AnalysisContext
+from meetings.analysis.models import MeetingAnalysisResult, MeetingInfo
+from meetings.analysis.sentiment import analyze_sentiment
+from meetings.analysis.signals import detect_signals
+from meetings.analysis.summary import follow_up_email, summarize
+from meetings.analysis.text import sentences_of, vendor_side
+from meetings.analysis.topics import segment_topics
+from meetings.transcript import Transcript
+
+
+class OfflineAnalyzer:
+    name = "offline"
+
+    async def analyze(
+        self, transcript: Transcript, *, meeting_date: date, context: AnalysisContext | None = None
+    ) -> MeetingAnalysisResult:
+        return self.analyze_now(transcript, meeting_date=meeting_date, context=context)
+
+    def analyze_now(
+        self, transcript: Transcript, *, meeting_date: date, context: AnalysisContext | None = None
+    ) -> MeetingAnalysisResult:
+        context = context or AnalysisContext()
+        speakers = transcript.speakers
+        sentences = sentences_of(transcript)
+        vendor = vendor_side(transcript, context.internal_speakers or None)
+        action_items = extract_action_items(sentences, speakers, meeting_date)
+        signals = detect_signals(sentences, vendor)
+        sentiment = analyze_sentiment(sentences, speakers)
+        duration = transcript.duration_seconds
+        topics = segment_topics(sentences, duration, speakers)
+        author = context.author or next(
+            (s for s in speakers if s in vendor), speakers[0] if speakers else None
+        )
+        return MeetingAnalysisResult(
+            meeting=MeetingInfo(duration_seconds=duration, speakers=speakers),
+            summary=summarize(sentences, speakers, duration, signals, action_items, topics),
+            action_items=action_items,
+            sentiment=sentiment,
+            signals=signals,
+            topics=topics,
+            follow_up_email=follow_up_email(
+                speakers=speakers,
+                author=author,
+                action_items=action_items,
+                topics=topics,
+                meeting_date=meeting_date,
+                subject_hint=context.topic,
+            ),
+        )

@@ -1,0 +1,123 @@
+"""Sentences, words and who is on which side of the call: the pieces every processor shares."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from meetings.transcript import Transcript, format_timestamp
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because been before
+    being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't
+    down during each few for from further get got had hadn't has hasn't have haven't having he he'd he'll
+    he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it
+    it's its itself just let's like me more most mustn't my myself no nor not now of off on once only or
+    other ought our ours ourselves out over own really same shan't she she'd she'll she's should shouldn't
+    so some such than that that's the their theirs them themselves then there there's these they they'd
+    they'll they're they've this those through to too under until up very was wasn't we we'd we'll we're
+    we've were weren't what what's when when's where where's which while who who's whom why why's will
+    with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves yes yeah okay
+    ok sure thanks thank great good well right actually maybe one two three also lot bit thing things
+    going know think want need would could make made much many every still even back way sounds hi hello
+    everyone today tomorrow week next month year let us that'd kind sort able""".split()
+)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]")
+
+
+@dataclass
+class Sentence:
+    index: int
+    turn_index: int
+    speaker: str | None
+    text: str
+    start: float
+    end: float
+
+    @property
+    def timestamp(self) -> str:
+        return format_timestamp(self.start)
+
+    @property
+    def is_question(self) -> bool:
+        return self.text.rstrip().endswith("?")
+
+
+def split_text(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def sentences_of(transcript: Transcript) -> list[Sentence]:
+    out: list[Sentence] = []
+    for turn_index, turn in enumerate(transcript.turns):
+        for utterance in turn.utterances:
+            for text in split_text(utterance.text):
+                out.append(Sentence(len(out), turn_index, turn.speaker, text, utterance.start, utterance.end))
+    return out
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+@lru_cache(maxsize=32768)
+def _content_words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in words(text) if w not in STOPWORDS and len(w) > 2)
+
+
+def content_words(text: str) -> list[str]:
+    return list(_content_words(text))
+
+
+def first_name(full_name: str) -> str:
+    parts = re.sub(r"\(.*?\)", "", full_name).split()
+    return parts[0] if parts else full_name
+
+
+# Words that give away which side of the call someone is on. A vendor's CSM talks about *our*
+# roadmap and *your* workspace; the customer about *your* platform and *our* board.
+_VENDOR_MARKERS = re.compile(
+    r"\b(?:our (?:roadmap|product(?: team| lead)?|engineering|engineers|support(?: engineering)? team|release|"
+    r"beta|customers|sales team|marketing team|design team|events team|mobile team|vp|head of|customer summit|"
+    r"status page|finance team)|your (?:renewal|account|workspace|sandbox|contract|admins?|agents|users|"
+    r"usage|adoption|slack channel|leadership|side|warehouse)|on our side that|we rolled|we're adding|"
+    r"(?:customer success|support engineering) team|on (?:the|our) roadmap|renewal paperwork|feature request for you|"
+    r"(?:other|new) prospects|(?:pricing|expansion|credit|renewal) proposal|proposal for|(?:utilization|usage|adoption) report|"
+    r"get that pricing|send you (?:the|our|a) (?:roadmap|release notes|runbook|guide|docs|link|incident report|calendar invite))\b",
+    re.I,
+)
+_CUSTOMER_MARKERS = re.compile(
+    r"\b(?:your (?:platform|product|tool|app|pricing|roadmap|support|team has|engineering|vp)|"
+    r"our (?:renewal|agents|warehouse|board|cfo|coo|ceo|cio|leadership|procurement|finance team|"
+    r"ops|it|users|budget|vp|director|sister company|sales team|support team|goal|team relies)|"
+    r"what we pay|we pay you|my (?:team|manager|director|agents|finance team|ops lead|chief of staff|coo))\b",
+    re.I,
+)
+
+
+def vendor_side(transcript: Transcript, known: set[str] | None = None) -> set[str]:
+    """The speakers who speak for the vendor (the CSM's side). Signals are the customer's voice.
+
+    `known` (from the meeting's participants' email domains, when there is one) wins; otherwise
+    each speaker's words are scored for vendor and customer markers, with a nudge for the host
+    (the first speaker), who on a customer call is nearly always the CSM.
+    """
+    if known:
+        return {s for s in transcript.speakers if s in known}
+    score: dict[str, float] = {s: 0.0 for s in transcript.speakers}
+    if transcript.speakers:
+        score[transcript.speakers[0]] += 0.5
+    for turn in transcript.turns:
+        if turn.speaker is None:
+            continue
+        text = turn.text
+        score[turn.speaker] += len(_VENDOR_MARKERS.findall(text)) - len(_CUSTOMER_MARKERS.findall(text))
+    vendor = {s for s, v in score.items() if v > 0}
+    if len(vendor) == len(score) and len(score) > 1:
+        # Everyone cannot be the vendor: keep the clearly vendor-sounding ones.
+        top = max(score.values())
+        vendor = {s for s, v in score.items() if v >= top and v > 0.5} or {transcript.speakers[0]}
+    return vendor

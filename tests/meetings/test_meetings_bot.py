@@ -1,0 +1,82 @@
+"""The meeting bot over a replayed VTT: utterances in order, signals as they are said."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from meetings.analysis.signals import detect_signals
+from meetings.analysis.text import sentences_of, vendor_side
+from meetings.bot import ReplayMeetingBot, VttReplaySource
+from meetings.transcript import parse_transcript
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "meetings"
+CALLS = sorted(p.name for p in DATA.iterdir() if p.suffix in (".vtt", ".txt"))
+
+
+class Clock:
+    """asyncio.sleep stand-in: records what the replay asked to wait, without waiting."""
+
+    def __init__(self):
+        self.waits = []
+
+    async def sleep(self, seconds):
+        self.waits.append(seconds)
+        await asyncio.sleep(0)
+
+
+@pytest.mark.parametrize("name", CALLS)
+async def test_incremental_signals_equal_the_batch_ones(name):
+    bot = ReplayMeetingBot(speed=1e9)
+    heard_when_signalled = []
+    bot.on_signal_detected(lambda s: heard_when_signalled.append(len(bot.heard)))
+    await bot.join_meeting(f"replay:{DATA / name}")
+    await bot.start_transcription()
+    await bot.wait_until_done()
+    await bot.leave_meeting()
+    transcript = parse_transcript((DATA / name).read_text())
+    batch = detect_signals(sentences_of(transcript), vendor_side(transcript))
+    assert {(s.category, s.speaker) for s in bot.signals} == {(s.category, s.speaker) for s in batch}
+    assert len(bot.heard) == len(transcript.utterances)
+    if heard_when_signalled:  # signals come while the call goes on, not at the end
+        assert heard_when_signalled[0] < len(transcript.utterances)
+
+
+async def test_replay_keeps_the_calls_clock_scaled():
+    clock = Clock()
+    transcript = parse_transcript((DATA / "qbr.vtt").read_text())
+    source = VttReplaySource(transcript, speed=60, sleep=clock.sleep)
+    bot = ReplayMeetingBot(source)
+    spoken = []
+    bot.on_utterance(lambda u: spoken.append(u.start))
+    await bot.join_meeting("zoom-bot://not-used-with-a-source")
+    await bot.start_transcription()
+    await bot.wait_until_done()
+    assert spoken == sorted(spoken) and len(spoken) == len(transcript.utterances)
+    # the replay asked to wait about the call's length / 60 in total (never the whole call)
+    assert sum(clock.waits) <= transcript.utterances[-1].start / 60 + 0.5
+    assert sum(clock.waits) >= transcript.utterances[-1].start / 60 * 0.5
+
+
+async def test_leaving_stops_the_stream():
+    gate = asyncio.Event()
+
+    async def slow(seconds):
+        await gate.wait()
+
+    transcript = parse_transcript((DATA / "qbr.vtt").read_text())
+    bot = ReplayMeetingBot(VttReplaySource(transcript, speed=1, sleep=slow))
+    await bot.join_meeting("x")
+    await bot.start_transcription()
+    await asyncio.sleep(0.01)
+    await bot.leave_meeting()
+    assert len(bot.heard) < len(transcript.utterances)
+    assert not bot.joined
+
+
+async def test_live_meetings_are_refused_with_an_explanation():
+    bot = ReplayMeetingBot()
+    with pytest.raises(NotImplementedError, match="docs/meetings.md"):
+        await bot.join_meeting("https://zoom.us/j/123")
+    with pytest.raises(RuntimeError, match="join a meeting first"):
+        await bot.start_transcription()

@@ -1,0 +1,50 @@
+from datetime import date
+
+import pytest
+
+from meetings.analysis.dates import find_due
+
+WEDNESDAY = date(2026, 11, 18)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("I'll send it by Friday", date(2026, 11, 20)),
+        ("on Wednesday", date(2026, 11, 25)),  # a bare weekday is the next one after the meeting
+        ("next Tuesday", date(2026, 11, 24)),
+        ("next Friday", date(2026, 11, 27)),
+        ("by end of month", date(2026, 11, 30)),
+        ("by the end of the month", date(2026, 11, 30)),
+        ("tomorrow morning", date(2026, 11, 19)),
+        ("today", WEDNESDAY),
+        ("right after this call", WEDNESDAY),
+        ("by end of day Friday", date(2026, 11, 20)),
+        ("in two weeks", date(2026, 12, 2)),
+        ("within 3 days", date(2026, 11, 21)),
+        ("by end of week", date(2026, 11, 20)),
+        ("next week", date(2026, 11, 27)),
+        ("by the end of next week", date(2026, 11, 27)),
+        ("early next week", date(2026, 11, 23)),
+        ("by December 4th", date(2026, 12, 4)),
+        ("by the 30th", date(2026, 11, 30)),
+        ("by the 3rd", date(2026, 12, 3)),
+        ("end of quarter", date(2026, 12, 31)),
+        ("by Jan 8", date(2027, 1, 8)),
+    ],
+)
+def test_due_phrases(phrase, expected):
+    found = find_due(phrase, WEDNESDAY)
+    assert found is not None and found.due == expected
+
+
+@pytest.mark.parametrize(
+    "phrase", ["in December", "the third week of December", "last quarter", "soon", "at 3:40 pm"]
+)
+def test_no_due_date(phrase):
+    assert find_due(phrase, WEDNESDAY) is None
+
+
+def test_year_end_rolls_over():
+    assert find_due("by end of month", date(2026, 12, 28)).due == date(2026, 12, 31)
+    assert find_due("next Monday", date(2026, 12, 30)).due == date(2027, 1, 4)
