@@ -78,8 +78,8 @@ async def build(
 ) -> Runtime:
     """Wire every room. `scheduler=False` leaves the clock off (tests drive the engines directly)."""
     # Imported here so that `python app.py` without credentials answers at once.
-    from bot.app import build_slack_app, client_provider, make_web_client
     from bot.actions.skills import post_report as post_skill_report
+    from bot.app import build_slack_app, client_provider, make_web_client
     from bot.approvals import approval_poster
     from bot.commands.approvals import home_section as approvals_home_section
     from bot.events.assistant import build_assistant
@@ -133,6 +133,15 @@ async def build(
     )
     services.assistant = build_assistant(services, client, llm=llm)  # follow-ups post in their thread
 
+    # Automations: schedules on the durable clock, events as trigger rules owned by the user.
+    from automations.wiring import attach as attach_automations
+    from bot.actions.automations import slack_user_timezone
+
+    automations = attach_automations(
+        services, scheduler=clock if scheduler else None, health=health, llm=llm,
+        user_timezone=slack_user_timezone(client),
+    )  # fmt: skip
+
     async def on_events(touched: list[tuple[int, str]]) -> None:
         for customer_id, event_type in touched:
             await services.triggers.evaluate_event(customer_id, event_type)
@@ -150,6 +159,7 @@ async def build(
         clock.add_job("playbooks.advance", timedelta(minutes=30), lambda: services.playbooks.advance())
         clock.add_job("slack_events.forget", "30 3 * * *", lambda: forget_older_than(db))
         clock.add_job("approvals.expire", timedelta(minutes=10), lambda: registry.approvals.expire_due())
+        runtime.on_start.append(automations.start)
         runtime.on_start.append(_async(clock.start))
         runtime.on_stop.append(clock.stop)
 
