@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
 
@@ -107,7 +108,10 @@ def register(app: AsyncApp, services: Services) -> None:
             except AutomationError as exc:
                 await answer(respond, f"Not saved: {exc}", replace=False)
                 return
-            nxt = f" First run: {row.next_run_at:%a %d %b %H:%M} UTC." if row.next_run_at else ""
+            nxt = ""
+            if row.next_run_at:
+                local = row.next_run_at.astimezone(ZoneInfo(row.timezone or "UTC"))
+                nxt = f" First run: {local:%a %d %b %H:%M} ({row.timezone or 'UTC'})."
             await answer(
                 respond,
                 f":white_check_mark: Saved automation #{row.id}: {row.echo}.{nxt} `/csm automations` lists yours.",
