@@ -197,7 +197,7 @@ def _parse(s: Sentence, i: int, end: int, previous: list[dict[str, Any]]) -> dic
             _take(s, channel, alert)
             _take_near(s, i, channel, {"in", "to", "into", "on", "an", "a", "message", "slack"})
             return {"type": "send_slack", "params": {"channel": s.toks[channel].text}}
-        if verb in ALERT_VERBS or alert is not None:
+        if verb in ALERT_VERBS or alert is not None or (verb in ("dm", "message") and to_me is not None):
             _take(s, alert, to_me)
             _take_near(s, i, end, CSM_WORDS | {"slack", "know", "about"})
             return {"type": "alert_csm", "params": {}}

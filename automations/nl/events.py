@@ -206,8 +206,17 @@ def _payment_overdue(s: Sentence, c: Clause) -> tuple[str, dict[str, Any]] | Non
     return "payment_overdue", {"days": days}
 
 
+MILESTONES = frozenset({"kickoff", "kick-off", "go-live", "launch", "signature", "onboarding-complete"})
+
+
 def _milestone(s: Sentence, c: Clause) -> tuple[str, dict[str, Any]] | None:
     k = _has(s, c, {"milestone"})
+    reach = _has(s, c, {"reaches", "hits", "reach", "hit"})
+    named = _has(s, c, MILESTONES)
+    if k is None and reach is not None and named is not None:
+        _take(s, reach, named)
+        _take_words(s, c, {"contract", "the", "its"})
+        return "contract_milestone", {"milestone": s.low(named).replace("kick-off", "kickoff")}
     if k is None:
         if (g := _has(s, c, {"goes"})) is not None and s.low(g + 1) == "live":
             s.take(g, g + 2, SLOT)
@@ -253,6 +262,16 @@ def _nps(s: Sentence, c: Clause) -> tuple[str, dict[str, Any]] | None:
     elif word == "passive":
         params.update(min_score=7, max_score=8)
     _take(s, k)
+    for j in range(c.start, c.end):
+        if s.kind(j) == "range" and s.free(j):
+            lo, hi = s.toks[j].value
+            if lo > 0:
+                params["min_score"] = lo
+            params["max_score"] = hi
+            s.take(j, j + 1, SLOT)
+            _take_words(s, c, {"score", "response", "survey", "submits", "submitted", "gives", "on", "comes",
+                               "responds", "of", "nps", "a", "with", "between"})  # fmt: skip
+            return "nps_submitted", params
     nps_words = {**BOUND_WORDS, "of": "=="}
     bound = _bound(s, c, nps_words, start=k) or _bound(
         s, Clause(c.start, k), nps_words, start=max(c.start, k - 5)
@@ -343,7 +362,18 @@ def _health(s: Sentence, c: Clause) -> tuple[str, dict[str, Any]] | None:
         s, c, {"drops", "drop", "falls", "fall", "goes", "dips", "declines", "decreases", "dropped", "slips"}
     )
     if verb is None:
-        return None
+        # "if health score < 50": a state, read as the moment it is crossed, when nothing else happens here
+        others = _has(s, c, {"ticket", "tickets", "renewal", "meeting", "call", "escalated", "nps", "usage",
+                             "champion", "invoice", "payment"})  # fmt: skip
+        bound = _bound(s, c, {"below": "<", "under": "<", "less than": "<", "lower than": "<"}, start=k)
+        if others is not None or bound is None or bound[0] != "<" or bound[2] > k + 3:
+            return None
+        _take(s, k)
+        if s.low(k + 1) in ("score", "scores"):
+            s.take(k + 1, k + 2, SLOT)
+        s.take(bound[2], bound[3], SLOT)
+        _take_words(s, c, {"is", "gets", "becomes"})
+        return "health_score_drop", {"below": int(bound[1])}
     _take(s, k, verb)
     if s.low(k + 1) in ("score", "scores"):
         s.take(k + 1, k + 2, SLOT)
@@ -410,7 +440,21 @@ def _ticket(s: Sentence, c: Clause) -> tuple[str, dict[str, Any]] | None:
     new = _has(
         s,
         c,
-        {"created", "opened", "new", "filed", "submitted", "raised", "opens", "files", "logged", "comes"},
+        {
+            "created",
+            "opened",
+            "new",
+            "filed",
+            "submitted",
+            "raised",
+            "opens",
+            "files",
+            "logged",
+            "comes",
+            "logs",
+            "raises",
+            "submits",
+        },
     )
     if new is None:
         return None

@@ -163,6 +163,16 @@ def extract(s: Sentence, now: datetime, skip: set[int] | None = None) -> Schedul
             sch.set_freq("daily")
             sch.days = WEEKDAYS[:] if s.low(i + 1).startswith("weekday") else ["SA", "SU"]
             end = i + 2
+        elif "-" in low and all(part in DAYS for part in low.split("-")) and len(low.split("-")) == 2:
+            a, b = (DAY_NUMBER[DAYS[part]] for part in low.split("-"))
+            order = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
+            sch.days += order[a : b + 1] if a <= b else order[a:] + order[: b + 1]
+            sch.set_freq("daily" if sorted(sch.days) == sorted(WEEKDAYS) else "weekly")
+            end = i + 1
+        elif s.seq(i, "?at", "the", "end", "of", "every|each|the", "month") is not None:
+            end = s.seq(i, "?at", "the", "end", "of", "every|each|the", "month")
+            sch.set_freq("monthly")
+            sch.monthdays.append(-1)
         elif low in DAYS and _plural_day(low):
             days, end = _days_list(s, i)
             sch.days += days
@@ -245,6 +255,10 @@ def _every(s: Sentence, i: int, sch: Schedule) -> int | None:  # noqa: C901
         sch.set_freq("daily")
         sch.days = WEEKDAYS[:]
         return i + 1
+    if low in ("business", "working", "work") and s.low(i + 1) in ("day", "days"):
+        sch.set_freq("daily")
+        sch.days = WEEKDAYS[:]
+        return i + 2
     if low in ("weekend", "weekends"):
         sch.set_freq("daily")
         sch.days = ["SA", "SU"]
@@ -288,6 +302,8 @@ def _nth(s: Sentence, i: int, sch: Schedule) -> int | None:
         kind, day, j = "business", "", j + 1
     elif s.low(j) == "day":
         kind, day, j = "day", "", j + 1
+    elif s.low(j) == "of" and s.low(j + 1) in ("every", "each", "the") and s.low(j + 2) == "month":
+        kind, day = "day", ""
     else:
         return None
     end = s.seq(j, "of|in", "?the|every|each", "month|quarter")

@@ -230,6 +230,8 @@ def _filter_at(s: Sentence, k: int) -> tuple[list[dict[str, Any]], int] | None: 
         jj += 1
     if s.low(jj) == "the":
         jj += 1
+    if s.low(jj) == "mid" and s.low(jj + 1) == "market" and s.free(jj):
+        return [_f("segment", "!=" if negate else "==", "mid-market")], jj + 2
     if s.low(jj) in SEGMENTS and s.free(jj):
         end = jj + 1
         if s.low(end) == "segment":
@@ -329,7 +331,7 @@ def _renewal(s: Sentence, k: int) -> tuple[list[dict[str, Any]], int] | None:
     if j is None:
         return None
     op = "<="
-    if s.low(j) in ("in", "within"):
+    if s.low(j) in ("in", "within") or (s.low(j) in ("for", "over") and s.low(j + 1) == "the"):
         j += 1
     elif s.low(j) != "the":
         if not (_op_at(s, j) and _days(s, _op_at(s, j)[1])):  # type: ignore[index]
