@@ -82,7 +82,12 @@ class AutomationService:
         """Parse and check; raises ParseRefused when the text is not fully understood."""
         names = await customer_names(self.db)
         user_tz = await self._user_tz(user_id)
-        result = await parse(text, client=self.llm, now=now, customer_names=names, timezone=user_tz)
+        from automations.builder import known_playbooks
+
+        result = await parse(
+            text, client=self.llm, now=now, customer_names=names, timezone=user_tz,
+            playbooks=sorted(await known_playbooks(self.db)),
+        )  # fmt: skip
         ctx = ToolContext(user_id=user_id, team_id=team_id, caller_kind="automation", dry_run=True)
         return await build_preview(
             text, result.definition, db=self.db, default_tz=self.default_tz, user_tz=user_tz,

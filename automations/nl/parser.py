@@ -79,6 +79,7 @@ def parse_offline(
     now: datetime | None = None,
     customer_names: list[str] | None = None,
     timezone: str | None = None,
+    playbooks: list[str] | None = None,
 ) -> ParseResult:
     """Parse one sentence. Raises ParseRefused with a sentence naming what was not understood."""
     text = " ".join(text.split())
@@ -107,7 +108,7 @@ def parse_offline(
         trigger = None
     n = len(s)
     regions = [(0, n)] if clause is None else [(0, clause.start), (clause.end, n)]
-    found_actions = actions_nl.extract(s, regions)
+    found_actions = actions_nl.extract(s, regions, playbooks)
     filters, customer = scope.extract(s, customer_names)
 
     understood_when = _spans(s, ("schedule", "trigger"))

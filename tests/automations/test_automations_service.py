@@ -213,3 +213,14 @@ async def test_prd_meeting_follow_up_fires_for_the_named_customer_only(
     assert [a.tool_name for a in approvals] == ["gmail.send_email"]  # the follow-up waits for the CSM's click
     assert world.of("gmail.send_email") == []
     assert (await service.traces(row.id))[0]["trace"]["cause"] == "meeting:zoom-Acme"
+
+
+async def test_a_workspace_playbook_is_named_exactly(db, service, portfolio):
+    from store.models import Playbook
+
+    async with db.transaction() as s:
+        s.add(Playbook(slug="churn-save", name="Churn save", type="risk", stages=[]))
+    p = await service.preview("when a champion leaves, start the churn save playbook", OWNER, now=NOW)
+    assert p.ok and p.definition.actions[0].params == {"playbook": "churn-save"}
+    p = await service.preview("when a champion leaves, start the risk playbook", OWNER, now=NOW)
+    assert p.definition.actions[0].params == {"playbook": "risk-mitigation"}
