@@ -191,7 +191,7 @@ def _negative_sentiment(s: Sentence, c: Clause) -> tuple[str, dict[str, Any]] | 
 
 def _payment_overdue(s: Sentence, c: Clause) -> tuple[str, dict[str, Any]] | None:
     k = _has(s, c, {"invoice", "invoices", "payment", "payments", "bill"})
-    late = _has(s, c, {"overdue", "late", "unpaid", "outstanding"})
+    late = _has(s, c, {"overdue", "late", "unpaid", "outstanding", "misses", "missed", "miss"})
     if late is None and (due := _has(s, c, {"due"})) is not None and s.low(due - 1) == "past":
         late = due
     if k is None or late is None:
@@ -423,11 +423,14 @@ def _ticket(s: Sentence, c: Clause) -> tuple[str, dict[str, Any]] | None:
     for j in range(c.start, c.end):
         low = s.low(j)
         base = low.split("-")[0]
+        marked = s.low(j - 1) in ("marked", "flagged", "tagged", "priority")
         if (
             s.free(j)
             and base in PRIORITIES
-            and (s.low(j + 1) in ("priority", "ticket", "tickets") or "-" in low)
+            and (s.low(j + 1) in ("priority", "ticket", "tickets") or "-" in low or marked)
         ):
+            if marked:
+                s.take(j - 1, j, SLOT)
             params["priority"] = base
             s.take(j, j + 1, SLOT)
             if s.low(j + 1) == "priority":
@@ -476,7 +479,24 @@ def _renewal(s: Sentence, c: Clause) -> tuple[str, dict[str, Any]] | None:
         return None
     _take(s, k)
     _take_words(
-        s, c, {"away", "out", "before", "from", "until", "left", "is", "approaching", "coming", "up", "date"}
+        s,
+        c,
+        {
+            "away",
+            "out",
+            "before",
+            "from",
+            "until",
+            "left",
+            "is",
+            "approaching",
+            "coming",
+            "up",
+            "date",
+            "each",
+            "every",
+            "any",
+        },
     )
     return "renewal_approaching", {"days": days}
 
@@ -490,7 +510,7 @@ def find_before_renewal(s: Sentence) -> Clause | None:
             and s.low(k + 2) in ("before", "until", "ahead")
         ):
             end = k + 3
-            if s.low(end) in ("the", "a", "their", "its"):
+            if s.low(end) in ("the", "a", "their", "its", "each", "every", "my", "any"):
                 end += 1
             if s.low(end) in ("renewal", "renewals", "renewal_date"):
                 return Clause(k, end + 1)

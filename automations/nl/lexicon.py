@@ -143,6 +143,8 @@ CUSTOMER_NOUNS = frozenset(
         "companies",
         "company",
         "renewals",
+        "acct",
+        "accts",
     }
 )
 

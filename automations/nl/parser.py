@@ -107,7 +107,13 @@ def parse_offline(
     if trigger is None and sch.once_date is None and (sch.times or sch.tz):
         trigger = None
     n = len(s)
-    regions = [(0, n)] if clause is None else [(0, clause.start), (clause.end, n)]
+    marker_less = clause is not None and s.low(clause.start) not in events.MARKERS | {
+        "every",
+        "each",
+        "any",
+        "as",
+    }
+    regions = [(0, n)] if clause is None or marker_less else [(0, clause.start), (clause.end, n)]
     found_actions = actions_nl.extract(s, regions, playbooks)
     filters, customer = scope.extract(s, customer_names)
 

@@ -203,7 +203,12 @@ def extract(s: Sentence, now: datetime, skip: set[int] | None = None) -> Schedul
             end = i + 1
         elif kind in ("date",) or (low in MONTHS and s.kind(i + 1) in ("ordinal", "number")):
             end = _date(s, i, sch, now)
-        elif low == "on" and s.low(i + 1) in DAYS and not _plural_day(s.low(i + 1)) and not sch.found:
+        elif (
+            low in ("on", "next", "this")
+            and s.low(i + 1) in DAYS
+            and not _plural_day(s.low(i + 1))
+            and not sch.found
+        ):
             # "on Friday": the next one, once
             target = DAY_NUMBER[DAYS[s.low(i + 1)]]
             today = (now.weekday() + 1) % 7

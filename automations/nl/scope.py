@@ -248,6 +248,11 @@ def _filter_at(s: Sentence, k: int) -> tuple[list[dict[str, Any]], int] | None: 
     ):
         return [_f("segment", "==", s.low(k + 1))], k + 2
     # tier
+    if low in ("tier", "segment") and s.seq(k + 1, "is|=|==|of|!=|not") is not None and s.free(k + 2):
+        negate_word = s.low(k + 1) in ("!=", "not")
+        if s.kind(k + 2) in ("number", "word"):
+            value = s.toks[k + 2].value if s.kind(k + 2) == "number" else s.low(k + 2)
+            return [_f(low, "!=" if negate_word else "==", str(SEGMENTS.get(str(value), value)))], k + 3
     if low == "tier" and s.kind(k + 1) in ("number", "word") and s.free(k + 1):
         value = s.toks[k + 1].value if s.kind(k + 1) == "number" else s.low(k + 1)
         return [_f("tier", "==", str(value))], k + 2
@@ -320,6 +325,8 @@ def _renewal(s: Sentence, k: int) -> tuple[list[dict[str, Any]], int] | None:
     j: int | None = None
     if low in ("renewing", "renew", "renews", "renewals"):
         j = k + 1
+        if s.low(j) == "due":
+            j += 1
     elif low == "renewal" or (low == "up" and s.seq(k, "up", "for", "renewal")):
         j = k + 1 if low == "renewal" else k + 3
         if s.low(j) in ("is", "date"):
