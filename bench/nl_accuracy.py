@@ -66,6 +66,7 @@ def main() -> int:
     offline("on December 3rd at 9am send me a summary")  # imports, zoneinfo and dateparser caches
     dev = [r for r in rows if r["split"] == "dev"]
     held = [r for r in rows if r["split"] == "heldout"]
+    held2 = [r for r in rows if r["split"] == "heldout2"]
     refusals = sum(r["expected"] is None for r in rows)
     print(
         f"labeled phrases: {len(rows)} ({len(dev)} development, {len(held)} held out; {refusals} to refuse)"
@@ -73,6 +74,8 @@ def main() -> int:
     reports = {"development": evaluate(dev, offline)}
     if held:
         reports["held out (written after the parser)"] = evaluate(held, offline)
+    if held2:
+        reports["held out 2 (written after the second round)"] = evaluate(held2, offline)
     reports["all"] = evaluate(rows, offline)
     for title, report in reports.items():
         show(f"offline parser, {title}", report)

@@ -202,7 +202,7 @@ def _payment_overdue(s: Sentence, c: Clause) -> tuple[str, dict[str, Any]] | Non
         days = dur[0]
         s.take(dur[1], dur[2], SLOT)
     _take(s, k, late)
-    _take_words(s, c, {"by", "on", "becomes", "is", "past", "due"})
+    _take_words(s, c, {"by", "on", "becomes", "is", "past", "due", "more", "than", "over", "at", "least"})
     return "payment_overdue", {"days": days}
 
 

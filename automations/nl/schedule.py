@@ -313,8 +313,11 @@ def _nth(s: Sentence, i: int, sch: Schedule) -> int | None:
         return None
     end = s.seq(j, "of|in", "?the|every|each", "month|quarter")
     if end is None:
-        return None
-    unit = s.low(end - 1)
+        if sch.freq not in ("monthly", "quarterly"):  # "every quarter on the first business day"
+            return None
+        end, unit = j, "quarter" if sch.freq == "quarterly" else "month"
+    else:
+        unit = s.low(end - 1)
     sch.set_freq("monthly")
     if unit == "quarter":
         sch.freq = "quarterly"

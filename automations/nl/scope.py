@@ -260,6 +260,8 @@ def _filter_at(s: Sentence, k: int) -> tuple[list[dict[str, Any]], int] | None: 
         return [_f("tier", "==", low[5:])], k + 1
     if low in TIER_WORDS and s.low(k + 1) == "tier":
         return [_f("tier", "==", low)], k + 2
+    if low in TIER_WORDS and s.low(k + 1) in CUSTOMER_NOUNS:  # "strategic accounts", "gold customers"
+        return [_f("tier", "==", low)], k + 1
     # open tickets
     if s.kind(k) == "number" and s.low(k + 1) == "open" and s.low(k + 2) in ("tickets", "ticket"):
         op, value, end = _suffix_op(s, k + 1, "==", s.toks[k].value)
@@ -355,7 +357,7 @@ def _renewal(s: Sentence, k: int) -> tuple[list[dict[str, Any]], int] | None:
 
 
 def _login(s: Sentence, k: int) -> tuple[list[dict[str, Any]], int] | None:
-    j = s.seq(k, "haven't|hasn't|havent|hasnt|not", "logged", "in", "for|in")
+    j = s.seq(k, "?have|has", "haven't|hasn't|havent|hasnt|not", "logged", "in", "for|in")
     if j is None:
         j = s.seq(k, "no", "logins|login", "for|in")
     if j is None:
