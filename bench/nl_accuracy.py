@@ -56,6 +56,10 @@ def show(title: str, report: Report) -> None:
     for f in FIELDS:
         print(f"  {f:<18} {report.per_field[f] / report.n:6.1%}")
     print(f"  {'WHOLE DEFINITION':<18} {report.accuracy:6.1%}   median parse {report.median_ms:.2f} ms")
+    print(
+        f"  misses: {report.wrong_definitions} wrong definitions, {report.refused_wrongly} refused wrongly, "
+        f"{report.accepted_wrongly} accepted wrongly"
+    )
 
 
 def main() -> int:
