@@ -73,8 +73,13 @@ async def _preview_from(services: Services, value: dict[str, Any], user: str, te
         preview = await build_preview(value["t"], definition, db=engine.db, default_tz=engine.default_tz,
                                       user_tz=await engine._user_tz(user), registry=engine.registry, ctx=ctx)  # fmt: skip
     if value.get("c"):
+        from automations.describe import echo, name_for
+
         preview.definition.scope.customer = value["c"]
+        preview.definition.name = name_for(preview.definition)
         preview.customer_choices = []
+        preview.errors = [e for e in preview.errors if not e.startswith("No customer matches")]
+        preview.echo = echo(preview.definition, preview.timezone)
     return preview
 
 

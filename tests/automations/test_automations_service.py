@@ -224,3 +224,14 @@ async def test_a_workspace_playbook_is_named_exactly(db, service, portfolio):
     assert p.ok and p.definition.actions[0].params == {"playbook": "churn-save"}
     p = await service.preview("when a champion leaves, start the risk playbook", OWNER, now=NOW)
     assert p.definition.actions[0].params == {"playbook": "risk-mitigation"}
+
+
+async def test_an_ambiguous_customer_is_asked_about(db, service, portfolio):
+    async with db.transaction() as s:
+        from store.models import Customer
+
+        s.add(Customer(name="Acme Labs", domain="acmelabs.io"))
+    p = await service.preview("after every meeting with acme, create meeting notes", OWNER, now=NOW)
+    assert p.customer_choices == ["Acme Corp", "Acme Labs"] and not p.ok
+    with pytest.raises(AutomationError, match="Which customer"):
+        await service.save(p, OWNER)
