@@ -138,9 +138,16 @@ async def test_event_automation_becomes_a_trigger_rule_owned_by_the_user(
 
     fired = await TriggerEngine(db, registry).sweep(now=NOW)
     assert [f.alert.customer_name for f in fired] == ["Acme Corp"]
-    assert len(world.of("gmail.draft_email")) == 1
+    assert world.calls == []  # the rule records the cause; the automation runs the actions
+    assert await service.process_firings(now=NOW) == 1
+    assert await service.process_firings(now=NOW) == 0  # each firing runs once
+    [draft] = world.of("gmail.draft_email")
+    assert draft["to"] == ["dana@acme.com"] and draft["subject"] == "Checking in – Acme Corp"
+    assert "Hi Dana," in draft["body"]
     traces = await service.traces(row.id)
-    assert traces and traces[0]["trace"]["customer_id"] == portfolio["Acme Corp"].id
+    assert traces[0]["customer_id"] == portfolio["Acme Corp"].id
+    [step] = traces[0]["trace"]["actions"]
+    assert (step["tool"], step["outcome"]) == ("gmail.draft_email", "done")
 
     await service.set_status(row.id, OWNER, "pause")
     async with db.session() as s:
@@ -208,11 +215,15 @@ async def test_prd_meeting_follow_up_fires_for_the_named_customer_only(
                                 data={"meeting_id": f"zoom-{name[:4]}"}))  # fmt: skip
     fired = await TriggerEngine(db, registry).sweep(now=NOW)
     assert [f.alert.customer_name for f in fired] == ["Acme Corp"]
+    assert await service.process_firings(now=NOW) == 1
     async with db.session() as s:
         approvals = (await s.execute(select(Approval))).scalars().all()
     assert [a.tool_name for a in approvals] == ["gmail.send_email"]  # the follow-up waits for the CSM's click
+    assert approvals[0].input["to"] == ["dana@acme.com"] and approvals[0].caller_kind == "automation"
     assert world.of("gmail.send_email") == []
-    assert (await service.traces(row.id))[0]["trace"]["cause"] == "meeting:zoom-Acme"
+    last = (await service.traces(row.id))[0]
+    assert last["cause"] == "meeting:zoom-Acme"
+    assert [a["type"] for a in last["trace"]["actions"]] == ["create_meeting_notes", "send_email"]
 
 
 async def test_a_workspace_playbook_is_named_exactly(db, service, portfolio):
