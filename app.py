@@ -138,13 +138,15 @@ async def build(
     from bot.actions.automations import slack_user_timezone
 
     automations = attach_automations(
-        services, scheduler=clock if scheduler else None, health=health, llm=llm,
+        services, scheduler=clock, health=health, llm=llm,
         user_timezone=slack_user_timezone(client),
     )  # fmt: skip
 
     async def on_events(touched: list[tuple[int, str]]) -> None:
         for customer_id, event_type in touched:
             await services.triggers.evaluate_event(customer_id, event_type)
+        if touched and services.automations is not None:  # event automations act on their firings now
+            await services.automations.process_firings()
 
     async def setup() -> None:
         await install_default_rules(db)
