@@ -151,6 +151,13 @@ def parse_offline(
             understood,
             leftovers,
         )
+    if any(w.lower() == "or" for w in leftovers):
+        raise ParseRefused(
+            f"I understood '{_quote(understood)}', but filters combine with 'and' only: for 'or', "
+            "make two automations.",
+            understood,
+            leftovers,
+        )
     if leftovers:
         raise ParseRefused(
             f"I understood '{_quote(understood)}' but not '{' '.join(leftovers)}'. "

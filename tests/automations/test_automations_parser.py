@@ -87,6 +87,7 @@ def test_schedule_forms(text, trigger):
         ("send me a summary of at-risk customers", "but not when to do it"),
         ("run the playbook every day", "which playbook"),
         ("hi", "could not tell when"),
+        ("every monday send me customers with health below 50 or nps below 5", "combine with 'and' only"),
     ],
 )
 def test_refusals_name_what_was_not_understood(text, says):
