@@ -12,6 +12,10 @@ from automations.nl.scope_fields import _login, _renewal, _usage
 from automations.nl.tokens import Sentence
 
 SLOT = "scope"
+SECOND_FIELD_NOUNS = frozenset(
+    {"open", "tickets", "ticket", "day", "days", "week", "weeks", "month", "months", "nps", "arr", "health",
+     "usage", "login", "logins", "percent", "%", "points"}
+)  # fmt: skip
 
 FIELD_WORDS = {
     "health": "health_score",
@@ -73,6 +77,8 @@ def _filter_at(s: Sentence, k: int) -> tuple[list[dict[str, Any]], int] | None: 
         return [_f("owner", "!=" if low == "not" else "==", "me")], end  # type: ignore[return-value]
     if s.seq(k, "i", "own") is not None:
         return [_f("owner", "==", "me")], k + 2
+    if low == "not" and (s.low(k + 1) in ("at-risk", "atrisk") or s.seq(k + 1, "at", "risk") is not None):
+        return [_f("health_score", ">=", 70)], k + (2 if s.low(k + 1) != "at" else 3)
     if low in ("at-risk", "atrisk") or s.seq(k, "at", "risk") is not None:
         return [_f("health_score", "<", 70)], k + (1 if low != "at" else 2)
     if low in ("unhealthy",):
@@ -166,7 +172,14 @@ def _filter_at(s: Sentence, k: int) -> tuple[list[dict[str, Any]], int] | None: 
             return [_f(field, ">=", s.toks[j + 1].value), _f(field, "<=", s.toks[j + 3].value)], j + 4
         c = _comparison(s, j)
         if c:
-            return [_f(field, c[0], c[1])], c[2]
+            found, end = [_f(field, c[0], c[1])], c[2]
+            # "health above 70 but below 90", "ARR over $50k and under $200k"
+            more = _comparison(s, end + 1) if s.low(end) in ("but", "and") and _op_at(s, end + 1) else None
+            # ... unless the number belongs to the next field: "below 70 and more than 2 open tickets"
+            if more and s.low(more[2]) not in SECOND_FIELD_NOUNS:
+                found.append(_f(field, more[0], more[1]))
+                end = more[2]
+            return found, end
     # "ARR of at least $1M" where the value comes first: "worth more than $1M"
     if low == "worth":
         c = _comparison(s, k + 1)

@@ -48,7 +48,10 @@ def _renewal(s: Sentence, k: int) -> tuple[list[dict[str, Any]], int] | None:
     d = _days(s, j)
     if not d:
         return None
-    return [_f("renewal_in_days", op, d[0])], d[1]
+    end = d[1]
+    if s.low(end) == "or" and s.low(end + 1) in ("less", "fewer", "sooner"):
+        op, end = "<=", end + 2
+    return [_f("renewal_in_days", op, d[0])], end
 
 
 def _login(s: Sentence, k: int) -> tuple[list[dict[str, Any]], int] | None:
