@@ -32,7 +32,8 @@ from meetings.analysis.text import sentences_of  # noqa: E402
 from meetings.transcript import parse_transcript  # noqa: E402
 
 TUNING = ROOT / "tests" / "data" / "meetings"
-HELDOUT = TUNING / "heldout"
+HELDOUT = TUNING / "heldout"  # blind at its first run; the signal lexicon was broadened after it
+HELDOUT2 = TUNING / "heldout2"  # written after that broadening; blind
 TEXT_MATCH = 60
 
 
@@ -170,7 +171,8 @@ def report(title: str, scores: Scores) -> None:
 
 def main() -> None:
     verbose = "-v" in sys.argv
-    for title, directory in (("tuning set", TUNING), ("held-out set", HELDOUT)):
+    sets = (("tuning set", TUNING), ("held-out 1 (seen)", HELDOUT), ("held-out 2 (blind)", HELDOUT2))
+    for title, directory in sets:
         if not (directory / "labels.yml").exists():
             print(f"{title}: no labels at {directory}")
             continue
