@@ -13,28 +13,18 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
-from assistant.service import Assistant
-from bot.app import build_slack_app, make_web_client
-from bot.services import Services
-from llm.client import make_client
-from playbooks.executor import PlaybookExecutor
 from settings import Settings, load_settings
-from skills.engine import SkillEngine
-from store import Database
-from store.migrate import upgrade
-from store.slack_events import forget_older_than
-from tools import build_registry
-from triggers.engine import TriggerEngine
-from triggers.health import HealthModel
-from triggers.rules import install_default_rules
-from triggers.scheduler import DurableScheduler
-from web.server import build_web_app
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.services import Services
+    from store import Database
 
 log = logging.getLogger("csm")
 
@@ -87,6 +77,28 @@ async def build(
     scheduler: bool = True,
 ) -> Runtime:
     """Wire every room. `scheduler=False` leaves the clock off (tests drive the engines directly)."""
+    # Imported here so that `python app.py` without credentials answers at once.
+    from bot.app import build_slack_app, client_provider, make_web_client
+    from bot.actions.skills import post_report as post_skill_report
+    from bot.approvals import approval_poster
+    from bot.commands.approvals import home_section as approvals_home_section
+    from bot.events.assistant import build_assistant
+    from bot.playbooks import install as install_playbooks
+    from bot.playbooks import progress_poster as playbook_progress_poster
+    from bot.services import Services
+    from llm.client import make_client
+    from playbooks.executor import PlaybookExecutor
+    from skills.engine import SkillEngine
+    from store import Database
+    from store.migrate import upgrade
+    from store.slack_events import forget_older_than
+    from tools import build_registry
+    from triggers.engine import TriggerEngine
+    from triggers.health import HealthModel
+    from triggers.rules import install_default_rules
+    from triggers.scheduler import DurableScheduler
+    from web.server import build_web_app
+
     db = db or Database(settings.database_url)
     if migrate:
         await upgrade(db)
@@ -98,8 +110,12 @@ async def build(
 
     # The one door: every side effect of every engine goes through the registry.
     llm = make_client(settings)
-    registry = build_registry(db, settings, llm=llm, slack_client=lambda ctx: client)
+    slack_for_team = client_provider(services, client)
+    registry = build_registry(db, settings, llm=llm, slack_client=lambda ctx: slack_for_team(ctx.team_id))
+    registry.on_approval_requested = approval_poster(services, slack_for_team)
     services.registry = registry
+    services.slack_client_for = slack_for_team
+    services.home_sections.append(approvals_home_section)
 
     # Proactive engine: health model, trigger rules, the durable scheduler.
     health = HealthModel(db)
@@ -108,9 +124,14 @@ async def build(
     services.scheduler = clock
 
     # Playbooks, skills, the assistant.
-    services.playbooks = PlaybookExecutor(db, registry, timezone=settings.timezone)
-    services.skills = SkillEngine(db, registry)
-    services.assistant = Assistant(db, registry, settings, client=llm)
+    services.playbooks = PlaybookExecutor(
+        db, registry, timezone=settings.timezone, on_progress=playbook_progress_poster(services)
+    )
+    install_playbooks(services, services.playbooks)  # /csm playbook, App Home and snapshot sections
+    services.skills = SkillEngine(
+        db, registry, on_report=lambda report: post_skill_report(services, client, report)
+    )
+    services.assistant = build_assistant(services, client, llm=llm)  # follow-ups post in their thread
 
     async def on_events(touched: list[tuple[int, str]]) -> None:
         for customer_id, event_type in touched:
@@ -128,6 +149,7 @@ async def build(
         clock.add_job("health.daily", "0 5 * * *", lambda: health.recompute())
         clock.add_job("playbooks.advance", timedelta(minutes=30), lambda: services.playbooks.advance())
         clock.add_job("slack_events.forget", "30 3 * * *", lambda: forget_older_than(db))
+        clock.add_job("approvals.expire", timedelta(minutes=10), lambda: registry.approvals.expire_due())
         runtime.on_start.append(_async(clock.start))
         runtime.on_stop.append(clock.stop)
 

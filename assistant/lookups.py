@@ -25,7 +25,9 @@ async def owned_ids_of(db: Any, user_id: str) -> list[int] | None:
         return await owned_ids(s, user_id)
 
 
-async def ticket_lines(db: Any, customer_id: int | None, user_id: str) -> tuple[list[str], int]:
+async def ticket_lines(
+    db: Any, customer_id: int | None, user_id: str, escalated_only: bool = False
+) -> tuple[list[str], int]:
     now = utcnow()
     async with db.session() as s:
         stmt = (
@@ -33,6 +35,8 @@ async def ticket_lines(db: Any, customer_id: int | None, user_id: str) -> tuple[
             .join(Customer, Customer.id == Ticket.customer_id)
             .where(func.lower(Ticket.status).notin_(("closed", "solved", "resolved")))
         )
+        if escalated_only:
+            stmt = stmt.where(Ticket.escalated.is_(True))
         if customer_id is not None:
             stmt = stmt.where(Ticket.customer_id == customer_id)
         else:
@@ -94,26 +98,16 @@ async def meeting_lines(db: Any, customer_id: int | None, days: int) -> list[str
     return lines
 
 
-async def pending_approvals(db: Any, user_id: str) -> list[tuple[int, str]]:
-    now = utcnow()
-    async with db.session() as s:
-        rows = (
-            await s.scalars(
-                select(Approval)
-                .where(Approval.status == "pending", Approval.expires_at > now)
-                .order_by(Approval.created_at)
-            )
-        ).all()
+def approval_lines(approvals: list[Approval]) -> list[str]:
+    """One line per pending approval: its id, tool and what it would do."""
     out = []
-    for a in rows:
-        if a.requester != user_id and user_id not in (a.approvers or []):
-            continue
+    for a in approvals[:MAX_LINES]:
         preview = a.preview or {}
         detail = ", ".join(
-            f"{k} {', '.join(v) if isinstance(v, list) else v}"
+            f"{k} {', '.join(map(str, v)) if isinstance(v, list) else v}"
             for k, v in preview.items()
-            if k in ("to", "subject", "channel", "title") and v
+            if k in ("to", "subject", "channel", "title", "customer") and v
         )
         reason = f" ({preview['reason']})" if preview.get("reason") else ""
-        out.append((a.id, f"#{a.id} `{a.tool_name}`" + (f": {detail}" if detail else "") + reason))
-    return out[:MAX_LINES]
+        out.append(f"#{a.id} `{a.tool_name}`" + (f": {detail}" if detail else "") + reason)
+    return out

@@ -7,18 +7,17 @@ from `store`. Errors from tools are the registry's sentences, passed on as they 
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from assistant.history import Thread
 from assistant.intents import UNKNOWN, IntentMatch, IntentRouter, default_router
-from assistant.lookups import meeting_lines, owned_ids_of, pending_approvals, ticket_lines
+from assistant.lookups import approval_lines, meeting_lines, owned_ids_of, ticket_lines
 from assistant.mail import compose_email
-from assistant.reply import AssistantReply, Bullets, CustomerList, CustomerRow, SnapshotCard, Suggestions
+from assistant.present import ago, days_until_period_end, row_detail, snapshot_card, snapshot_sentence
+from assistant.reply import AssistantReply, Bullets, CustomerList, CustomerRow, Suggestions
 from assistant.slots import KnownCustomer
 from store.base import utcnow
 from store.models import Customer
@@ -29,49 +28,6 @@ AT_RISK_BELOW = 70
 DEFAULT_RENEWAL_DAYS = 90
 DEFAULT_NO_LOGIN_DAYS = 14
 LIST_ROWS = 15
-
-
-def money(amount: float | None) -> str:
-    if amount is None:
-        return "ARR not set"
-    return f"${amount / 1000:,.0f}k ARR" if amount >= 1000 else f"${amount:,.0f} ARR"
-
-
-def days_until_period_end(period: str, today: date) -> int:
-    """Days from today to the end of "this/next week|month|quarter|year"."""
-    nxt = period.startswith("next_")
-    unit = period.removeprefix("next_")
-    if unit == "week":
-        end = today + timedelta(days=6 - today.weekday() + (7 if nxt else 0))
-    elif unit == "year":
-        end = date(today.year + (1 if nxt else 0), 12, 31)
-    else:
-        months = 3 if unit == "quarter" else 1
-        first_month = ((today.month - 1) // months) * months + 1 if unit == "quarter" else today.month
-        last = first_month + months - 1 + (months if nxt else 0)
-        year = today.year + (last - 1) // 12
-        last = (last - 1) % 12 + 1
-        end = date(year, last, calendar.monthrange(year, last)[1])
-    return (end - today).days
-
-
-def row_detail(c: dict[str, Any], lead: str = "health") -> str:
-    parts = []
-    health = f"health {c['health_score']}" if c.get("health_score") is not None else "no health score"
-    renewal = None
-    if c.get("renewal_in_days") is not None:
-        days = c["renewal_in_days"]
-        renewal = (
-            f"renews in {days} day{'s' if days != 1 else ''} ({c['renewal_date']})"
-            if days >= 0
-            else "renewal overdue"
-        )
-    parts = [renewal, health] if lead == "renewal" else [health, renewal]
-    parts.append(money(c.get("arr")))
-    if lead == "login":
-        seen = c.get("days_since_login")
-        parts.insert(0, "never logged in" if seen is None else f"last login {seen} days ago")
-    return ", ".join(p for p in parts if p)
 
 
 class OfflineAssistant:
@@ -251,11 +207,7 @@ class OfflineAssistant:
             return AssistantReply(text=error)
         snap, _ = await self.invoke("customers.get_snapshot", {"customer": str(slots.customer_id)}, ctx)
         seen = (snap or {}).get("days_since_login")
-        login = (
-            "nobody has logged in yet"
-            if seen is None
-            else f"last login {seen} day{'s' if seen != 1 else ''} ago"
-        )
+        login = "nobody has logged in yet" if seen is None else f"last login {ago(seen)}"
         lines = []
         for metric, m in (usage.get("metrics") or {}).items():
             change = f" ({m['change_pct']:+.0f}% week over week)" if m.get("change_pct") is not None else ""
@@ -270,11 +222,15 @@ class OfflineAssistant:
         )
 
     async def tickets(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
-        lines, total = await ticket_lines(self.db, match.slots.customer_id, ctx.user_id)
+        escalated = "escalat" in text.lower()
+        lines, total = await ticket_lines(
+            self.db, match.slots.customer_id, ctx.user_id, escalated_only=escalated
+        )
         who = f" at {match.slots.customer}" if match.slots.customer else ""
+        kind = "escalated" if escalated else "open"
         if not lines:
-            return AssistantReply(text=f"No open tickets{who}.")
-        title = f"{total} open ticket{'s' if total != 1 else ''}{who}"
+            return AssistantReply(text=f"No {kind} tickets{who}.")
+        title = f"{total} {kind} ticket{'s' if total != 1 else ''}{who}"
         return AssistantReply(
             text=title + " (escalated first).",
             items=[Bullets(title=title, lines=lines, more=max(0, total - len(lines)))],
@@ -293,15 +249,14 @@ class OfflineAssistant:
         )
 
     async def approvals(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
-        pending = await pending_approvals(self.db, ctx.user_id)
+        pending = await self.registry.approvals.list_pending(ctx.user_id)
         if not pending:
             return AssistantReply(text="Nothing is waiting for your approval.")
-        lines = [line for _, line in pending]
-        title = f"{len(pending)} approval{'s' if len(pending) != 1 else ''} waiting"
+        title = f"{len(pending)} approval{'s' if len(pending) != 1 else ''} waiting for you"
         return AssistantReply(
             text=title
-            + ": each approval message in Slack has its Approve and Reject buttons (`/csm approvals` lists them too).",
-            items=[Bullets(title=title, lines=lines)],
+            + ": each approval message has its Approve and Reject buttons (`/csm approvals` lists them).",
+            items=[Bullets(title=title, lines=approval_lines(pending))],
         )
 
     async def tasks(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
@@ -410,56 +365,6 @@ class OfflineAssistant:
         if error:
             return [], "", error
         return data["customers"], " of yours" if mine else "", None
-
-
-def snapshot_card(snap: dict[str, Any]) -> SnapshotCard:
-    trend = snap.get("health_trend") or {}
-    nps = snap.get("latest_nps") or {}
-    return SnapshotCard(
-        customer_id=snap["id"],
-        name=snap["name"],
-        health_score=snap.get("health_score"),
-        health_band=snap.get("health_band"),
-        trend_change=trend.get("change"),
-        trend_direction=trend.get("direction"),
-        arr=snap.get("arr"),
-        renewal_date=snap.get("renewal_date"),
-        renewal_in_days=snap.get("renewal_in_days"),
-        days_since_login=snap.get("days_since_login"),
-        open_tickets=snap.get("open_tickets") or 0,
-        escalated_tickets=snap.get("escalated_tickets") or 0,
-        champions=[
-            f"{c['name']}" + (" (left)" if c.get("status") == "left" else "")
-            for c in snap.get("champions") or []
-        ],
-        latest_nps=nps.get("score"),
-        active_playbooks=[p.get("name") or p.get("slug") for p in snap.get("active_playbooks") or []],
-        open_tasks=snap.get("open_tasks") or 0,
-        recent_signals=[s.get("summary", "") for s in (snap.get("recent_signals") or [])[:5]],
-    )
-
-
-def snapshot_sentence(card: SnapshotCard) -> str:
-    band = (card.health_band or "unscored").replace("_", " ")
-    parts = [f"*{card.name}* is {band}"]
-    if card.health_score is not None:
-        trend = f", {card.trend_change:+d} in 30 days" if card.trend_change else ""
-        parts[0] += f" (health {card.health_score}{trend})"
-    if card.renewal_in_days is not None:
-        parts.append(
-            f"renews in {card.renewal_in_days} days"
-            if card.renewal_in_days >= 0
-            else "its renewal date has passed"
-        )
-    parts.append(money(card.arr))
-    if card.open_tickets:
-        parts.append(
-            f"{card.open_tickets} open ticket{'s' if card.open_tickets != 1 else ''}"
-            + (f" ({card.escalated_tickets} escalated)" if card.escalated_tickets else "")
-        )
-    if card.days_since_login is not None:
-        parts.append(f"last login {card.days_since_login} days ago")
-    return ", ".join(parts) + "."
 
 
 HANDLERS: dict[str, Answer] = {

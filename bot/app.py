@@ -37,6 +37,30 @@ def make_web_client(settings: Settings, token: str | None = None) -> AsyncWebCli
     )
 
 
+def client_provider(services: Services, base: AsyncWebClient) -> Any:
+    """`async (team_id) -> AsyncWebClient` for posting outside a request: the one bot token in
+    single-workspace mode, the installation's bot token in OAuth mode."""
+    s = services.settings
+    if not s.oauth_configured:
+
+        async def single(team_id: str = "") -> AsyncWebClient:
+            return base
+
+        return single
+    store = AsyncSQLAlchemyInstallationStore(client_id=s.slack_client_id, engine=services.db.engine)
+    cache: dict[str, AsyncWebClient] = {}
+
+    async def per_team(team_id: str = "") -> AsyncWebClient | None:
+        if team_id not in cache:
+            bot = await store.async_find_bot(enterprise_id=None, team_id=team_id or None)
+            if bot is None:
+                return None
+            cache[team_id] = make_web_client(s, bot.bot_token)
+        return cache[team_id]
+
+    return per_team
+
+
 def _oauth_settings(services: Services) -> AsyncOAuthSettings:
     s = services.settings
     return AsyncOAuthSettings(

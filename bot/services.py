@@ -31,5 +31,6 @@ class Services:
     meetings: Any = None
     assistant: Any = None
     scheduler: Any = None
+    slack_client_for: Any = None  # async (team_id) -> AsyncWebClient, for posts outside a request
     home_sections: list[HomeSection] = field(default_factory=list)
     snapshot_sections: list[SnapshotSection] = field(default_factory=list)

@@ -14,6 +14,8 @@ COMMAND_MODULES = [
     "cli.data",
     "cli.sandbox",
     "cli.skills",
+    "cli.playbooks",
+    "cli.automations",
     "cli.meetings",
 ]
 

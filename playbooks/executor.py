@@ -103,14 +103,22 @@ class PlaybookExecutor(ActionRunner, ExecutorControls):
 
     async def list_executions(
         self,
-        customer_id: int | None = None,
+        customer: int | str | None = None,
+        *,
+        owner: str | None = None,
         statuses: tuple[str, ...] | None = ("active", "paused"),
         limit: int = 50,
     ) -> list[ExecutionView]:
+        """Executions, newest first: of one customer (id or name), or of an owner's customers
+        (the customer's CSM or whoever started it)."""
         async with self.db.session() as session:
+            customer_id = None
+            if customer is not None:
+                customer_id = (await resolve_customer(session, customer)).id
             return await load_views(
                 session,
                 customer_id=customer_id,
+                owner=owner,
                 statuses=statuses,
                 anchor_labels=self.anchor_labels(),
                 limit=limit,

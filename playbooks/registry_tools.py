@@ -84,16 +84,10 @@ def playbook_tools(executor: PlaybookExecutor) -> list[Tool]:
         into=tools,
     )
     async def list_active(inp: ListPlaybooksInput, run: ToolRun) -> dict[str, Any]:
-        customer_id = None
-        if inp.customer or run.ctx.customer_id:
-            from playbooks.resolve import resolve_customer
-
-            async with run.db.session() as session:
-                try:
-                    customer_id = (await resolve_customer(session, inp.customer or run.ctx.customer_id)).id  # type: ignore[arg-type]
-                except PlaybookError as exc:
-                    raise ToolError(str(exc)) from None
-        views = await executor.list_executions(customer_id=customer_id)
+        try:
+            views = await executor.list_executions(inp.customer or run.ctx.customer_id)
+        except PlaybookError as exc:
+            raise ToolError(str(exc)) from None
         return {
             "count": len(views),
             "playbooks": [

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Customer, Playbook, PlaybookActionRun, PlaybookExecution
@@ -162,6 +162,7 @@ async def load_views(
     *,
     execution_ids: list[int] | None = None,
     customer_id: int | None = None,
+    owner: str | None = None,
     statuses: tuple[str, ...] | None = None,
     anchor_labels: dict[str, str] | None = None,
     limit: int = 50,
@@ -179,6 +180,8 @@ async def load_views(
         query = query.where(PlaybookExecution.customer_id == customer_id)
     if statuses:
         query = query.where(PlaybookExecution.status.in_(statuses))
+    if owner is not None:
+        query = query.where(or_(Customer.csm_slack_id == owner, PlaybookExecution.started_by == owner))
     rows = (await session.execute(query)).all()
     if not rows:
         return []

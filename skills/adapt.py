@@ -36,11 +36,12 @@ def model_param_names(model: type[BaseModel]) -> dict[str, str]:
 SYNONYMS = {
     "limit": ("max_results", "max_threads", "max_items"),
     "max": ("max_results", "max_threads", "limit"),
-    "period": ("days",),
-    "lookback": ("days",),
+    "period": ("days", "days_back"),
+    "lookback": ("days", "days_back"),
     "message": ("text", "body"),
     "name": ("title",),
     "title": ("name",),
+    "data": ("values",),
 }
 _PERIOD = re.compile(
     r"^\s*(\d+)\s*(d|day|days|w|wk|week|weeks|m|mo|month|months|q|quarter|quarters)?\s*$", re.I
@@ -57,6 +58,8 @@ def map_param_name(name: str, accepted: dict[str, str]) -> str | None:
         return accepted[snake]
     if snake.endswith("_id") and snake[:-3] in accepted:
         return accepted[snake[:-3]]
+    if snake + "_id" in accepted:  # `template: qbr` -> `template_id` (a name the executor looks up)
+        return accepted[snake + "_id"]
     for other in SYNONYMS.get(snake, ()):
         if other in accepted:
             return accepted[other]
@@ -81,6 +84,29 @@ def _accepts_only_text(annotation: Any) -> bool:
     return annotation is str
 
 
+def _is_text_mapping(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_text_mapping(a) for a in typing.get_args(annotation))
+    return origin is dict and typing.get_args(annotation)[1:] == (str,)
+
+
+def flatten_text(value: Any, prefix: str = "", limit: int = 2000) -> dict[str, str]:
+    """`{"snapshot": {"arr": 1}}` -> `{"snapshot.arr": "1"}`: nested outputs as template placeholders."""
+    from skills.template import to_text
+
+    flat: dict[str, str] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(item, dict):
+                flat.update(flatten_text(item, name, limit))
+            else:
+                text = to_text(item)
+                flat[name] = text if len(text) <= limit else text[: limit - 1] + "…"
+    return flat
+
+
 def input_model(registry: Any, action: str) -> type[BaseModel] | None:
     tool = registry.get(action) if hasattr(registry, "get") else None
     return getattr(tool, "input_model", None)
@@ -100,7 +126,7 @@ def adapt_params(registry: Any, action: str, params: dict[str, Any]) -> dict[str
         if field in adapted and field != name:
             continue  # the exact name wins over a mapped one
         info = model.model_fields[field]
-        if field == "days":
+        if field in ("days", "days_back"):
             value = period_days(value)
         if (
             isinstance(value, int | float)
@@ -108,5 +134,7 @@ def adapt_params(registry: Any, action: str, params: dict[str, Any]) -> dict[str
             and _accepts_only_text(info.annotation)
         ):
             value = str(value)
+        elif isinstance(value, dict) and _is_text_mapping(info.annotation):
+            value = flatten_text(value)
         adapted[info.alias or field] = value
     return adapted

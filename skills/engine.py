@@ -163,6 +163,7 @@ class SkillEngine:
         variables: dict[str, Any] | None = None,
         channel: str | None = None,
         thread_ts: str | None = None,
+        notify: bool = False,
     ) -> SkillRunReport:
         values = dict(variables or {})
         if customer is not None:
@@ -176,6 +177,7 @@ class SkillEngine:
             customer_name=customer.name if customer else None,
             channel=channel,
             thread_ts=thread_ts,
+            notify=notify,
         )
 
     async def run_event(
@@ -205,6 +207,7 @@ class SkillEngine:
                     customer=customer,
                     variables=variables,
                     channel=None if row.csm_slack_id else row.slack_channel,
+                    notify=True,
                 )
             )
         return reports

@@ -29,6 +29,7 @@ from skills.runs import (
     save_run,
 )
 from skills.template import lookup, render
+from skills.templates import resolve_template, template_name
 from store.base import utcnow
 from tools.model import ApprovalOutcome, ToolContext, ToolResult
 
@@ -68,8 +69,14 @@ class SkillExecutor:
         customer_name: str | None = None,
         channel: str | None = None,
         thread_ts: str | None = None,
+        notify: bool = False,
     ) -> SkillRunReport:
-        """Run a skill from its first step until it finishes, fails or waits for an approval."""
+        """Run a skill from its first step until it finishes, fails or waits for an approval.
+
+        The report is returned to the caller, who shows it; `notify=True` also hands it to
+        `on_report` (runs nobody is waiting for, e.g. on an event). A run resumed after an approval
+        always reports through `on_report`.
+        """
         today = utcnow().date()
         values = {"today": today.isoformat(), "quarter": current_quarter(today), **(variables or {})}
         state = RunState.for_skill(
@@ -83,7 +90,7 @@ class SkillExecutor:
             thread_ts=thread_ts,
         )
         await insert_run(self.db, state)
-        return await self._advance(state)
+        return await self._advance(state, notify)
 
     async def resume(self, outcome: ApprovalOutcome) -> None:
         """The registry's resume hook for `caller_kind="skill"`."""
@@ -108,9 +115,9 @@ class SkillExecutor:
             if step.on_error == "continue":
                 state.current_step += 1
             else:
-                await self._finish(state, "aborted" if step.status == "rejected" else "failed")
+                await self._finish(state, "aborted" if step.status == "rejected" else "failed", True)
                 return
-        await self._advance(state)
+        await self._advance(state, True)
 
     async def report(self, run_id: int) -> SkillRunReport | None:
         state = await load_run(self.db, run_id)
@@ -143,33 +150,42 @@ class SkillExecutor:
             "aggregated_data": aggregated_data,
         }
 
-    async def _advance(self, state: RunState) -> SkillRunReport:
+    async def _advance(self, state: RunState, notify: bool) -> SkillRunReport:
         while state.current_step < len(state.steps):
             step = state.steps[state.current_step]
             context = self.context(state)
             if step.condition and not self._condition_holds(step, context):
                 step.status = "skipped"
                 state.current_step += 1
-                await save_run(self.db, state)
                 continue
             result = await self._run_step(state, step, context)
             if result.requires_approval and result.approval_id is not None:
                 step.status, step.approval_id = "awaiting_approval", result.approval_id
                 state.status, state.approval_id = "awaiting_approval", result.approval_id
                 await save_run(self.db, state)
-                return await self._publish(state)
+                return await self._publish(state, notify)
             if result.success:
                 step.status, step.output, step.error = "completed", jsonable(result.data), None
                 state.current_step += 1
-                await save_run(self.db, state)
+                await self._checkpoint(state, step)
                 continue
             step.status, step.error = "failed", result.error or "the step failed"
             if step.on_error == "continue":
                 state.current_step += 1
-                await save_run(self.db, state)
+                await self._checkpoint(state, step)
                 continue
-            return await self._finish(state, "failed")
-        return await self._finish(state, "completed")
+            return await self._finish(state, "failed", notify)
+        return await self._finish(state, "completed", notify)
+
+    async def _checkpoint(self, state: RunState, step: StepState) -> None:
+        """Save progress after a step that changed something, so a restart never repeats it.
+
+        Read-only steps are saved with the next save (a pause, a write, the end): repeating a read
+        is harmless, and a write per step was most of the executor's overhead.
+        """
+        tool = self.registry.get(step.action) if hasattr(self.registry, "get") else None
+        if tool is None or getattr(tool, "side_effects", True):
+            await save_run(self.db, state)
 
     def _condition_holds(self, step: StepState, context: dict[str, Any]) -> bool:
         try:
@@ -200,6 +216,14 @@ class SkillExecutor:
         )
         retries = MAX_RETRIES if step.on_error == "retry" else 0
         started = time.perf_counter()
+        name = template_name(step.action, step.params, params)
+        if name is not None:
+            found = await resolve_template(self.registry, step.action, name, ctx)
+            if not found.success:
+                step.attempts = 1
+                step.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+                return found
+            params["template_id"] = found.data
         for attempt in range(retries + 1):
             step.attempts = attempt + 1
             result = await self.registry.invoke(step.action, params, ctx)
@@ -209,16 +233,16 @@ class SkillExecutor:
         step.duration_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
-    async def _finish(self, state: RunState, status: str) -> SkillRunReport:
+    async def _finish(self, state: RunState, status: str, notify: bool) -> SkillRunReport:
         state.status = status  # type: ignore[assignment]
         state.approval_id = None
         state.finished_at = utcnow()
         await save_run(self.db, state)
-        return await self._publish(state)
+        return await self._publish(state, notify)
 
-    async def _publish(self, state: RunState) -> SkillRunReport:
+    async def _publish(self, state: RunState, notify: bool) -> SkillRunReport:
         report = SkillRunReport.of(state)
-        if self.on_report is not None:
+        if notify and self.on_report is not None:
             try:
                 await self.on_report(report)
             except Exception:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 _TOKEN = re.compile(
@@ -144,7 +145,9 @@ class _Parser:
         raise ConditionError(f'unexpected "{value}"')
 
 
+@lru_cache(maxsize=1024)
 def parse_condition(text: str) -> Node:
+    """The syntax tree of a condition (immutable, so cached); raises ConditionError."""
     return _Parser(_tokenize(text)).parse()
 
 

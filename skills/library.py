@@ -66,8 +66,8 @@ def builtin_skills() -> tuple[StoredSkill, ...]:
 
 
 def _same_name(stored: StoredSkill, name: str) -> bool:
-    wanted = name.strip().lower()
-    return wanted in (stored.skill.id.lower(), stored.skill.name.lower(), slugify(name))
+    wanted = slugify(name.strip())
+    return wanted in (stored.skill.id.lower(), slugify(stored.skill.name))
 
 
 class SkillLibrary:

@@ -127,5 +127,5 @@ def resolve_customer(query: str, customers: Sequence[CustomerRef]) -> CustomerRe
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     if top >= FOUND_SCORE and top - runner_up >= CLEAR_LEAD:
         return CustomerResolution("found", by_id[top_id])
-    close = [by_id[key] for key, score in ranked if score >= top - CLEAR_LEAD][:5]
+    close = [by_id[key] for key, score in ranked if score >= top - 2 * CLEAR_LEAD][:5]
     return CustomerResolution("ambiguous", candidates=close)

@@ -78,7 +78,7 @@ class RunState(BaseModel):
             "customer_id": self.customer_id,
             "status": self.status,
             "variables": jsonable({**self.variables, "__customer_name": self.customer_name}),
-            "steps": jsonable([s.model_dump() for s in self.steps]),
+            "steps": [s.model_dump(mode="json") for s in self.steps],  # outputs are already JSON
             "current_step": self.current_step,
             "approval_id": self.approval_id,
             "channel": self.channel,

@@ -9,15 +9,20 @@ from typing import Any
 
 
 def builtin_tools() -> list[Any]:
-    from tools import customers, tasks
+    from tools import customers, tasks, zoom
+    from tools.google import google_tools
 
-    return [*customers.TOOLS, *tasks.TOOLS]
+    return [*customers.TOOLS, *tasks.TOOLS, *google_tools(), *zoom.TOOLS]
 
 
 def build_registry(db: Any, settings: Any, **kwargs: Any) -> Any:
     """A Registry with every built-in tool; kwargs go to `Registry` (llm, slack_client, ...)."""
+    from tools.google.auth import translate_error as google_errors
     from tools.registry import Registry
+    from tools.zoom import translate_error as zoom_errors
 
     registry = Registry(db, settings, **kwargs)
     registry.register_all(builtin_tools())
+    registry.add_error_translator(google_errors)
+    registry.add_error_translator(zoom_errors)
     return registry

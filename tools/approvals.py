@@ -11,12 +11,14 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import to_jsonable_python
 from sqlalchemy import select, update
 
 from store.base import utcnow
-from store.models import Approval
-from tools.model import ApprovalOutcome, ToolResult
+from store.models import Approval, Customer
+from tools.base import Tool
+from tools.model import ApprovalOutcome, ToolContext, ToolResult
 
 if TYPE_CHECKING:
     from tools.registry import Registry
@@ -73,6 +75,45 @@ class Approvals:
                 .where(Approval.id == approval_id)
                 .values(channel=channel, message_ts=message_ts)
             )
+
+    async def request(
+        self, tool: Tool, data: BaseModel, ctx: ToolContext, reason: str, started: float
+    ) -> ToolResult:
+        approvers = [ctx.user_id] if ctx.user_id and ctx.user_id != "system" else []
+        now = utcnow()
+        async with self.db.transaction() as s:
+            if ctx.customer_id is not None:
+                owner = await s.scalar(select(Customer.csm_slack_id).where(Customer.id == ctx.customer_id))
+                if owner:
+                    approvers.append(owner)
+            approvers += self.registry.settings.approver_list
+            approval = Approval(
+                tool_name=tool.name,
+                input=data.model_dump(mode="json"),
+                preview={"reason": reason, **tool.render_preview(data)},
+                requester=ctx.user_id,
+                approvers=list(dict.fromkeys(approvers)),
+                status="pending",
+                customer_id=ctx.customer_id,
+                caller_kind=ctx.caller_kind,
+                caller_ref=ctx.caller_ref,
+                channel=ctx.channel,
+                thread_ts=ctx.thread_ts,
+                context=_context_record(ctx),
+                expires_at=now + self.registry.approval_ttl,
+                created_at=now,
+            )
+            s.add(approval)
+            await s.flush()
+            s.add(
+                self.registry._audit_row(tool.name, data, ctx, "pending_approval", None, approval.id, started)
+            )
+        if self.registry.on_approval_requested is not None:
+            try:
+                await self.registry.on_approval_requested(approval)
+            except Exception:
+                log.exception("posting approval %s failed", approval.id)
+        return ToolResult.pending(approval.id, f"pending approval {approval.id}: {reason}.")
 
     async def decide(
         self, approval_id: int, user_id: str, approve: bool, edited_input: dict[str, Any] | None = None
@@ -148,8 +189,6 @@ class Approvals:
         )
 
     async def _run(self, approval: Approval) -> Decision:
-        from tools.registry import context_from_approval
-
         started = time.perf_counter()
         ctx = context_from_approval(approval)
         tool = self.registry.get(approval.tool_name)
@@ -235,3 +274,32 @@ class Approvals:
             result=result,
             decided_by=approval.decided_by,
         )
+
+
+def _context_record(ctx: ToolContext) -> dict[str, Any]:
+    return {
+        "team_id": ctx.team_id,
+        "customer_name": ctx.customer_name,
+        "session_id": ctx.session_id,
+        "extra": to_jsonable_python(ctx.extra, fallback=str),
+    }
+
+
+def context_from_approval(approval: Approval) -> ToolContext:
+    """The original caller's context, rebuilt to run the approved call on the requester's behalf."""
+    rec = approval.context or {}
+    extra = {
+        k: v for k, v in (rec.get("extra") or {}).items() if k not in ("require_approval", "approval_reason")
+    }
+    return ToolContext(
+        user_id=approval.requester,
+        team_id=rec.get("team_id") or "",
+        customer_id=approval.customer_id,
+        customer_name=rec.get("customer_name"),
+        caller_kind=approval.caller_kind or "slack",
+        caller_ref=approval.caller_ref,
+        channel=approval.channel,
+        thread_ts=approval.thread_ts,
+        session_id=rec.get("session_id"),
+        extra=extra,
+    )

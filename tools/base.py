@@ -8,11 +8,12 @@ the connection it needs and an approval policy. Its handler is `async fn(input, 
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from tools.model import ToolContext
 
@@ -172,3 +173,16 @@ def emails_outside(addresses: list[str], own_domains: list[str]) -> list[str]:
         if not any(domain == d or domain.endswith("." + d) for d in own_domains):
             out.append(addr)
     return out
+
+
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def _check_email(value: str) -> str:
+    value = value.strip()
+    if not _EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_check_email)]

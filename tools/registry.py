@@ -20,8 +20,7 @@ from pydantic_core import to_jsonable_python
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
-from store.base import utcnow
-from store.models import Approval, AuditLog, Customer, OAuthConnection, ToolSetting
+from store.models import Approval, AuditLog, OAuthConnection, ToolSetting
 from tools.approvals import Approvals
 from tools.base import Tool, ToolError, ToolRun, TransientToolError
 from tools.model import ApprovalOutcome, ToolContext, ToolResult
@@ -246,7 +245,7 @@ class Registry:
             would = {"tool": tool.name, **tool.render_preview(data)}
             return ToolResult.ok({"would": would, "requires_approval": reason})
         if reason:
-            return await self._request_approval(tool, data, ctx, reason, started)
+            return await self.approvals.request(tool, data, ctx, reason, started)
 
         result = await self.execute(tool, data, ctx)
         await self._audit(tool.name, data, ctx, result, started)
@@ -335,43 +334,6 @@ class Registry:
             return out.model_dump(mode="json")
         return to_jsonable_python(out)
 
-    async def _request_approval(
-        self, tool: Tool, data: BaseModel, ctx: ToolContext, reason: str, started: float
-    ) -> ToolResult:
-        approvers = [ctx.user_id] if ctx.user_id and ctx.user_id != "system" else []
-        now = utcnow()
-        async with self.db.transaction() as s:
-            if ctx.customer_id is not None:
-                owner = await s.scalar(select(Customer.csm_slack_id).where(Customer.id == ctx.customer_id))
-                if owner:
-                    approvers.append(owner)
-            approvers += self.settings.approver_list
-            approval = Approval(
-                tool_name=tool.name,
-                input=data.model_dump(mode="json"),
-                preview={"reason": reason, **tool.render_preview(data)},
-                requester=ctx.user_id,
-                approvers=list(dict.fromkeys(approvers)),
-                status="pending",
-                customer_id=ctx.customer_id,
-                caller_kind=ctx.caller_kind,
-                caller_ref=ctx.caller_ref,
-                channel=ctx.channel,
-                thread_ts=ctx.thread_ts,
-                context=_context_record(ctx),
-                expires_at=now + self.approval_ttl,
-                created_at=now,
-            )
-            s.add(approval)
-            await s.flush()
-            s.add(self._audit_row(tool.name, data, ctx, "pending_approval", None, approval.id, started))
-        if self.on_approval_requested is not None:
-            try:
-                await self.on_approval_requested(approval)
-            except Exception:
-                log.exception("posting approval %s failed", approval.id)
-        return ToolResult.pending(approval.id, f"pending approval {approval.id}: {reason}.")
-
     async def resume(self, outcome: ApprovalOutcome) -> None:
         for hook in self._resume_hooks.get(outcome.caller_kind or "", []):
             try:
@@ -391,6 +353,14 @@ class Registry:
             self._tool_settings = {r.name: r for r in rows}
             self._tool_settings_at = now
         return self._tool_settings.get(name)
+
+    async def aclose(self) -> None:
+        """Close the clients the tools opened (Zoom's HTTP client...)."""
+        for client in self.deps.services.values():
+            close = getattr(client, "aclose", None)
+            if close is not None:
+                await close()
+        self.deps.services.clear()
 
     def forget_tool_settings(self) -> None:
         self._tool_settings_at = float("-inf")
@@ -436,32 +406,3 @@ class Registry:
                 s.add(self._audit_row(name, data, ctx, outcome, result.error, approval_id, started))
         except Exception:
             log.exception("audit log write failed for %s", name)
-
-
-def _context_record(ctx: ToolContext) -> dict[str, Any]:
-    return {
-        "team_id": ctx.team_id,
-        "customer_name": ctx.customer_name,
-        "session_id": ctx.session_id,
-        "extra": to_jsonable_python(ctx.extra, fallback=str),
-    }
-
-
-def context_from_approval(approval: Approval) -> ToolContext:
-    """The original caller's context, rebuilt to run the approved call on the requester's behalf."""
-    rec = approval.context or {}
-    extra = {
-        k: v for k, v in (rec.get("extra") or {}).items() if k not in ("require_approval", "approval_reason")
-    }
-    return ToolContext(
-        user_id=approval.requester,
-        team_id=rec.get("team_id") or "",
-        customer_id=approval.customer_id,
-        customer_name=rec.get("customer_name"),
-        caller_kind=approval.caller_kind or "slack",
-        caller_ref=approval.caller_ref,
-        channel=approval.channel,
-        thread_ts=approval.thread_ts,
-        session_id=rec.get("session_id"),
-        extra=extra,
-    )

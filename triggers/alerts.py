@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -58,6 +58,21 @@ def suggested_playbook(trigger_type: str, details: dict[str, Any]) -> str | None
     return PLAYBOOK_FOR.get(trigger_type)
 
 
+def as_datetime(v: Any) -> datetime:
+    """A timestamp from the database's JSON (ISO text in either dialect's style) or a datetime."""
+    if isinstance(v, str):
+        v = datetime.fromisoformat(v.replace("Z", "+00:00"))
+    if isinstance(v, datetime) and v.tzinfo is None:
+        v = v.replace(tzinfo=UTC)
+    return v
+
+
+def as_date(v: Any) -> date:
+    if isinstance(v, str):
+        return date.fromisoformat(v[:10])
+    return v.date() if isinstance(v, datetime) else v
+
+
 def _days(a: date | datetime, b: date | datetime) -> int:
     if isinstance(a, datetime) and isinstance(b, datetime):
         return int((a - b).total_seconds() // 86400)
@@ -80,7 +95,7 @@ def _pct(this_week: float, last_week: float) -> float:
 def describe(trigger_type: str, d: dict[str, Any], now: datetime) -> tuple[str, str]:
     """(what happened, why it matters) for one candidate's detail columns."""
     if trigger_type == "health_score_drop":
-        if "below" in d:
+        if d.get("below") is not None:
             return (
                 f"health score is {d['score']}, below {d['below']}",
                 "A score under the line means the account needs a plan before it shows up in the renewal.",
@@ -91,9 +106,9 @@ def describe(trigger_type: str, d: dict[str, Any], now: datetime) -> tuple[str, 
             "A fast drop usually has one cause (usage, a ticket, a lost champion) that is still fixable.",
         )
     if trigger_type == "no_login":
-        days = _days(now, d["last_login_at"])
+        last = as_datetime(d["last_login_at"])
         return (
-            f"no login for {days} days (last on {d['last_login_at']:%Y-%m-%d})",
+            f"no login for {_days(now, last)} days (last on {last:%Y-%m-%d})",
             "Accounts that stop logging in stop seeing value; silence is the earliest churn signal.",
         )
     if trigger_type in ("ticket_escalated", "ticket_created"):
@@ -107,7 +122,7 @@ def describe(trigger_type: str, d: dict[str, Any], now: datetime) -> tuple[str, 
             else "A new ticket is a chance to get ahead of the problem before it escalates.",
         )
     if trigger_type == "renewal_approaching":
-        renewal = d["renewal_date"]
+        renewal = as_date(d["renewal_date"])
         left = _days(renewal, now.date())
         return (
             f"renewal on {renewal:%Y-%m-%d}, in {left} days ({d['mark']}-day mark)",
@@ -139,7 +154,7 @@ def describe(trigger_type: str, d: dict[str, Any], now: datetime) -> tuple[str, 
         )
     if trigger_type == "contract_milestone":
         return (
-            f"contract milestone {d['milestone']} on {d['date']:%Y-%m-%d}",
+            f"contract milestone {d['milestone']} on {as_date(d['date']):%Y-%m-%d}",
             "Milestones are the dates the customer measures you by.",
         )
     if trigger_type == "meeting_ended":
@@ -155,7 +170,7 @@ def describe(trigger_type: str, d: dict[str, Any], now: datetime) -> tuple[str, 
             "What a customer says on a call shows up in the renewal months later.",
         )
     if trigger_type == "payment_overdue":
-        overdue = _days(now.date(), d["due_date"])
+        overdue = _days(now.date(), as_date(d["due_date"]))
         return (
             f"invoice {d['invoice_id']} for {_money(d['amount'])} is {overdue} days overdue",
             "An unpaid invoice is often a sign of a budget or champion problem, not just accounts payable.",

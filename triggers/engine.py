@@ -2,24 +2,26 @@
 
 `sweep(now)` evaluates every enabled rule for every customer; `evaluate_event(customer_id, type)`
 evaluates, for one customer, only the rules an ingested event can fire. A firing is
-`INSERT ... ON CONFLICT (rule_id, customer_id, cause) DO NOTHING RETURNING`: only the process whose
-insert went in runs the actions, so a cause fires once however many sweeps or processes run.
+`INSERT INTO trigger_firings SELECT <the condition's query> ON CONFLICT (rule_id, customer_id, cause)
+DO NOTHING RETURNING ...`: one statement per rule, the numbers of each firing built as JSON in SQL;
+only the process whose insert went in runs the actions, so a cause fires once however many sweeps or
+processes run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, func, literal, literal_column, or_, select, update
 
 from store import Database
+from store.base import UTCDateTime
 from store.models import Customer, TriggerFiring, TriggerRule
 from triggers.actions import ActionRunner, HealthRecomputer, OnAlert, ToolInvoker
-from triggers.alerts import Alert, describe, jsonable, suggested_playbook
+from triggers.alerts import Alert, describe, suggested_playbook
 from triggers.conditions import BUILDERS, EVENT_TRIGGER_TYPES, EvalContext
 from triggers.filters import scope_clauses
 from triggers.model import Rule
@@ -28,15 +30,66 @@ from triggers.sql import insert_ignore
 log = logging.getLogger(__name__)
 
 HEALTH_INPUT_EVENTS = {"login", "usage", "ticket", "nps", "stakeholder", "meeting"}
-INSERT_BATCH = 1000
+CHUNK = 900
 
 
-@dataclass
 class Fired:
-    """One firing this process recorded (and, unless told not to, actioned)."""
+    """One firing this process recorded (and, unless told not to, actioned); `alert` is built on use."""
 
-    alert: Alert
-    actions: list[dict[str, Any]] = field(default_factory=list)
+    __slots__ = (
+        "firing_id",
+        "rule",
+        "customer_id",
+        "cause",
+        "details",
+        "now",
+        "customer",
+        "actions",
+        "_alert",
+    )
+
+    def __init__(
+        self, firing_id: int, rule: Rule, customer_id: int, cause: str, details: dict[str, Any], now: datetime
+    ) -> None:
+        self.firing_id, self.rule, self.customer_id, self.cause = firing_id, rule, customer_id, cause
+        self.details, self.now = details or {}, now
+        self.customer: tuple[str, str | None, str | None] = ("", None, None)  # name, CSM, channel
+        self.actions: list[dict[str, Any]] = []
+        self._alert: Alert | None = None
+
+    @property
+    def alert(self) -> Alert:
+        if self._alert is None:
+            what, why = describe(self.rule.type, self.details, self.now)
+            name, csm, channel = self.customer
+            self._alert = Alert(
+                firing_id=self.firing_id,
+                rule_id=self.rule.id,
+                rule_slug=self.rule.slug,
+                rule_name=self.rule.name,
+                trigger_type=self.rule.type,
+                customer_id=self.customer_id,
+                customer_name=name,
+                csm_slack_id=csm,
+                slack_channel=channel,
+                cause=self.cause,
+                what=what,
+                why=why,
+                playbook=suggested_playbook(self.rule.type, self.details),
+                details=self.details,
+                fired_at=self.now,
+            )
+        return self._alert
+
+
+def json_object(dialect: str, columns: list[Any]) -> Any:
+    """The columns as one JSON object, built by the database."""
+    pairs: list[Any] = []
+    for c in columns:
+        pairs += [literal_column(f"'{c.name}'"), c]  # our own labels: [a-z_]+
+    if not pairs:
+        return literal("{}")
+    return func.jsonb_build_object(*pairs) if dialect == "postgresql" else func.json_object(*pairs)
 
 
 class TriggerEngine:
@@ -54,6 +107,10 @@ class TriggerEngine:
         self._max_parallel = max_parallel
         self._queues: dict[int, asyncio.Lock] = {}
         self._running: set[int] = set()
+
+    def set_on_alert(self, on_alert: OnAlert | None) -> None:
+        """Where `alert_csm` hands its alerts (app.py wires the Slack renderer of bot/)."""
+        self.runner.on_alert = on_alert
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -117,7 +174,8 @@ class TriggerEngine:
         return await self._evaluate(rule, now, customer_id, run_actions)
 
     def candidates_query(self, rule: Rule, now: datetime, customer_id: int | None = None) -> Any:
-        """The causes of `rule` that hold now and have not fired yet (nor are cooling down or snoozed)."""
+        """SELECT customer_id, cause, details (JSON) of the causes of `rule` that hold now and have not
+        fired yet, nor are cooling down or snoozed. With a cooldown, one cause per customer."""
         ctx = EvalContext(now=now, dialect=self.db.dialect, customer_id=customer_id)
         cand = BUILDERS[rule.type](rule.params, ctx).subquery("cand")
         f = TriggerFiring
@@ -128,106 +186,92 @@ class TriggerEngine:
         if rule.cooldown_minutes:
             quiet.append(f.fired_at > now - timedelta(minutes=rule.cooldown_minutes))
         resting = exists().where(f.rule_id == rule.id, f.customer_id == cand.c.customer_id, or_(*quiet))
-        return (
-            select(
-                cand,
-                Customer.name.label("customer_name"),
-                Customer.csm_slack_id.label("csm_slack_id"),
-                Customer.slack_channel.label("slack_channel"),
-            )
+        numbers = [c for c in cand.c if c.name not in ("customer_id", "cause")]
+        columns = [cand.c.customer_id, cand.c.cause, json_object(self.db.dialect, numbers).label("details")]
+        if rule.cooldown_minutes:
+            rank = func.row_number().over(partition_by=cand.c.customer_id, order_by=cand.c.cause)
+            columns.append(rank.label("rank"))
+        stmt = (
+            select(*columns)
             .join(Customer, Customer.id == cand.c.customer_id)
             .where(
                 Customer.status == "active",
+                cand.c.cause.is_not(None),
                 *scope_clauses(rule.scope, now=now, me=rule.owner_slack_id),
                 ~already,
                 ~resting,
             )
-            .order_by(cand.c.customer_id, cand.c.cause)
         )
+        if rule.cooldown_minutes:
+            ranked = stmt.subquery("ranked")
+            stmt = select(ranked.c.customer_id, ranked.c.cause, ranked.c.details).where(ranked.c.rank == 1)
+        return stmt
+
+    async def preview(
+        self, rule: Rule, now: datetime | None = None, customer_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """What `rule` would fire now, without recording anything (a dry run)."""
+        now = now or datetime.now(UTC)
+        async with self.db.session() as s:
+            rows = (await s.execute(self.candidates_query(rule, now, customer_id))).all()
+        out = []
+        for cid, cause, details in rows:
+            details = _as_dict(details)
+            what, _ = describe(rule.type, details, now)
+            out.append({"customer_id": cid, "cause": cause, "what": what, "details": details})
+        return out
 
     async def _evaluate(
         self, rule: Rule, now: datetime, customer_id: int | None, run_actions: bool
     ) -> list[Fired]:
-        async with self.db.session() as s:
-            rows = (await s.execute(self.candidates_query(rule, now, customer_id))).mappings().all()
-        if not rows:
-            return []
-        seen: set[tuple[int, str]] = set()
-        picked = []
-        for row in rows:
-            key = (
-                (row["customer_id"], row["cause"]) if not rule.cooldown_minutes else (row["customer_id"], "")
-            )
-            if row["cause"] is None or key in seen:
-                continue
-            seen.add(key)
-            picked.append(row)
-        alerts = await self._record(rule, picked, now)
-        fired = [Fired(alert=a) for a in alerts]
-        if run_actions and fired:
-            await self._act(rule, fired)
-        return fired
-
-    async def _record(self, rule: Rule, rows: list[Any], now: datetime) -> list[Alert]:
-        prepared = []
-        for row in rows:
-            details = {
-                k: v
-                for k, v in row.items()
-                if k not in ("customer_id", "cause", "customer_name", "csm_slack_id", "slack_channel")
-            }
-            what, why = describe(rule.type, details, now)
-            prepared.append((row, details, what, why))
-        by_key = {(r["customer_id"], r["cause"]): (r, d, w, y) for r, d, w, y in prepared}
-        inserted: list[tuple[int, int, str]] = []
-        stmt = insert_ignore(self.db.dialect, TriggerFiring, ["rule_id", "customer_id", "cause"]).returning(
-            TriggerFiring.id, TriggerFiring.customer_id, TriggerFiring.cause
-        )
+        """One INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING: the firings this call recorded."""
+        src = self.candidates_query(rule, now, customer_id).subquery("src")
+        table = TriggerFiring.__table__
+        select_rows = select(
+            literal(rule.id),
+            src.c.customer_id,
+            src.c.cause,
+            src.c.details,
+            literal("fired"),
+            literal(now, UTCDateTime()),
+        ).where(src.c.customer_id.is_not(None))
+        stmt = insert_ignore(
+            self.db.dialect,
+            table,
+            ["rule_id", "customer_id", "cause"],
+            from_select=(["rule_id", "customer_id", "cause", "details", "status", "fired_at"], select_rows),
+        ).returning(table.c.id, table.c.customer_id, table.c.cause, table.c.details)
         async with self.db.transaction() as s:
-            for start in range(0, len(prepared), INSERT_BATCH):
-                batch = [
-                    {
-                        "rule_id": rule.id,
-                        "customer_id": r["customer_id"],
-                        "cause": r["cause"],
-                        "summary": w,
-                        "details": {"why": y, **jsonable(d)},
-                        "status": "fired",
-                        "fired_at": now,
-                    }
-                    for r, d, w, y in prepared[start : start + INSERT_BATCH]
-                ]
-                inserted += [tuple(x) for x in (await s.execute(stmt, batch)).all()]
+            inserted = (await s.execute(stmt)).all()
             if inserted:
                 await s.execute(
                     update(TriggerRule)
                     .where(TriggerRule.id == rule.id)
                     .values(fire_count=TriggerRule.fire_count + len(inserted), last_fired_at=now)
                 )
-        alerts = []
-        for firing_id, cid, cause in inserted:
-            row, details, what, why = by_key[(cid, cause)]
-            alerts.append(
-                Alert(
-                    firing_id=firing_id,
-                    rule_id=rule.id,
-                    rule_slug=rule.slug,
-                    rule_name=rule.name,
-                    trigger_type=rule.type,
-                    customer_id=cid,
-                    customer_name=row["customer_name"],
-                    csm_slack_id=row["csm_slack_id"],
-                    slack_channel=row["slack_channel"],
-                    cause=cause,
-                    what=what,
-                    why=why,
-                    playbook=suggested_playbook(rule.type, details),
-                    details=jsonable(details),
-                    fired_at=now,
+        if not inserted:
+            return []
+        fired = sorted(
+            (Fired(fid, rule, cid, cause, _as_dict(d), now) for fid, cid, cause, d in inserted),
+            key=lambda f: f.firing_id,
+        )
+        await self._attach_customers(fired)
+        if run_actions:
+            await self._act(rule, fired)
+        return fired
+
+    async def _attach_customers(self, fired: list[Fired]) -> None:
+        ids = sorted({f.customer_id for f in fired})
+        info: dict[int, tuple[str, str | None, str | None]] = {}
+        async with self.db.session() as s:
+            for start in range(0, len(ids), CHUNK):
+                q = select(Customer.id, Customer.name, Customer.csm_slack_id, Customer.slack_channel).where(
+                    Customer.id.in_(ids[start : start + CHUNK])
                 )
-            )
-        alerts.sort(key=lambda a: a.firing_id)
-        return alerts
+                for cid, name, csm, channel in await s.execute(q):
+                    info[cid] = (name, csm, channel)
+        for f in fired:
+            f.customer = info.get(f.customer_id, ("", None, None))
 
     async def _act(self, rule: Rule, fired: list[Fired]) -> None:
         limit = asyncio.Semaphore(self._max_parallel if rule.run_mode == "parallel" else 1)
@@ -237,7 +281,7 @@ class TriggerEngine:
                 item.actions = await self.runner.run(rule, item.alert)
             ok = all(r.get("ok") for r in item.actions)
             async with self.db.transaction() as s:
-                firing = await s.get(TriggerFiring, item.alert.firing_id)
+                firing = await s.get(TriggerFiring, item.firing_id)
                 if firing is not None:
                     firing.status = "actioned" if ok else "failed"
                     firing.details = {**(firing.details or {}), "actions": item.actions}
@@ -259,17 +303,49 @@ async def snooze(
         return firing
 
 
-async def recent_firings(
-    db: Database, customer_id: int | None = None, limit: int = 10
-) -> list[tuple[TriggerFiring, str]]:
-    """The latest firings (with their rule's name), newest first: for /csm customer and the App Home."""
+async def recent_alerts(
+    db: Database, *, customer_id: int | None = None, owner: str | None = None, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The latest firings, newest first, in words: for /csm customer and the App Home."""
+    f = TriggerFiring
     stmt = (
-        select(TriggerFiring, TriggerRule.name)
-        .join(TriggerRule, TriggerRule.id == TriggerFiring.rule_id)
-        .order_by(TriggerFiring.fired_at.desc(), TriggerFiring.id.desc())
+        select(f, TriggerRule.name, TriggerRule.trigger_type, Customer.name)
+        .join(TriggerRule, TriggerRule.id == f.rule_id)
+        .join(Customer, Customer.id == f.customer_id)
+        .order_by(f.fired_at.desc(), f.id.desc())
         .limit(limit)
     )
     if customer_id is not None:
-        stmt = stmt.where(TriggerFiring.customer_id == customer_id)
+        stmt = stmt.where(f.customer_id == customer_id)
+    if owner is not None:
+        stmt = stmt.where(Customer.csm_slack_id == owner)
     async with db.session() as s:
-        return [(f, name) for f, name in (await s.execute(stmt)).all()]
+        rows = (await s.execute(stmt)).all()
+    out = []
+    for firing, rule_name, trigger_type, customer_name in rows:
+        try:
+            what, _ = describe(trigger_type, _as_dict(firing.details), firing.fired_at)
+        except (KeyError, TypeError, ValueError):
+            what = rule_name
+        out.append(
+            {
+                "firing_id": firing.id,
+                "fired_at": firing.fired_at,
+                "customer_id": firing.customer_id,
+                "customer_name": customer_name,
+                "rule_name": rule_name,
+                "trigger_type": trigger_type,
+                "what": what,
+                "status": firing.status,
+                "snoozed_until": firing.snoozed_until,
+            }
+        )
+    return out
+
+
+def _as_dict(details: Any) -> dict[str, Any]:
+    if isinstance(details, str):
+        import json
+
+        return json.loads(details)
+    return dict(details or {})

@@ -8,7 +8,16 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
 
-ACTION_MODULES = ["bot.actions.customer", "bot.actions.skills", "bot.actions.meetings"]
+ACTION_MODULES = [
+    "bot.actions.customer",
+    "bot.actions.approvals",
+    "bot.actions.skills",
+    "bot.actions.triggers",
+    "bot.actions.playbooks",
+    "bot.actions.assistant",
+    "bot.actions.automations",
+    "bot.actions.meetings",
+]
 
 
 def register(app: AsyncApp, services: Services) -> None:

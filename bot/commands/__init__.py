@@ -24,7 +24,11 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES = [
     "bot.commands.help",
     "bot.commands.customer",
+    "bot.commands.approvals",
     "bot.commands.skills",
+    "bot.commands.triggers",
+    "bot.commands.playbooks",
+    "bot.commands.automations",
     "bot.commands.meetings",
 ]
 

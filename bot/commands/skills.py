@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.actions.skills import post_report
 from bot.blocks.skills import add_modal, skills_list_blocks
 from bot.commands import CommandContext, subcommand
 
@@ -62,7 +63,7 @@ async def _run(ctx: CommandContext, phrase: str) -> None:
         return
     who = f" for {matched.customer.name}" if matched.customer else ""
     await ctx.reply(f"Running *{matched.skill.name}*{who}; the report comes to you in a DM.")
-    await engine.executor.start(
+    report = await engine.executor.start(
         matched.skill,
         user_id=ctx.user_id,
         team_id=ctx.team_id,
@@ -70,3 +71,4 @@ async def _run(ctx: CommandContext, phrase: str) -> None:
         customer_id=matched.customer.id if matched.customer else None,
         customer_name=matched.customer.name if matched.customer else None,
     )
+    await post_report(ctx.services, ctx.client, report)

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
 
-EVENT_MODULES: list[str] = []
+EVENT_MODULES: list[str] = ["bot.events.assistant"]
 
 
 def register(app: AsyncApp, services: Services) -> None:

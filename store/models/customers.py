@@ -55,7 +55,10 @@ class CustomerEvent(Base):
     """A raw event as received by POST /api/events (or seeded)."""
 
     __tablename__ = "customer_events"
-    __table_args__ = (Index("ix_customer_events_customer_type_time", "customer_id", "type", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_customer_events_customer_type_time", "customer_id", "type", "occurred_at"),
+        Index("ix_customer_events_type_time", "type", "occurred_at"),  # 0200: meeting_ended sweeps
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
@@ -84,7 +87,11 @@ class UsageMetric(Base):
     """One point of a usage series (metric, value, time)."""
 
     __tablename__ = "usage_metrics"
-    __table_args__ = (Index("ix_usage_metrics_customer_time", "customer_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_usage_metrics_customer_time", "customer_id", "occurred_at"),
+        # 0200: covering index of the week-over-week usage triggers
+        Index("ix_usage_metrics_customer_metric_time_value", "customer_id", "metric", "occurred_at", "value"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))

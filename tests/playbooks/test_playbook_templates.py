@@ -207,3 +207,18 @@ async def test_sync_writes_every_template_into_the_playbooks_table(db):
     renewal = rows["renewal-90-day"]
     assert renewal.type == "renewal" and renewal.source == "builtin"
     assert [s["day_offset"] for s in renewal.stages] == [-90, -60, -30, -7, 0]
+
+
+def test_cli_validate_names_the_file_and_field(tmp_path: Path, capsys):
+    from cli import main
+
+    good = tmp_path / "good.yml"
+    good.write_text(MINIMAL)
+    assert main(["playbooks", "validate", str(good)]) == 0
+    bad = tmp_path / "bad.yml"
+    bad.write_text(MINIMAL.replace("type: custom", "type: party"))
+    assert main(["playbooks", "validate", str(good), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad} (type): Input should be" in err and str(good) not in err
+    assert main(["playbooks", "validate", str(tmp_path), "--json"]) == 1
+    assert '"slug": "team-check-in"' in capsys.readouterr().out

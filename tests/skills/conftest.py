@@ -59,3 +59,14 @@ def engine(demo_db, registry, reports):
         reports.append(report)
 
     return SkillEngine(demo_db, registry, on_report=on_report, retry_backoff_s=0)
+
+
+# The real app against the emulated Slack (tests/bot), with the skills engine composed as app.py does.
+from tests.bot.conftest import harness  # noqa: E402, F401
+
+
+@pytest.fixture
+async def slack_skills(harness):  # noqa: F811
+    """The app as app.py composes it (registry, skills engine and its report poster)."""
+    assert harness.runtime.services.skills is not None
+    return harness

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from store.models import HealthScore, NpsResponse, Ticket, TriggerFiring, TriggerRule
 from tests.triggers.conftest import NOW, add, add_customer, add_rule, another_handle
-from triggers.engine import TriggerEngine, recent_firings, snooze
+from triggers.engine import TriggerEngine, recent_alerts, snooze
 from triggers.rules import default_rules, install_default_rules, list_rules, set_enabled
 
 D = timedelta(days=1)
@@ -201,7 +201,7 @@ async def test_health_drop_cause_is_the_peak_and_firings_are_listed(db):
     fired = await TriggerEngine(db).sweep(NOW, run_actions=False)
     assert [f.alert.rule_slug for f in fired] == ["health-drop-15"]
     assert fired[0].alert.what == "health score fell 25 points to 55 (from 80 within 30 days)"
-    listed = await recent_firings(db, customer_id=cid)
-    assert [(f.cause.split(":")[0], name) for f, name in listed] == [
-        ("health_drop", "Health score dropped 15+ points in 30 days")
+    listed = await recent_alerts(db, customer_id=cid)
+    assert [(a["customer_name"], a["rule_name"], a["what"]) for a in listed] == [
+        ("Slide", "Health score dropped 15+ points in 30 days", "health score fell 25 points to 55 (from 80 within 30 days)")
     ]

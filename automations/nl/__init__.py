@@ -1,0 +1,1 @@
+"""The offline natural-language parser of automation sentences."""

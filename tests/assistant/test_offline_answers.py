@@ -1,0 +1,178 @@
+"""The offline assistant answers from the real registry on the demo portfolio."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from assistant.offline import OfflineAssistant
+from assistant.present import days_until_period_end
+from assistant.reply import Bullets, CustomerList, SnapshotCard, Suggestions
+from store.base import utcnow
+from store.models import Approval, AuditLog, Customer, ToolSetting
+from tools.model import ToolContext
+
+
+async def customers(db) -> dict[str, Customer]:
+    async with db.session() as s:
+        return {c.name: c for c in (await s.scalars(select(Customer))).all()}
+
+
+async def test_snapshot_of_a_customer_named_loosely(portfolio, registry, thread) -> None:
+    reply = await OfflineAssistant(registry, portfolio).answer("hows acme doing?", thread)
+    acme = (await customers(portfolio))["Acme Corp"]
+    assert reply.intent == "snapshot"
+    card = reply.items[0]
+    assert isinstance(card, SnapshotCard)
+    assert (card.customer_id, card.health_score, card.arr) == (acme.id, acme.health_score, acme.arr)
+    assert "Acme Corp" in reply.text and str(acme.health_score) in reply.text
+    async with portfolio.session() as s:
+        audited = (
+            await s.scalars(select(AuditLog.tool_name).where(AuditLog.caller_kind == "assistant"))
+        ).all()
+    assert "customers.get_snapshot" in audited  # through the registry, not around it
+
+
+async def test_renewals_in_n_days_are_the_database_renewals(portfolio, registry, thread) -> None:
+    reply = await OfflineAssistant(registry, portfolio).answer(
+        "which renewals are due in the next 60 days", thread
+    )
+    today = utcnow().date()
+    expected = {
+        c.name
+        for c in (await customers(portfolio)).values()
+        if c.csm_slack_id == thread.user_id
+        and c.renewal_date
+        and today <= c.renewal_date <= today + timedelta(days=60)
+    }
+    assert expected, "the demo portfolio has renewals in 60 days"
+    listing = reply.items[0]
+    assert isinstance(listing, CustomerList)
+    assert {r.name for r in listing.rows} == expected
+    days = [int(r.detail.split("renews in ")[1].split(" ")[0]) for r in listing.rows]
+    assert days == sorted(days)
+    assert all(r.suggested_playbook == "renewal-90-day" for r in listing.rows)
+
+
+async def test_renewals_this_quarter_window() -> None:
+    from datetime import date
+
+    assert days_until_period_end("quarter", date(2026, 11, 25)) == 36  # to Dec 31
+    assert days_until_period_end("month", date(2026, 2, 10)) == 18
+    assert days_until_period_end("next_month", date(2026, 12, 30)) == 32  # to Jan 31
+    assert days_until_period_end("week", date(2026, 11, 25)) == 4  # a Wednesday, to Sunday
+
+
+async def test_at_risk_lists_low_health_with_playbook_buttons(portfolio, registry, thread) -> None:
+    reply = await OfflineAssistant(registry, portfolio).answer("who is at risk?", thread)
+    listing = reply.items[0]
+    assert isinstance(listing, CustomerList)
+    everyone = await customers(portfolio)
+    assert listing.rows
+    for row in listing.rows:
+        assert everyone[row.name].health_score < 70
+        assert everyone[row.name].csm_slack_id == thread.user_id
+        assert row.suggested_playbook == "risk-mitigation"
+    scores = [r.health_score for r in listing.rows]
+    assert scores == sorted(scores)
+
+
+async def test_no_logins_for_two_weeks(portfolio, registry, thread) -> None:
+    reply = await OfflineAssistant(registry, portfolio).answer("who hasn't logged in for 2 weeks", thread)
+    assert reply.intent == "usage"
+    now = utcnow()
+    mine = [c for c in (await customers(portfolio)).values() if c.csm_slack_id == thread.user_id]
+    expected = {c.name for c in mine if c.last_login_at is None or (now - c.last_login_at).days >= 14}
+    if expected:
+        assert {r.name for r in reply.items[0].rows} == expected
+    else:
+        assert "Every customer of yours" in reply.text
+
+
+async def test_usage_of_one_customer(portfolio, registry, thread) -> None:
+    reply = await OfflineAssistant(registry, portfolio).answer("usage at wayne enterprises", thread)
+    assert reply.intent == "usage"
+    assert "Wayne Enterprises" in reply.text
+    assert isinstance(reply.items[0], Bullets)
+    assert any("week over week" in line for line in reply.items[0].lines)
+
+
+async def test_open_tickets_escalated_first(portfolio, registry, thread) -> None:
+    reply = await OfflineAssistant(registry, portfolio).answer("open tickets for umbrella", thread)
+    assert reply.intent == "tickets"
+    assert isinstance(reply.items[0], Bullets)
+    assert "escalated" in reply.items[0].lines[0]
+
+
+async def test_tasks_created_through_the_registry_are_listed(portfolio, registry, thread) -> None:
+    ctx = ToolContext(user_id=thread.user_id)
+    made = await registry.invoke(
+        "tasks.create", {"title": "Send Globex the SOW", "customer": "Globex", "due_in_days": 2}, ctx
+    )
+    assert made.success
+    reply = await OfflineAssistant(registry, portfolio).answer("what's on my plate", thread)
+    assert reply.intent == "tasks"
+    assert any("Send Globex the SOW" in line for line in reply.items[0].lines)
+
+
+async def test_pending_approvals_are_listed(portfolio, registry, thread) -> None:
+    async with portfolio.transaction() as s:
+        s.add(ToolSetting(name="tasks.create", requires_approval=True))
+    ctx = ToolContext(user_id=thread.user_id)
+    pending = await registry.invoke("tasks.create", {"title": "Call Hooli"}, ctx)
+    assert pending.requires_approval
+    reply = await OfflineAssistant(registry, portfolio).answer("anything waiting for my approval?", thread)
+    assert reply.intent == "approvals"
+    assert reply.items[0].lines[0].startswith(f"#{pending.approval_id} `tasks.create`")
+    async with portfolio.session() as s:
+        assert (await s.get(Approval, pending.approval_id)).status == "pending"
+
+
+async def test_draft_email_without_google_says_how_to_connect(portfolio, registry, thread) -> None:
+    reply = await OfflineAssistant(registry, portfolio).answer(
+        "draft a check-in email to Globex's champion", thread
+    )
+    assert reply.intent == "draft_email"
+    if registry.get("gmail.draft_email") is None:
+        assert "no tool named" in reply.text
+    else:
+        assert "/csm connect google" in reply.text
+
+
+async def test_unknown_says_what_it_can_do(portfolio, registry, thread) -> None:
+    reply = await OfflineAssistant(registry, portfolio).answer("book me a flight to denver", thread)
+    assert reply.intent == "unknown"
+    assert isinstance(reply.items[0], Suggestions)
+    assert len(reply.items[0].examples) >= 8
+
+
+async def test_playbook_without_customer_asks_which(portfolio, registry, thread) -> None:
+    reply = await OfflineAssistant(registry, portfolio).answer("start the renewal playbook", thread)
+    assert reply.intent == "start_playbook"
+    assert reply.text.startswith("Which customer?")
+
+
+async def test_start_a_playbook_through_the_engine_tool(portfolio, registry, thread) -> None:
+    from playbooks.executor import PlaybookExecutor
+    from store.models import Playbook, PlaybookExecution
+
+    executor = PlaybookExecutor(portfolio, registry)
+    await executor.sync()
+    reply = await OfflineAssistant(registry, portfolio).answer(
+        "kick off the risk mitigation playbook for globex", thread
+    )
+    assert reply.intent == "start_playbook"
+    assert reply.tools_called == ["playbooks.start"]
+    async with portfolio.session() as s:
+        row = (
+            await s.execute(
+                select(PlaybookExecution, Playbook.slug, Customer.name)
+                .join(Playbook, Playbook.id == PlaybookExecution.playbook_id)
+                .join(Customer, Customer.id == PlaybookExecution.customer_id)
+            )
+        ).one()
+    assert (row.slug, row.name) == ("risk-mitigation", "Globex")
+    assert "Globex" in reply.text and f"#{row[0].id}" in reply.text
+    again = await OfflineAssistant(registry, portfolio).answer("start risk mitigation for globex", thread)
+    assert "already" in again.text.lower()
