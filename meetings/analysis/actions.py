@@ -176,7 +176,16 @@ def _addressee(sentence: Sentence, speakers: list[str], next_speaker: str | None
     return next_speaker if next_speaker != sentence.speaker else None
 
 
+_NEED_FROM_YOU = re.compile(
+    r"^(?:\w+,\s*)?I(?:'ll| will)? (?:need|want) (?P<rest>(?:the |your |a |an |some )?[\w -]+?)(?: from you)?(?: first)?[.!]?$",
+    re.I,
+)
+
+
 def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None] | None:
+    need = _NEED_FROM_YOU.match(sentence.text.strip())
+    if need and not sentence.is_question:
+        return f"provide {need.group('rest').strip()}", None
     if sentence.is_question:
         match = _REQUEST_Q.search(sentence.text)
         rest = match.group("rest") if match else None
@@ -239,6 +248,9 @@ def extract_action_items(
     for s in sentences:
         turn_speakers.setdefault(s.turn_index, s.speaker)
     last_turn = max(turn_speakers, default=-1)
+    # Turns in which the speaker commits to something themselves: there, "Yes." opens the answer
+    # and the commitment that follows is the action item, not the bare acceptance.
+    committing_turns = {s.turn_index for s in sentences if _commitments(s, meeting_date)}
 
     items: list[ActionItem] = []
     item_turn: list[int] = []
@@ -276,7 +288,7 @@ def extract_action_items(
             if request:
                 open_requests.remove(request)
                 answering.remove(request)
-        if answering and not commitments and first_of_turn and _ACCEPT.match(sentence.text):
+        if answering and turn not in committing_turns and first_of_turn and _ACCEPT.match(sentence.text):
             request = answering[0]
             items.append(ActionItem(owner=owner, text=request.text, due=request.due))
             item_turn.append(turn)
