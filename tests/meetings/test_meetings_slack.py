@@ -37,8 +37,7 @@ async def test_meetings_list_and_one_meeting(harness):  # noqa: F811
     _, replies = await harness.command("meetings")
     assert f"#{stored.id}" in str(reply_blocks(replies[0]))
 
-
-async def test_meeting_command_bad_input(harness):  # noqa: F811
+    # bad input gets a sentence
     _, replies = await harness.command("meeting")
     assert "Which meeting?" in replies[0]["text"]
     _, replies = await harness.command("meeting 4242")
@@ -60,8 +59,7 @@ async def test_open_button_and_customer_picker(harness):  # noqa: F811
     again = await harness.runtime.services.meetings.get(stored.id)
     assert again.customer.name == "Acme Corp"
 
-
-async def test_home_and_snapshot_sections(harness):  # noqa: F811
+    # the App Home section and the customer snapshot section
     services = harness.runtime.services
     stored = await store(harness, "outage_escalation.txt", "Acme Corp outage review", "z-3")
     blocks = [b.to_dict() for b in await home_section(services, "U0CSMDANA")]
