@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bench.meeting_accuracy import HELDOUT, TUNING, evaluate
+from bench.meeting_accuracy import HELDOUT, HELDOUT2, TUNING, evaluate
 from meetings.analysis import OfflineAnalyzer
 from meetings.analysis.models import SIGNAL_CATEGORIES
 from meetings.transcript import parse_transcript
@@ -145,19 +145,22 @@ def test_accuracy_floors_on_the_tuning_set():
     assert scores.sentiment_accuracy >= 0.75
 
 
-def test_accuracy_floors_on_the_held_out_set():
-    if not (HELDOUT / "labels.yml").exists():
-        pytest.fail("the held-out set is missing")
-    scores = evaluate(HELDOUT)
-    assert scores.transcripts >= 2
-    # Floors at the first blind measurement (docs/meetings.md): action items generalise, the
-    # signal lexicon much less so.
-    assert scores.actions[2] >= 0.75
-    assert scores.signals[2] >= 0.2
+@pytest.mark.parametrize(
+    ("directory", "actions_floor", "signals_floor"),
+    # Floors near the current figures (docs/meetings.md has the first, blind, runs: action F1 0.84
+    # and 0.87, signal F1 0.22 and 0.33). Both sets have been looked at since.
+    [(HELDOUT, 0.80, 0.85), (HELDOUT2, 0.85, 0.30)],
+)
+def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
+    scores = evaluate(directory)
+    assert scores.transcripts == 3
+    assert scores.actions[2] >= actions_floor
+    assert scores.signals[2] >= signals_floor
+    assert scores.due_accuracy >= 0.8
 
 
 def test_labels_name_only_contract_categories():
-    for directory in (TUNING, HELDOUT):
+    for directory in (TUNING, HELDOUT, HELDOUT2):
         path = Path(directory) / "labels.yml"
         if not path.exists():
             continue
