@@ -19,6 +19,7 @@ from meetings.analysis.models import CATEGORY_TYPE, Signal
 from meetings.analysis.text import Sentence
 
 SIGNALS_FILE = Path(__file__).with_name("signals.yml")
+_HYPOTHETICAL = re.compile(r"\b(?:if|would|could|might|unless)\b", re.I)
 _NEGATION = re.compile(r"\b(?:no|not|never|nothing|without|hardly|zero)\b|n't\b", re.I)
 
 
@@ -34,8 +35,21 @@ class CategoryPatterns(BaseModel):
         return patterns
 
 
+class SentimentRule(BaseModel):
+    min_compound: float | None = None
+    max_compound: float | None = None
+    requires: str
+
+    @field_validator("requires")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        re.compile(pattern)
+        return pattern
+
+
 class SignalLexicon(BaseModel):
     competitors: list[str] = []
+    sentiment_rules: dict[str, SentimentRule] = {}
     categories: dict[str, CategoryPatterns]
 
     @field_validator("categories")
@@ -56,6 +70,10 @@ class _Compiled:
                 names = "|".join(re.escape(n) for n in lexicon.competitors)
                 joined += rf"|\b(?:{names})\b"
             self.rules.append((category, spec.negatable, re.compile(joined, re.I)))
+        self.sentiment_rules = [
+            (category, rule.min_compound, rule.max_compound, re.compile(rule.requires, re.I))
+            for category, rule in lexicon.sentiment_rules.items()
+        ]
 
 
 @lru_cache(maxsize=4)
@@ -98,14 +116,35 @@ def _quote(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def detect_signals(sentences: list[Sentence], vendor: set[str]) -> list[Signal]:
+def signal_categories(sentence: str) -> list[str]:
+    """Categories a customer's sentence carries: the patterns, then the sentiment rules."""
+    found = [category for category, _ in categories_in(sentence)]
+    if sentence.rstrip().endswith("?") or _HYPOTHETICAL.search(sentence) or _NEGATION.search(sentence):
+        # "...who could join if this goes well" praises nothing yet; "no complaints" is not praise
+        return found
     lexicon = load_lexicon()
+    if not lexicon.sentiment_rules:
+        return found
+    from meetings.analysis.sentiment import analyzer  # here: sentiment imports this module
+
+    compound = None
+    for category, low, high, requires in lexicon.sentiment_rules:
+        if category in found or not requires.search(sentence):
+            continue
+        if compound is None:
+            compound = analyzer().polarity_scores(sentence)["compound"]
+        if (low is None or compound >= low) and (high is None or compound <= high):
+            found.append(category)
+    return found
+
+
+def detect_signals(sentences: list[Sentence], vendor: set[str]) -> list[Signal]:
     seen: set[tuple[str, str | None]] = set()
     signals: list[Signal] = []
     for sentence in sentences:
         if sentence.speaker in vendor:
             continue
-        for category, _pos in categories_in(sentence.text, lexicon):
+        for category in signal_categories(sentence.text):
             key = (category, sentence.speaker)
             if key in seen:
                 continue
