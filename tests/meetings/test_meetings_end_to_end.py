@@ -85,3 +85,41 @@ async def test_bad_signature_in_the_whole_app_is_401(app_with_zoom):
     body = b'{"event": "endpoint.url_validation", "payload": {"plainToken": "x"}}'
     answer = await client.post("/zoom/webhook", data=body, headers=signed_headers(body, secret="nope"))
     assert answer.status == 401
+
+
+async def test_an_analysis_fires_meeting_ended_and_negative_sentiment(app_with_zoom, demo_db):
+    from datetime import timedelta
+
+    from meetings.service import MeetingFacts
+    from store.models import TriggerFiring, TriggerRule
+
+    _, runtime, _, _ = app_with_zoom
+    async with demo_db.transaction() as s:
+        s.add_all(
+            [
+                TriggerRule(slug="t-meeting-ended", name="Meeting ended", trigger_type="meeting_ended",
+                            params={}, actions=[{"type": "log_activity", "params": {}}]),
+                TriggerRule(slug="t-negative", name="Negative call", trigger_type="negative_sentiment",
+                            params={"threshold": -0.05}, actions=[{"type": "log_activity", "params": {}}]),
+            ]
+        )  # fmt: skip
+    stored = await runtime.services.meetings.analyze_and_store(
+        (DATA / "outage_escalation.txt").read_text(),
+        MeetingFacts(
+            meeting_id="zoom-outage-1",
+            topic="Umbrella Corp outage review",
+            started_at=datetime.now(UTC) - timedelta(hours=1),
+        ),
+    )
+    assert stored.customer.name == "Umbrella Corp" and stored.result.sentiment.overall < -0.05
+    await runtime.services.tasks.drain()
+    async with demo_db.session() as s:
+        fired = (
+            await s.execute(
+                select(TriggerRule.trigger_type, TriggerFiring.cause)
+                .join(TriggerRule, TriggerRule.id == TriggerFiring.rule_id)
+                .where(TriggerFiring.customer_id == stored.customer.id)
+            )
+        ).all()
+    assert ("meeting_ended", "meeting:zoom-outage-1") in fired
+    assert ("negative_sentiment", f"meeting_sentiment:{stored.id}") in fired
