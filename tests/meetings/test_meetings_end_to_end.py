@@ -123,3 +123,27 @@ async def test_an_analysis_fires_meeting_ended_and_negative_sentiment(app_with_z
         ).all()
     assert ("meeting_ended", "meeting:zoom-outage-1") in fired
     assert ("negative_sentiment", f"meeting_sentiment:{stored.id}") in fired
+
+
+async def test_an_unmatched_meeting_goes_to_the_hosts_dm_with_a_picker(app_with_zoom, demo_db):
+    client, runtime, zoom, slack = app_with_zoom
+    if runtime.services.registry.get("slack.send_message") is None:
+        pytest.skip("slack.send_message is not in the registry yet (tools room)")
+    zoom.host_email = "dana@csm-agent.dev"  # Dana Whitfield, U0CSMDANA, in the demo workspace
+    meeting = zoom.add_meeting(
+        "Weekly sync", datetime(2026, 11, 20, 15, tzinfo=UTC), transcript_vtt=(DATA / "qbr.vtt").read_text()
+    )
+    body = json.dumps(transcript_completed(zoom.recordings[str(meeting["id"])])).encode()
+    answer = await client.post("/zoom/webhook", data=body, headers=signed_headers(body))
+    assert answer.status == 200
+    await runtime.services.tasks.drain()
+    async with demo_db.session() as s:
+        row = (await s.execute(select(MeetingAnalysis))).scalar_one()
+    assert row.customer_id is None
+    dm = slack.slack.im_channel("U0CSMDANA").id
+    posts = [c for c in slack.slack.calls_to("chat.postMessage") if c.get("channel") in (dm, "U0CSMDANA")]
+    assert len(posts) == 1
+    blocks = posts[0]["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    assert_valid_blocks(blocks)
+    assert "meeting_pick_customer" in str(blocks) and "Acme Corp" in str(blocks)
