@@ -167,3 +167,16 @@ def test_labels_name_only_contract_categories():
         for name, label in yaml.safe_load(path.read_text()).items():
             for s in label["signals"]:
                 assert s["category"] in SIGNAL_CATEGORIES[s["type"]], name
+
+
+def test_an_accepted_offer_is_the_offerers_action_and_a_declined_one_is_not():
+    result = analyse(
+        "Dana Lee: Would it help if I set up a call with our product lead?\n"
+        "Raj Patel: Yes, that would help. Also, should I send you our usage export?\n"
+        "Dana Lee: No need, I have it. I'll schedule the call with the product lead for Friday.\n"
+        "Dana Lee: Do you want me to draft the agenda?\n"
+        "Raj Patel: Not yet.\n"
+    )
+    assert [(a.owner, a.text, a.due) for a in result.action_items] == [
+        ("Dana Lee", "set up a call with our product lead", date(2026, 11, 20))
+    ]
