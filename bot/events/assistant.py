@@ -18,7 +18,8 @@ from assistant.reply import AssistantReply
 from assistant.router import DmRouter, Routed
 from assistant.service import Assistant
 from bot.blocks.assistant import reply_blocks
-from bot.blocks.common import MAX_BLOCKS, context, sections
+from bot.blocks.automations import preview_blocks as automation_preview_blocks
+from bot.blocks.common import MAX_BLOCKS, sections
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -75,22 +76,9 @@ def routed_blocks(routed: Routed) -> tuple[str, list[Any]]:
             return report_blocks(outcome.report)
         return outcome.question or "That skill could not start.", sections(outcome.question or "")
     if routed.preview is not None:
-        return preview_blocks(routed.preview)
+        return automation_preview_blocks(routed.preview)
     text = routed.text or "I could not turn that into an automation."
     return text, sections(text)
-
-
-def preview_blocks(preview: Any) -> tuple[str, list[Any]]:
-    """The automations room's preview card (Save, Test run, Cancel) when it is installed."""
-    try:
-        from bot.blocks.automations import preview_blocks as automation_preview
-    except ImportError:
-        text = f"Automation preview: {preview.echo}"
-        runs = ", ".join(t.strftime("%a %b %d %H:%M") for t in (preview.next_runs or [])[:3])
-        blocks = sections(text) + ([context(f"Next runs: {runs}")] if runs else [])
-        blocks.append(context("Save it with `/csm automate` followed by the same sentence."))
-        return text, blocks
-    return automation_preview(preview)
 
 
 async def answer(services: Services, client: Any, thread: Thread, text: str) -> None:
