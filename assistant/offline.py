@@ -232,7 +232,7 @@ class OfflineAssistant:
             return AssistantReply(text=f"No {kind} tickets{who}.")
         title = f"{total} {kind} ticket{'s' if total != 1 else ''}{who}"
         return AssistantReply(
-            text=title + " (escalated first).",
+            text=title + ("." if escalated else ", escalated first."),
             items=[Bullets(title=title, lines=lines, more=max(0, total - len(lines)))],
         )
 
