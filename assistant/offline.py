@@ -7,18 +7,19 @@ from `store`. Errors from tools are the registry's sentences, passed on as they 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import select
 
-from assistant.history import Thread
+from assistant.history import ConversationStore, Thread
 from assistant.intents import UNKNOWN, IntentMatch, IntentRouter, default_router
 from assistant.lookups import approval_lines, meeting_lines, owned_ids_of, ticket_lines
 from assistant.mail import compose_email
 from assistant.present import ago, days_until_period_end, row_detail, snapshot_card, snapshot_sentence
 from assistant.reply import AssistantReply, Bullets, CustomerList, CustomerRow, Suggestions
-from assistant.slots import KnownCustomer
+from assistant.slots import CustomerMatcher, KnownCustomer, extract
 from store.base import utcnow
 from store.models import Customer
 from tools.model import ToolContext
@@ -28,6 +29,15 @@ AT_RISK_BELOW = 70
 DEFAULT_RENEWAL_DAYS = 90
 DEFAULT_NO_LOGIN_DAYS = 14
 LIST_ROWS = 15
+
+
+REFERS_BACK = re.compile(
+    r"\b(it|its|it's|they|their|them|this (customer|account)|that (customer|account))\b", re.I
+)
+
+
+def refers_back(text: str) -> bool:
+    return bool(REFERS_BACK.search(text))
 
 
 class OfflineAssistant:
@@ -41,11 +51,11 @@ class OfflineAssistant:
             rows = (await s.execute(select(Customer.id, Customer.name, Customer.domain))).all()
         return [KnownCustomer(id=r.id, name=r.name, domain=r.domain) for r in rows]
 
-    async def classify(self, text: str) -> IntentMatch:
-        return self.router.classify(text, self.router.matcher(await self.known_customers()))
-
     async def answer(self, text: str, thread: Thread) -> AssistantReply:
-        match = await self.classify(text)
+        matcher = self.router.matcher(await self.known_customers())
+        match = self.router.classify(text, matcher)
+        if match.slots.customer_id is None and not match.slots.customer_candidates and refers_back(text):
+            await self._carry_customer(match, thread, matcher)
         ctx = ToolContext(
             user_id=thread.user_id,
             team_id=thread.team_id,
@@ -69,6 +79,17 @@ class OfflineAssistant:
         reply = await handler(self, match, text, ctx)
         reply.intent = match.intent
         return reply
+
+    async def _carry_customer(self, match: IntentMatch, thread: Thread, matcher: CustomerMatcher) -> None:
+        """ "and its renewal?": the customer is the one last named in this thread."""
+        for msg in reversed(await ConversationStore(self.db).load(thread)):
+            if msg["role"] != "user":
+                continue
+            words = " ".join(b.get("text", "") for b in msg["content"] if b.get("type") == "text")
+            earlier, _ = extract(words, matcher)
+            if earlier.customer_id is not None:
+                match.slots.customer, match.slots.customer_id = earlier.customer, earlier.customer_id
+                return
 
     async def invoke(self, name: str, input: dict[str, Any], ctx: ToolContext) -> tuple[Any, str | None]:
         result = await self.registry.invoke(name, input, ctx)

@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "cli.playbooks",
     "cli.automations",
     "cli.meetings",
+    "cli.assistant",
 ]
 
 
