@@ -15,9 +15,18 @@ from sqlalchemy import select
 
 from assistant.history import ConversationStore, Thread
 from assistant.intents import UNKNOWN, IntentMatch, IntentRouter, default_router
-from assistant.lookups import approval_lines, meeting_lines, owned_ids_of, ticket_lines
+from assistant.lookups import owned_ids_of, register_lookup_tools
 from assistant.mail import compose_email
-from assistant.present import ago, days_until_period_end, row_detail, snapshot_card, snapshot_sentence
+from assistant.present import (
+    ago,
+    approval_line,
+    days_until_period_end,
+    meeting_line,
+    row_detail,
+    snapshot_card,
+    snapshot_sentence,
+    ticket_line,
+)
 from assistant.reply import AssistantReply, Bullets, CustomerList, CustomerRow, Suggestions
 from assistant.slots import CustomerMatcher, KnownCustomer, extract
 from store.base import utcnow
@@ -45,6 +54,7 @@ class OfflineAssistant:
         self.registry = registry
         self.db = db
         self.router = router or default_router()
+        register_lookup_tools(registry)
 
     async def known_customers(self) -> list[KnownCustomer]:
         async with self.db.session() as s:
@@ -244,13 +254,18 @@ class OfflineAssistant:
 
     async def tickets(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
         escalated = "escalat" in text.lower()
-        lines, total = await ticket_lines(
-            self.db, match.slots.customer_id, ctx.user_id, escalated_only=escalated
-        )
+        query: dict[str, Any] = {"escalated_only": escalated, "limit": LIST_ROWS}
+        if match.slots.customer_id is not None:
+            query["customer"] = str(match.slots.customer_id)
+        data, error = await self.invoke("tickets.list", query, ctx)
+        if error:
+            return AssistantReply(text=error)
         who = f" at {match.slots.customer}" if match.slots.customer else ""
         kind = "escalated" if escalated else "open"
-        if not lines:
+        total = data["count"]
+        if not total:
             return AssistantReply(text=f"No {kind} tickets{who}.")
+        lines = [ticket_line(t, with_customer=not who) for t in data["tickets"]]
         title = f"{total} {kind} ticket{'s' if total != 1 else ''}{who}"
         return AssistantReply(
             text=title + ("." if escalated else ", escalated first."),
@@ -259,10 +274,16 @@ class OfflineAssistant:
 
     async def meetings(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
         days = match.slots.days or (7 if "week" in text.lower() else 30)
-        lines = await meeting_lines(self.db, match.slots.customer_id, days)
+        query: dict[str, Any] = {"days": days, "limit": LIST_ROWS}
+        if match.slots.customer_id is not None:
+            query["customer"] = str(match.slots.customer_id)
+        data, error = await self.invoke("meetings.list_analyses", query, ctx)
+        if error:
+            return AssistantReply(text=error)
         who = f" with {match.slots.customer}" if match.slots.customer else ""
-        if not lines:
+        if not data["meetings"]:
             return AssistantReply(text=f"No analysed meetings{who} in the last {days} days.")
+        lines = [meeting_line(m) for m in data["meetings"]]
         title = f"Meetings{who} in the last {days} days"
         return AssistantReply(
             text=f"{len(lines)} analysed meeting{'s' if len(lines) != 1 else ''}{who} in the last {days} days.",
@@ -270,14 +291,17 @@ class OfflineAssistant:
         )
 
     async def approvals(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
-        pending = await self.registry.approvals.list_pending(ctx.user_id)
+        data, error = await self.invoke("approvals.list_pending", {}, ctx)
+        if error:
+            return AssistantReply(text=error)
+        pending = data["approvals"]
         if not pending:
             return AssistantReply(text="Nothing is waiting for your approval.")
         title = f"{len(pending)} approval{'s' if len(pending) != 1 else ''} waiting for you"
         return AssistantReply(
             text=title
             + ": each approval message has its Approve and Reject buttons (`/csm approvals` lists them).",
-            items=[Bullets(title=title, lines=approval_lines(pending))],
+            items=[Bullets(title=title, lines=[approval_line(a) for a in pending])],
         )
 
     async def tasks(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:

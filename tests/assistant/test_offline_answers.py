@@ -220,3 +220,40 @@ async def test_draft_email_to_the_champion_lands_in_gmail(portfolio, settings, t
     (message_id,) = google.gmail.drafts.values()
     saved = json.dumps(google.gmail.messages[message_id])
     assert champion.email in saved and "Globex renewal: next steps" in saved
+
+
+async def test_meetings_and_their_signals(portfolio, registry, thread) -> None:
+    from store.models import MeetingAnalysis
+
+    acme = (await customers(portfolio))["Acme Corp"]
+    async with portfolio.transaction() as s:
+        s.add(
+            MeetingAnalysis(
+                platform="zoom",
+                meeting_id="z-1",
+                customer_id=acme.id,
+                topic="Acme weekly sync",
+                started_at=utcnow() - timedelta(days=2),
+                summary="Acme wants SSO fixed before renewal. They are evaluating a competitor.",
+                customer_signals=[
+                    {
+                        "type": "risk",
+                        "category": "competitor",
+                        "speaker": "Raj",
+                        "quote": "We are looking at Gainsight",
+                    }
+                ],
+                action_items=[{"owner": "Dana", "text": "send the SSO fix date", "due": None}],
+            )
+        )
+    reply = await OfflineAssistant(registry, portfolio).answer("what came out of the last acme call?", thread)
+    assert reply.intent == "meetings"
+    (line,) = reply.items[0].lines
+    assert (
+        "Acme weekly sync" in line
+        and "risk/competitor" in line
+        and "Gainsight" in line
+        and "1 action item" in line
+    )
+    nothing = await OfflineAssistant(registry, portfolio).answer("recent meetings with globex", thread)
+    assert nothing.text == "No analysed meetings with Globex in the last 30 days."
