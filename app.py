@@ -78,8 +78,8 @@ async def build(
 ) -> Runtime:
     """Wire every room. `scheduler=False` leaves the clock off (tests drive the engines directly)."""
     # Imported here so that `python app.py` without credentials answers at once.
-    from bot.app import build_slack_app, client_provider, make_web_client
     from bot.actions.skills import post_report as post_skill_report
+    from bot.app import build_slack_app, client_provider, make_web_client
     from bot.approvals import approval_poster
     from bot.commands.approvals import home_section as approvals_home_section
     from bot.events.assistant import build_assistant

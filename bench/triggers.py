@@ -98,7 +98,13 @@ def seed_rows(n: int, ts: Callable[[datetime], str], seed: int = 7) -> dict[str,
     def nps() -> Iterator[tuple]:
         for i in range(1, n + 1):
             if i % 10 == 0:
-                yield (i, rnd.randint(0, 10), "comment", f"p{i}@x", ts(NOW - timedelta(days=rnd.randint(0, 20))))
+                yield (
+                    i,
+                    rnd.randint(0, 10),
+                    "comment",
+                    f"p{i}@x",
+                    ts(NOW - timedelta(days=rnd.randint(0, 20))),
+                )
 
     def contacts() -> Iterator[tuple]:
         for i in range(1, n + 1):

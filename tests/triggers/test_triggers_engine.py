@@ -203,5 +203,9 @@ async def test_health_drop_cause_is_the_peak_and_firings_are_listed(db):
     assert fired[0].alert.what == "health score fell 25 points to 55 (from 80 within 30 days)"
     listed = await recent_alerts(db, customer_id=cid)
     assert [(a["customer_name"], a["rule_name"], a["what"]) for a in listed] == [
-        ("Slide", "Health score dropped 15+ points in 30 days", "health score fell 25 points to 55 (from 80 within 30 days)")
+        (
+            "Slide",
+            "Health score dropped 15+ points in 30 days",
+            "health score fell 25 points to 55 (from 80 within 30 days)",
+        )
     ]
