@@ -131,7 +131,7 @@ async def build(
     services.skills = SkillEngine(
         db, registry, on_report=lambda report: post_skill_report(services, client, report)
     )
-    services.assistant = build_assistant(services, client, llm=llm)  # follow-ups post in their thread
+    services.assistant = build_assistant(services, slack_for_team, llm=llm)  # follow-ups post in their thread
 
     async def on_events(touched: list[tuple[int, str]]) -> None:
         for customer_id, event_type in touched:

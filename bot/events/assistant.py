@@ -45,11 +45,18 @@ def chunks(blocks: list[Any]) -> list[list[dict[str, Any]]]:
     return [dicts[i : i + MAX_BLOCKS] for i in range(0, len(dicts), MAX_BLOCKS)] or [[]]
 
 
-def build_assistant(services: Services, client: Any, llm: Any = None) -> Assistant:
+def build_assistant(services: Services, slack_for_team: Any, llm: Any = None) -> Assistant:
     """The assistant, with its follow-ups (after an approval is decided) posted in their thread.
-    `llm` is the shared ClaudeClient (None: built from the settings when a key is set)."""
+    `slack_for_team` is `async (team_id) -> client` (bot.app.client_provider), or one client;
+    `llm` the shared ClaudeClient (None: built from the settings when a key is set)."""
 
     async def on_followup(thread: Thread, reply: AssistantReply) -> None:
+        client = await slack_for_team(thread.team_id) if callable(slack_for_team) else slack_for_team
+        if client is None:
+            log.warning(
+                "no Slack client for team %s: follow-up in %s not posted", thread.team_id, thread.channel
+            )
+            return
         text, blocks = reply_blocks(reply)
         for part in chunks(blocks):
             await client.chat_postMessage(
