@@ -268,7 +268,7 @@ class OfflineAssistant:
         lines = [ticket_line(t, with_customer=not who) for t in data["tickets"]]
         title = f"{total} {kind} ticket{'s' if total != 1 else ''}{who}"
         return AssistantReply(
-            text=title + ("." if escalated else ", escalated first."),
+            text=title + (", escalated first." if total > 1 and not escalated else "."),
             items=[Bullets(title=title, lines=lines, more=max(0, total - len(lines)))],
         )
 
@@ -323,7 +323,8 @@ class OfflineAssistant:
         tasks = data["tasks"]
         who = f" for {match.slots.customer}" if match.slots.customer else ""
         if not tasks:
-            return AssistantReply(text=f"You have no open tasks{who} in that window.")
+            window = " due in that window" if "due_within_days" in query else ""
+            return AssistantReply(text=f"You have no open tasks{who}{window}.")
         today = utcnow().date().isoformat()
         lines = []
         for t in tasks[:LIST_ROWS]:
