@@ -369,13 +369,19 @@ class OfflineAssistant:
                 text=f"Which playbook for {slots.customer}? renewal-90-day, risk-mitigation, expansion-opportunity, "
                 f"onboarding-30-60-90 or qbr-preparation, e.g. “start the risk mitigation playbook for {slots.customer}”."
             )
-        data, error = await self.invoke(
+        result = await self.registry.invoke(
             "playbooks.start", {"playbook": slots.playbook, "customer": str(slots.customer_id)}, ctx
         )
-        if error:
-            return AssistantReply(text=error)
-        if isinstance(data, dict) and data.get("requires_approval"):
-            return AssistantReply(text=f"Starting {slots.playbook} for {slots.customer} waits for approval.")
+        if result.requires_approval and result.approval_id is not None:
+            return AssistantReply(
+                text=f"Starting {slots.playbook} for {slots.customer} waits for approval #{result.approval_id}; "
+                "I'll tell you here when it is decided.",
+                approval_ids=[result.approval_id],
+                tools_called=["playbooks.start"],
+            )
+        if not result.success:
+            return AssistantReply(text=result.error or "The playbook could not start.")
+        data = result.data
         message = data.get("message") if isinstance(data, dict) else None
         return AssistantReply(
             text=message or f"Started {slots.playbook} for {slots.customer}.",

@@ -257,3 +257,29 @@ async def test_meetings_and_their_signals(portfolio, registry, thread) -> None:
     )
     nothing = await OfflineAssistant(registry, portfolio).answer("recent meetings with globex", thread)
     assert nothing.text == "No analysed meetings with Globex in the last 30 days."
+
+
+async def test_offline_gated_action_reports_its_outcome_in_the_thread(portfolio, registry, thread) -> None:
+    from assistant.service import Assistant
+    from playbooks.executor import PlaybookExecutor
+
+    await PlaybookExecutor(portfolio, registry).sync()
+    async with portfolio.transaction() as s:
+        s.add(ToolSetting(name="playbooks.start", requires_approval=True))
+    followups = []
+
+    async def on_followup(where, reply) -> None:
+        followups.append((where, reply.text))
+
+    assistant = Assistant(portfolio, registry, on_followup=on_followup)
+    reply = await assistant.ask("start the renewal playbook for acme", thread)
+    (approval_id,) = reply.approval_ids
+    assert f"waits for approval #{approval_id}" in reply.text
+    decision = await registry.approvals.decide(approval_id, thread.user_id, approve=False)
+    assert decision.ok
+    assert followups == [
+        (
+            thread,
+            f"Approval #{approval_id} (playbooks.start) was rejected by <@{thread.user_id}>; nothing was done.",
+        )
+    ]
