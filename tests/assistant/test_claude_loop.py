@@ -162,3 +162,15 @@ async def test_daily_budget_answers_offline(demo_db, portfolio, registry, fake_c
     reply = await assistant.ask("how is acme doing?", thread)
     assert reply.source == "offline" and "today's 1,000 Claude tokens" in (reply.notice or "")
     assert len(fake_claude.requests) == 1
+
+
+async def test_request_token_limit_stops_the_loop(portfolio, registry, fake_claude, thread) -> None:
+    fake_claude.push(
+        tool_use("customers_search", {"query": "a"}, usage={"input_tokens": 5000, "output_tokens": 100}),
+        message("never asked for"),
+    )
+    reply = await make(portfolio, registry, fake_claude, Limits(max_request_tokens=4000)).ask(
+        "search a lot", thread
+    )
+    assert reply.text.startswith("I stopped here: this question used its token limit")
+    assert len(fake_claude.requests) == 1
