@@ -1,18 +1,18 @@
 """Read-only tools the assistant needs and no other room provides: open tickets, analysed meetings,
-pending approvals. Registered into the registry (when no room has registered the same name), so
+portfolio usage changes, pending approvals. Registered into the registry (when no room has registered the same name), so
 Claude and the offline router both reach them through `registry.invoke`.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 from sqlalchemy import func, select
 
 from store.base import utcnow
-from store.models import Customer, MeetingAnalysis, Ticket
+from store.models import Customer, MeetingAnalysis, Ticket, UsageMetric
 from tools.base import Tool, ToolInput, ToolRun, tool
 from tools.customers import resolve_customer
 
@@ -129,6 +129,59 @@ async def list_meetings(inp: MeetingsInput, run: ToolRun) -> dict[str, Any]:
         for m, name in rows
     ]
     return {"days": inp.days, "count": len(meetings), "meetings": meetings}
+
+
+class UsageChangesInput(ToolInput):
+    direction: Literal["down", "up", "any"] = Field("down", description="Drops, spikes, or both")
+    min_change_pct: float = Field(30, ge=0, description="Only changes of at least this many percent")
+    mine: bool = Field(True, description="Only the caller's customers (when they own any)")
+    limit: int = Field(25, ge=1, le=200)
+
+
+@tool(
+    "analytics.usage_changes",
+    description="Customers whose usage changed most this week against last week (per metric, in percent).",
+    category="intelligence",
+    into=TOOLS,
+)
+async def usage_changes(inp: UsageChangesInput, run: ToolRun) -> dict[str, Any]:
+    now = utcnow()
+    week, fortnight = now - timedelta(days=7), now - timedelta(days=14)
+    async with run.db.session() as s:
+        stmt = (
+            select(
+                UsageMetric.customer_id,
+                Customer.name,
+                UsageMetric.metric,
+                UsageMetric.value,
+                UsageMetric.occurred_at,
+            )
+            .join(Customer, Customer.id == UsageMetric.customer_id)
+            .where(UsageMetric.occurred_at >= fortnight, UsageMetric.occurred_at < now)
+        )
+        mine = await owned_ids(s, run.ctx.user_id) if inp.mine else None
+        if mine is not None:
+            stmt = stmt.where(UsageMetric.customer_id.in_(mine))
+        rows = (await s.execute(stmt)).all()
+    sums: dict[tuple[int, str, str], list[float]] = {}
+    for customer_id, name, metric, value, at in rows:
+        pair = sums.setdefault((customer_id, name, metric), [0.0, 0.0])
+        pair[0 if at >= week else 1] += value
+    best: dict[int, dict[str, Any]] = {}
+    for (customer_id, name, metric), (this_week, last_week) in sums.items():
+        if last_week <= 0:
+            continue
+        change = round((this_week - last_week) / last_week * 100, 1)
+        wanted = {"down": change <= -inp.min_change_pct, "up": change >= inp.min_change_pct}
+        if not (wanted.get(inp.direction) if inp.direction != "any" else abs(change) >= inp.min_change_pct):
+            continue
+        if customer_id not in best or abs(change) > abs(best[customer_id]["change_pct"]):
+            best[customer_id] = {
+                "customer_id": customer_id, "customer": name, "metric": metric,
+                "this_week": this_week, "last_week": last_week, "change_pct": change,
+            }  # fmt: skip
+    found = sorted(best.values(), key=lambda c: -abs(c["change_pct"]))
+    return {"count": len(found), "customers": found[: inp.limit]}
 
 
 class ApprovalsInput(ToolInput):

@@ -45,6 +45,19 @@ REFERS_BACK = re.compile(
 )
 
 
+USAGE_DOWN = re.compile(r"\b(drop|dropp|down|declin|fell|fall|falling|decreas|less)", re.I)
+USAGE_UP = re.compile(r"\b(spike|spiking|up\b|grow|grew|increas|jump|surg)", re.I)
+
+
+def usage_direction(text: str) -> str | None:
+    """ "usage dropped" -> down, "usage spiking" -> up, else None (then: who stopped logging in)."""
+    if USAGE_DOWN.search(text):
+        return "down"
+    if USAGE_UP.search(text):
+        return "up"
+    return None
+
+
 def refers_back(text: str) -> bool:
     return bool(REFERS_BACK.search(text))
 
@@ -203,6 +216,9 @@ class OfflineAssistant:
 
     async def usage(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
         slots = match.slots
+        direction = usage_direction(text)
+        if slots.customer_id is None and direction:
+            return await self._usage_changes(direction, ctx)
         if slots.customer_id is None:
             days = slots.days or DEFAULT_NO_LOGIN_DAYS
             found, scope, error = await self._search({"limit": 200}, ctx)
@@ -250,6 +266,33 @@ class OfflineAssistant:
             return AssistantReply(text=text + " " + (usage.get("note") or "No usage recorded."))
         return AssistantReply(
             text=text, items=[Bullets(title=f"Usage over the last {days} days", lines=lines)]
+        )
+
+    async def _usage_changes(self, direction: str, ctx: ToolContext) -> AssistantReply:
+        data, error = await self.invoke(
+            "analytics.usage_changes", {"direction": direction, "min_change_pct": 30}, ctx
+        )
+        if error:
+            return AssistantReply(text=error)
+        word = "dropped" if direction == "down" else "grew"
+        if not data["customers"]:
+            return AssistantReply(
+                text=f"No customer's usage {word} by 30% or more this week against last week."
+            )
+        rows = [
+            CustomerRow(
+                customer_id=c["customer_id"], name=c["customer"],
+                detail=f"{c['metric']} {c['change_pct']:+.0f}% week over week ({c['last_week']:,.0f} → {c['this_week']:,.0f})",
+                suggested_playbook="risk-mitigation" if direction == "down" else "expansion-opportunity",
+            )
+            for c in data["customers"][:LIST_ROWS]
+        ]  # fmt: skip
+        title = (
+            f"{data['count']} customer{'s' if data['count'] != 1 else ''} whose usage {word} 30%+ this week"
+        )
+        return AssistantReply(
+            text=title + ".",
+            items=[CustomerList(title=title, rows=rows, more=max(0, data["count"] - LIST_ROWS))],
         )
 
     async def tickets(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:

@@ -283,3 +283,15 @@ async def test_offline_gated_action_reports_its_outcome_in_the_thread(portfolio,
             f"Approval #{approval_id} (playbooks.start) was rejected by <@{thread.user_id}>; nothing was done.",
         )
     ]
+
+
+async def test_usage_drops_across_the_portfolio(portfolio, registry, thread) -> None:
+    reply = await OfflineAssistant(registry, portfolio).answer("whose usage dropped this week?", thread)
+    assert reply.intent == "usage"
+    listing = reply.items[0]
+    assert isinstance(listing, CustomerList)
+    wayne = next(r for r in listing.rows if r.name == "Wayne Enterprises")  # the demo's usage_drop scenario
+    change = int(wayne.detail.split(" ")[1].rstrip("%"))
+    assert change <= -30 and wayne.suggested_playbook == "risk-mitigation"
+    everyone = await customers(portfolio)
+    assert all(everyone[r.name].csm_slack_id == thread.user_id for r in listing.rows)
