@@ -15,29 +15,24 @@ from sqlalchemy import select
 
 from assistant.history import ConversationStore, Thread
 from assistant.intents import UNKNOWN, IntentMatch, IntentRouter, default_router
-from assistant.lookups import owned_ids_of, register_lookup_tools
+from assistant.lookups import register_lookup_tools
 from assistant.mail import compose_email
+from assistant.portfolio import LIST_ROWS, PortfolioAnswers
 from assistant.present import (
-    ago,
     approval_line,
     days_until_period_end,
     meeting_line,
-    row_detail,
     snapshot_card,
     snapshot_sentence,
     ticket_line,
 )
-from assistant.reply import AssistantReply, Bullets, CustomerList, CustomerRow, Suggestions
+from assistant.reply import AssistantReply, Bullets, Suggestions
 from assistant.slots import CustomerMatcher, KnownCustomer, extract
 from store.base import utcnow
 from store.models import Customer
 from tools.model import ToolContext
 
 Answer = Callable[["OfflineAssistant", IntentMatch, str, ToolContext], Awaitable[AssistantReply]]
-AT_RISK_BELOW = 70
-DEFAULT_RENEWAL_DAYS = 90
-DEFAULT_NO_LOGIN_DAYS = 14
-LIST_ROWS = 15
 
 
 REFERS_BACK = re.compile(
@@ -45,24 +40,11 @@ REFERS_BACK = re.compile(
 )
 
 
-USAGE_DOWN = re.compile(r"\b(drop|dropp|down|declin|fell|fall|falling|decreas|less)", re.I)
-USAGE_UP = re.compile(r"\b(spike|spiking|up\b|grow|grew|increas|jump|surg)", re.I)
-
-
-def usage_direction(text: str) -> str | None:
-    """ "usage dropped" -> down, "usage spiking" -> up, else None (then: who stopped logging in)."""
-    if USAGE_DOWN.search(text):
-        return "down"
-    if USAGE_UP.search(text):
-        return "up"
-    return None
-
-
 def refers_back(text: str) -> bool:
     return bool(REFERS_BACK.search(text))
 
 
-class OfflineAssistant:
+class OfflineAssistant(PortfolioAnswers):
     def __init__(self, registry: Any, db: Any, router: IntentRouter | None = None) -> None:
         self.registry = registry
         self.db = db
@@ -134,166 +116,6 @@ class OfflineAssistant:
             return AssistantReply(text=error)
         card = snapshot_card(snap)
         return AssistantReply(text=snapshot_sentence(card), items=[card])
-
-    async def at_risk(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
-        below = match.slots.below or AT_RISK_BELOW
-        found, scope, error = await self._search({"health_below": below, "limit": 50}, ctx)
-        if error:
-            return AssistantReply(text=error)
-        if not found:
-            return AssistantReply(text=f"No customer{scope} has a health score below {below}. :tada:")
-        rows = [
-            CustomerRow(
-                customer_id=c["id"],
-                name=c["name"],
-                detail=row_detail(c),
-                health_score=c["health_score"],
-                suggested_playbook="risk-mitigation",
-            )
-            for c in found[:LIST_ROWS]
-        ]
-        title = f"{len(found)} customer{'s' if len(found) != 1 else ''}{scope} below health {below}"
-        worst = found[0]
-        text = f"{title}. Most at risk: *{worst['name']}* ({row_detail(worst)})."
-        return AssistantReply(
-            text=text, items=[CustomerList(title=title, rows=rows, more=max(0, len(found) - LIST_ROWS))]
-        )
-
-    async def renewals(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
-        slots = match.slots
-        if slots.customer_id is not None:
-            snap, error = await self.invoke(
-                "customers.get_snapshot", {"customer": str(slots.customer_id)}, ctx
-            )
-            if error:
-                return AssistantReply(text=error)
-            if not snap.get("renewal_date"):
-                return AssistantReply(text=f"{snap['name']} has no renewal date on record.")
-            return AssistantReply(
-                text=f"*{snap['name']}* {row_detail(snap, lead='renewal')}.", items=[snapshot_card(snap)]
-            )
-        today = utcnow().date()
-        if slots.days is not None:
-            days, window = slots.days, f"in the next {slots.days} days"
-        elif slots.period:
-            days = days_until_period_end(slots.period, today)
-            window = (
-                slots.period.replace("next_", "next ")
-                if slots.period.startswith("next_")
-                else f"this {slots.period}"
-            )
-        else:
-            days, window = DEFAULT_RENEWAL_DAYS, f"in the next {DEFAULT_RENEWAL_DAYS} days"
-        found, scope, error = await self._search({"renewal_within_days": days, "limit": 200}, ctx)
-        if error:
-            return AssistantReply(text=error)
-        if not found:
-            return AssistantReply(text=f"No customer{scope} renews {window}.")
-        found.sort(key=lambda c: (c.get("renewal_in_days") is None, c.get("renewal_in_days")))
-        total_arr = sum(c.get("arr") or 0 for c in found)
-        rows = [
-            CustomerRow(
-                customer_id=c["id"],
-                name=c["name"],
-                detail=row_detail(c, lead="renewal"),
-                health_score=c.get("health_score"),
-                suggested_playbook="renewal-90-day",
-            )
-            for c in found[:LIST_ROWS]
-        ]
-        title = f"{len(found)} renewal{'s' if len(found) != 1 else ''}{scope} {window}"
-        text = f"{title}, ${total_arr:,.0f} ARR in all."
-        risky = [c for c in found if (c.get("health_score") or 100) < AT_RISK_BELOW]
-        if risky:
-            text += (
-                f" {len(risky)} of them below health {AT_RISK_BELOW}: "
-                + ", ".join(c["name"] for c in risky[:5])
-                + "."
-            )
-        return AssistantReply(
-            text=text, items=[CustomerList(title=title, rows=rows, more=max(0, len(found) - LIST_ROWS))]
-        )
-
-    async def usage(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
-        slots = match.slots
-        direction = usage_direction(text)
-        if slots.customer_id is None and direction:
-            return await self._usage_changes(direction, ctx)
-        if slots.customer_id is None:
-            days = slots.days or DEFAULT_NO_LOGIN_DAYS
-            found, scope, error = await self._search({"limit": 200}, ctx)
-            if error:
-                return AssistantReply(text=error)
-            quiet = [c for c in found if c.get("days_since_login") is None or c["days_since_login"] >= days]
-            quiet.sort(key=lambda c: -(c.get("days_since_login") or 10_000))
-            if not quiet:
-                return AssistantReply(
-                    text=f"Every customer{scope} has logged in within the last {days} days."
-                )
-            rows = [
-                CustomerRow(
-                    customer_id=c["id"],
-                    name=c["name"],
-                    detail=row_detail(c, lead="login"),
-                    health_score=c.get("health_score"),
-                )
-                for c in quiet[:LIST_ROWS]
-            ]
-            title = (
-                f"{len(quiet)} customer{'s' if len(quiet) != 1 else ''}{scope} with no login for {days}+ days"
-            )
-            return AssistantReply(
-                text=title + ".",
-                items=[CustomerList(title=title, rows=rows, more=max(0, len(quiet) - LIST_ROWS))],
-            )
-        days = slots.days or 28
-        usage, error = await self.invoke(
-            "analytics.get_usage_metrics", {"customer": str(slots.customer_id), "days": days}, ctx
-        )
-        if error:
-            return AssistantReply(text=error)
-        snap, _ = await self.invoke("customers.get_snapshot", {"customer": str(slots.customer_id)}, ctx)
-        seen = (snap or {}).get("days_since_login")
-        login = "nobody has logged in yet" if seen is None else f"last login {ago(seen)}"
-        lines = []
-        for metric, m in (usage.get("metrics") or {}).items():
-            change = f" ({m['change_pct']:+.0f}% week over week)" if m.get("change_pct") is not None else ""
-            lines.append(
-                f"{metric}: {m['this_week']:,.0f} this week, {m['last_week']:,.0f} last week{change}"
-            )
-        text = f"*{usage['customer']}*: {login}."
-        if not lines:
-            return AssistantReply(text=text + " " + (usage.get("note") or "No usage recorded."))
-        return AssistantReply(
-            text=text, items=[Bullets(title=f"Usage over the last {days} days", lines=lines)]
-        )
-
-    async def _usage_changes(self, direction: str, ctx: ToolContext) -> AssistantReply:
-        data, error = await self.invoke(
-            "analytics.usage_changes", {"direction": direction, "min_change_pct": 30}, ctx
-        )
-        if error:
-            return AssistantReply(text=error)
-        word = "dropped" if direction == "down" else "grew"
-        if not data["customers"]:
-            return AssistantReply(
-                text=f"No customer's usage {word} by 30% or more this week against last week."
-            )
-        rows = [
-            CustomerRow(
-                customer_id=c["customer_id"], name=c["customer"],
-                detail=f"{c['metric']} {c['change_pct']:+.0f}% week over week ({c['last_week']:,.0f} → {c['this_week']:,.0f})",
-                suggested_playbook="risk-mitigation" if direction == "down" else "expansion-opportunity",
-            )
-            for c in data["customers"][:LIST_ROWS]
-        ]  # fmt: skip
-        title = (
-            f"{data['count']} customer{'s' if data['count'] != 1 else ''} whose usage {word} 30%+ this week"
-        )
-        return AssistantReply(
-            text=title + ".",
-            items=[CustomerList(title=title, rows=rows, more=max(0, data["count"] - LIST_ROWS))],
-        )
 
     async def tickets(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
         escalated = "escalat" in text.lower()
@@ -450,16 +272,6 @@ class OfflineAssistant:
             ],
         )
         return reply
-
-    async def _search(
-        self, query: dict[str, Any], ctx: ToolContext
-    ) -> tuple[list[dict[str, Any]], str, str | None]:
-        """Customers matching `query`: the user's own when they own any, else the workspace's."""
-        mine = await owned_ids_of(self.db, ctx.user_id)
-        data, error = await self.invoke("customers.search", {**query, "owner": "me"} if mine else query, ctx)
-        if error:
-            return [], "", error
-        return data["customers"], " of yours" if mine else "", None
 
 
 HANDLERS: dict[str, Answer] = {
