@@ -1,5 +1,5 @@
 """Read-only tools the assistant needs and no other room provides: open tickets, analysed meetings,
-portfolio usage changes, pending approvals. Registered into the registry (when no room has registered the same name), so
+portfolio usage changes and health drops, pending approvals. Registered into the registry (when no room has registered the same name), so
 Claude and the offline router both reach them through `registry.invoke`.
 """
 
@@ -12,7 +12,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from store.base import utcnow
-from store.models import Customer, MeetingAnalysis, Ticket, UsageMetric
+from store.models import Customer, HealthScore, MeetingAnalysis, Ticket, UsageMetric
 from tools.base import Tool, ToolInput, ToolRun, tool
 from tools.customers import resolve_customer
 
@@ -182,6 +182,52 @@ async def usage_changes(inp: UsageChangesInput, run: ToolRun) -> dict[str, Any]:
             }  # fmt: skip
     found = sorted(best.values(), key=lambda c: -abs(c["change_pct"]))
     return {"count": len(found), "customers": found[: inp.limit]}
+
+
+class HealthDropsInput(ToolInput):
+    within_days: int = Field(30, ge=1, le=365, description="The window the drop happened in")
+    min_drop: int = Field(10, ge=1, le=100, description="Only drops of at least this many points")
+    mine: bool = Field(True, description="Only the caller's customers (when they own any)")
+    limit: int = Field(25, ge=1, le=200)
+
+
+@tool(
+    "health.list_drops",
+    description="Customers whose health score fell the most within a window: from its peak to now, in points.",
+    category="intelligence",
+    into=TOOLS,
+)
+async def list_health_drops(inp: HealthDropsInput, run: ToolRun) -> dict[str, Any]:
+    since = utcnow() - timedelta(days=inp.within_days)
+    async with run.db.session() as s:
+        stmt = (
+            select(HealthScore.customer_id, Customer.name, HealthScore.score)
+            .join(Customer, Customer.id == HealthScore.customer_id)
+            .where(HealthScore.recorded_at >= since)
+            .order_by(HealthScore.customer_id, HealthScore.recorded_at)
+        )
+        mine = await owned_ids(s, run.ctx.user_id) if inp.mine else None
+        if mine is not None:
+            stmt = stmt.where(HealthScore.customer_id.in_(mine))
+        rows = (await s.execute(stmt)).all()
+    series: dict[tuple[int, str], list[int]] = {}
+    for customer_id, name, score in rows:
+        series.setdefault((customer_id, name), []).append(score)
+    found = []
+    for (customer_id, name), scores in series.items():
+        drop = max(scores) - scores[-1]
+        if drop >= inp.min_drop:
+            found.append(
+                {
+                    "customer_id": customer_id,
+                    "customer": name,
+                    "peak": max(scores),
+                    "now": scores[-1],
+                    "drop": drop,
+                }
+            )
+    found.sort(key=lambda c: -c["drop"])
+    return {"within_days": inp.within_days, "count": len(found), "customers": found[: inp.limit]}
 
 
 class ApprovalsInput(ToolInput):

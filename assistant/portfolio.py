@@ -17,6 +17,8 @@ AT_RISK_BELOW = 70
 DEFAULT_RENEWAL_DAYS = 90
 DEFAULT_NO_LOGIN_DAYS = 14
 LIST_ROWS = 15
+HEALTH_DROP = 10  # points in 30 days that count as "falling"
+TRENDING = re.compile(r"\b(trend\w*|falling|dropp\w*|declin\w*|slipp\w*|going down|downhill)\b", re.I)
 USAGE_DOWN = re.compile(r"\b(drop|dropp|down|declin|fell|fall|falling|decreas|less)", re.I)
 USAGE_UP = re.compile(r"\b(spike|spiking|up\b|grow|grew|increas|jump|surg)", re.I)
 
@@ -41,8 +43,21 @@ class PortfolioAnswers:
         found, scope, error = await self._search({"health_below": below, "limit": 50}, ctx)
         if error:
             return AssistantReply(text=error)
+        drops, _ = await self.invoke("health.list_drops", {"within_days": 30, "min_drop": HEALTH_DROP}, ctx)
+        falling = Bullets(
+            title="Health falling fastest (30 days)",
+            lines=[f"{c['customer']}: {c['peak']} → {c['now']} (−{c['drop']})" for c in (drops or {}).get("customers", [])[:5]],
+        )  # fmt: skip
+        if TRENDING.search(text) and falling.lines:
+            return AssistantReply(
+                text=f"{(drops or {})['count']} customer{scope and ' of yours'} lost {HEALTH_DROP}+ health points in 30 days.",
+                items=[falling],
+            )
         if not found:
-            return AssistantReply(text=f"No customer{scope} has a health score below {below}. :tada:")
+            extra = [falling] if falling.lines else []
+            return AssistantReply(
+                text=f"No customer{scope} has a health score below {below}. :tada:", items=extra
+            )
         rows = [
             CustomerRow(
                 customer_id=c["id"],
@@ -56,9 +71,10 @@ class PortfolioAnswers:
         title = f"{len(found)} customer{'s' if len(found) != 1 else ''}{scope} below health {below}"
         worst = found[0]
         text = f"{title}. Most at risk: *{worst['name']}* ({row_detail(worst)})."
-        return AssistantReply(
-            text=text, items=[CustomerList(title=title, rows=rows, more=max(0, len(found) - LIST_ROWS))]
-        )
+        items: list[Any] = [CustomerList(title=title, rows=rows, more=max(0, len(found) - LIST_ROWS))]
+        if falling.lines:
+            items.append(falling)
+        return AssistantReply(text=text, items=items)
 
     async def renewals(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
         slots = match.slots

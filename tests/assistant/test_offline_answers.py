@@ -295,3 +295,17 @@ async def test_usage_drops_across_the_portfolio(portfolio, registry, thread) -> 
     assert change <= -30 and wayne.suggested_playbook == "risk-mitigation"
     everyone = await customers(portfolio)
     assert all(everyone[r.name].csm_slack_id == thread.user_id for r in listing.rows)
+
+
+async def test_customers_trending_down_are_the_health_drops(portfolio, registry) -> None:
+    from assistant.history import Thread
+
+    globex = (await customers(portfolio))["Globex"]  # the demo's health_drop scenario
+    raj = Thread(channel="D0RAJ", thread_ts="1764000000.000300", user_id=globex.csm_slack_id)
+    reply = await OfflineAssistant(registry, portfolio).answer("show me customers trending down", raj)
+    assert reply.intent == "at_risk"
+    falling = reply.items[0]
+    assert isinstance(falling, Bullets) and falling.title == "Health falling fastest (30 days)"
+    line = next(x for x in falling.lines if x.startswith("Globex:"))
+    peak, now = (int(v) for v in line.split(": ")[1].split(" (")[0].split(" → "))
+    assert peak - now >= 10 and now == globex.health_score
