@@ -255,7 +255,9 @@ class OfflineAssistant(PortfolioAnswers):
 
     async def help(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
         return AssistantReply(
-            text="I answer questions about your customers and act for you (customer-facing actions wait for your approval).",
+            text="I answer questions about your customers and act for you (customer-facing actions wait for your "
+            "approval). A skill's phrase runs the skill (`/csm skills` lists them), and a sentence such as "
+            "“every Monday at 9am send me my at-risk accounts” becomes an automation.",
             items=[Suggestions(title="Try asking", examples=self.router.capabilities())],
         )
 
