@@ -153,7 +153,7 @@ async def build(
         on_report=lambda report: post_skill_report(services, client, report),
         install_rules=lambda specs: install_skill_rules(db, specs),
     )
-    services.assistant = build_assistant(services, client, llm=llm)  # follow-ups post in their thread
+    services.assistant = build_assistant(services, slack_for_team, llm=llm)  # follow-ups post in their thread
 
     # Automations: schedules on the durable clock, events as trigger rules owned by the user.
     from automations.wiring import attach as attach_automations

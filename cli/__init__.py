@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "cli.meetings",
     "cli.tools",
     "cli.triggers",
+    "cli.assistant",
 ]
 
 
