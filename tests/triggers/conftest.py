@@ -65,7 +65,6 @@ def alerts() -> list:
 
 async def another_handle(db):
     """A second, independent Database on the same database (what a second process would have)."""
-    import os
 
     from sqlalchemy import text
 
@@ -75,7 +74,7 @@ async def another_handle(db):
         return Database(db.url)
     async with db.session() as s:
         schema = (await s.execute(text("SELECT current_schema()"))).scalar_one()
-    return Database(os.environ["CSM_TEST_POSTGRES_URL"], connect_args={"options": f"-csearch_path={schema}"})
+    return Database(db.url, connect_args={"options": f"-csearch_path={schema}"})
 
 
 @pytest.fixture
