@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
-from skills.adapt import adapt_params
+from skills.adapt import adapt_params, input_model
 from skills.expr import ConditionError, evaluate, parse_condition
 from skills.model import Skill
 from skills.runs import (
@@ -39,6 +39,12 @@ log = logging.getLogger(__name__)
 ReportCallback = Callable[[SkillRunReport], Awaitable[None]]
 MAX_RETRIES = 3
 STALE_AFTER = timedelta(minutes=15)  # no skill run takes this long between two saves
+
+
+def _requires(registry: Any, action: str, field: str) -> bool:
+    model = input_model(registry, action)
+    info = model.model_fields.get(field) if model is not None else None
+    return info is not None and info.is_required()
 
 
 def current_quarter(today: date) -> str:
@@ -228,6 +234,8 @@ class SkillExecutor:
 
     async def _run_step(self, state: RunState, step: StepState, context: dict[str, Any]) -> ToolResult:
         params = adapt_params(self.registry, step.action, render(step.params, context))
+        if "title" not in params and _requires(self.registry, step.action, "title"):
+            params["title"] = f"{state.customer_name} {step.title}" if state.customer_name else step.title
         extra: dict[str, Any] = {}
         if step.requires_approval:
             extra = {

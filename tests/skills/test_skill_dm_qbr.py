@@ -120,3 +120,17 @@ async def test_prepare_qbr_in_a_dm_pauses_twice_and_finishes(dm_app):
     assert "https://docs.google.com/document/" in json.dumps(blocks)
     copies = [f for f in google.drive.files.values() if f["name"].startswith("Acme Corp QBR Q")]
     assert len(copies) == 2
+
+
+async def test_an_ambiguous_customer_in_a_dm_gets_a_question_and_runs_nothing(dm_app):
+    client, runtime, slack, _google = dm_app
+    channel = slack.im_channel(DEMO_USER)
+    ts = slack.new_ts()
+    event = {"type": "message", "channel_type": "im", "channel": channel.id, "user": DEMO_USER,
+             "text": "prepare QBR for Corp", "ts": ts}  # fmt: skip
+    await post(client, runtime, event_body(event), json_body=True)
+    texts = [
+        m.get("text", "") for m in channel.messages if m.get("bot_id") == BOT_ID and m.get("thread_ts") == ts
+    ]
+    assert any(t.startswith('Which customer do you mean by "Corp"? It could be:') for t in texts), texts
+    assert await pending_approval(runtime.services.db) is None

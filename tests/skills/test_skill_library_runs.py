@@ -186,3 +186,22 @@ async def test_weekly_digest_and_escalation_review_post_to_slack(sandboxed):
     assert report.status == "completed" and len(approvals) == 1  # the customer-channel post asked first
     posts = sandboxed.slack.calls_to("chat.postMessage")
     assert any("We are on your escalation" in p.get("text", "") for p in posts)
+
+
+async def test_the_prd_example_runs_as_it_stands(sandboxed, prd_qbr_prep):
+    from skills.parser import parse_skill_file
+
+    skill = parse_skill_file(prd_qbr_prep).skill
+    acme = await _customer(sandboxed.db, "Acme Corp")
+    report = await sandboxed.engine.executor.start(
+        skill, user_id=USER, team_id=sandboxed.team, customer_id=acme.id, customer_name=acme.name
+    )
+    gated = []
+    while report.status == "awaiting_approval":
+        gated.append(report.approval_id)
+        assert (await sandboxed.registry.approvals.decide(report.approval_id, USER, True)).ok
+        report = await sandboxed.engine.executor.report(report.run_id)
+    assert report.status == "completed", [(s.number, s.error) for s in report.steps]
+    assert len(gated) == 2
+    names = {f["name"] for f in sandboxed.google.drive.files.values()}
+    assert {"Acme Corp Generate QBR Document", "Acme Corp Create QBR Slides"} <= names

@@ -282,3 +282,19 @@ def test_odd_files(brief_catalog):
         (5, "On Error must be continue, abort or retry; it is empty"),
         (6, "Requires Approval must be true or false; it is empty"),
     ]
+
+
+def test_missing_required_params_are_a_warning(brief_catalog):
+    from pydantic import BaseModel
+
+    class TaskInput(BaseModel):
+        title: str
+        notes: str
+
+    brief_catalog.models["tasks.create"] = TaskInput
+    result = check("# T\n## Steps\n### 1. x\n- Action: tasks.create\n- Params: { due: 1 }\n", brief_catalog)
+    assert result.errors == []
+    assert [w.message for w in result.warnings] == [
+        'tasks.create has no param "due"; it is ignored (tasks.create takes: title, notes)',
+        'tasks.create needs "notes"; the step will fail without it',  # a title is filled in
+    ]
