@@ -68,6 +68,25 @@ class Runtime:
         await self.services.db.dispose()
 
 
+async def install_skill_rules(db: Database, specs: list[dict[str, Any]]) -> None:
+    """The trigger rules that run skills on their `event:` triggers, added once (a CSM's edits stay)."""
+    from sqlalchemy import select
+
+    from store.models import TriggerRule
+    from triggers.model import RuleSpec
+    from triggers.rules import save_rule
+
+    async with db.session() as session:
+        existing = set((await session.scalars(select(TriggerRule.slug))).all())
+    for spec in specs:
+        if spec["slug"] in existing:
+            continue
+        try:
+            await save_rule(db, RuleSpec.model_validate(spec))
+        except Exception:  # an invalid spec, or another process inserting the same slug first
+            log.exception("the trigger rule of skill event %s was not added", spec["slug"])
+
+
 async def build(
     settings: Settings,
     *,
@@ -129,9 +148,12 @@ async def build(
     )
     install_playbooks(services, services.playbooks)  # /csm playbook, App Home and snapshot sections
     services.skills = SkillEngine(
-        db, registry, on_report=lambda report: post_skill_report(services, client, report)
+        db,
+        registry,
+        on_report=lambda report: post_skill_report(services, client, report),
+        install_rules=lambda specs: install_skill_rules(db, specs),
     )
-    services.assistant = build_assistant(services, client, llm=llm)  # follow-ups post in their thread
+    services.assistant = build_assistant(services, slack_for_team, llm=llm)  # follow-ups post in their thread
 
     # Automations: schedules on the durable clock, events as trigger rules owned by the user.
     from automations.wiring import attach as attach_automations
@@ -151,6 +173,8 @@ async def build(
     async def setup() -> None:
         await install_default_rules(db)
         await services.playbooks.sync()
+        await install_skill_rules(db, await services.skills.event_rules())
+        await services.skills.executor.recover()  # runs a stopped process left midway
 
     runtime.on_start.append(setup)
     if scheduler:
