@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.automations.conftest import NOW, OWNER
 from sqlalchemy import func, select
 
 from automations.service import AutomationError, AutomationService
 from store.models import Activity, Approval, AuditLog, Automation, AutomationRun, Task, TriggerRule
+from tests.automations.conftest import NOW, OWNER
 from triggers.engine import TriggerEngine
 from triggers.scheduler import DurableScheduler
 
