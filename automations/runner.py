@@ -112,7 +112,10 @@ def _money(value: float | None) -> str:
 
 
 def summary_text(defn: AutomationDefinition, customers: list[Target]) -> str:
-    head = f"*{defn.name}*\n{len(customers)} {scope_phrase(defn)}"
+    who = scope_phrase(defn)
+    if len(customers) == 1:
+        who = who.replace("customers", "customer", 1)
+    head = f"*{len(customers)} {who}*"
     if not customers:
         return head + ": none today."
     lines = [
