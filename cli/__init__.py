@@ -17,6 +17,9 @@ COMMAND_MODULES = [
     "cli.playbooks",
     "cli.automations",
     "cli.meetings",
+    "cli.tools",
+    "cli.triggers",
+    "cli.assistant",
 ]
 
 
