@@ -41,16 +41,18 @@ class Target:
 
 
 async def select_customers(
-    db: Database, defn: AutomationDefinition, owner: str, now: datetime
+    db: Database, defn: AutomationDefinition, owner: str, now: datetime, only: list[int] | None = None
 ) -> list[Target]:
     """The customers this run acts on: the scope's (via the filter compiler of `triggers.filters`),
-    and for an event trigger those for which its condition holds now."""
+    and for an event trigger those for which its condition holds now; `only`: these (a firing's)."""
     from triggers.filters import select_customer_ids
     from triggers.model import Scope as TriggerScope
 
     scope = TriggerScope.model_validate(defn.scope.model_dump())
-    ids_query = select_customer_ids(scope, now=now, me=owner)
-    if isinstance(defn.trigger, EventTrigger):
+    ids_query: Any = select_customer_ids(scope, now=now, me=owner)
+    if only is not None:
+        ids_query = select(Customer.id).where(Customer.id.in_(only))
+    elif isinstance(defn.trigger, EventTrigger):
         ids_query = await _event_ids(db, defn, owner, now, ids_query)
     async with db.session() as s:
         rows = (
@@ -138,10 +140,11 @@ class AutomationRunner:
         automation_id: int | None = None,
         fire_time: datetime | None = None,
         now: datetime | None = None,
+        customer_ids: list[int] | None = None,
     ) -> dict[str, Any]:
         now = now or datetime.now(UTC)
         started = time.perf_counter()
-        customers = await select_customers(self.db, defn, owner, now)
+        customers = await select_customers(self.db, defn, owner, now, only=customer_ids)
         trace: dict[str, Any] = {
             "inputs": {
                 "definition": defn.to_json(),

@@ -17,6 +17,8 @@ COMMAND_MODULES = [
     "cli.playbooks",
     "cli.automations",
     "cli.meetings",
+    "cli.tools",
+    "cli.triggers",
     "cli.assistant",
 ]
 

@@ -253,3 +253,74 @@ class GoogleSandbox:
             calendars[cid] = {"busy": busy}
         return web.json_response({"kind": "calendar#freeBusy", "timeMin": body["timeMin"], "timeMax": body["timeMax"],
                                   "calendars": calendars})  # fmt: skip
+
+
+class GoogleServer:
+    """Runs a GoogleSandbox on a local port: GOOGLE_API_URL = `url`, GOOGLE_OAUTH_TOKEN_URL = `url + "/token"`,
+    and the consent page (for the web flow's `google_auth_url`) at `url + "/o/oauth2/v2/auth"`."""
+
+    def __init__(self, sandbox: GoogleSandbox | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.sandbox = sandbox or GoogleSandbox()
+        self.host, self.port = host, port
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def auth_url(self) -> str:
+        return self.url + "/o/oauth2/v2/auth"
+
+    async def start(self) -> GoogleServer:
+        self._runner = web.AppRunner(self.sandbox.app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+
+def seed_demo(sandbox: GoogleSandbox, customers: list[dict[str, str]]) -> dict[str, str]:
+    """Demo mail, meetings and templates. `customers`: [{name, domain, contact_name, contact_email}].
+    Returns the template ids: {"qbr_doc": ..., "qbr_deck": ...}."""
+    me = sandbox.default_account
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    asks = [
+        (
+            "Renewal pricing",
+            "Could you send the renewal pricing by Friday? Our CFO reviews budgets next week.",
+        ),
+        (
+            "Export is failing",
+            "The CSV export has failed for three days. This is blocking our reporting, please help.",
+        ),
+        (
+            "Adding 40 seats",
+            "We are onboarding the support team and need 40 more seats. Can you send a quote?",
+        ),
+    ]
+    for i, c in enumerate(customers):
+        subject, body = asks[i % len(asks)]
+        first = sandbox.gmail.add_message(
+            f"{c['contact_name']} <{c['contact_email']}>", me, subject, body, when=now - timedelta(days=3 + i)
+        )
+        if i % 2:
+            sandbox.gmail.add_message(me, c["contact_email"], "Re: " + subject, "Thanks, on it. I will follow up tomorrow.",
+                                      when=now - timedelta(days=2 + i), thread_id=first["threadId"])  # fmt: skip
+        start = now + timedelta(days=1 + i, hours=2)
+        sandbox.add_event(f"{c['name']} sync", start, start + timedelta(minutes=30), [c["contact_email"], me])
+    doc = sandbox.drive.add_file(
+        "QBR template", "application/vnd.google-apps.document",
+        "Quarterly Business Review: {{customer_name}}\nARR {{arr}} · renewal {{renewal_date}} · health {{health_score}}\n"
+        "Prepared {{today}}",
+    )  # fmt: skip
+    deck = sandbox.drive.add_file(
+        "QBR deck template", "application/vnd.google-apps.presentation",
+        "{{customer_name}} QBR\f{{customer_name}} health: {{health_score}}\fRenewal on {{renewal_date}}",
+    )  # fmt: skip
+    return {"qbr_doc": doc["id"], "qbr_deck": deck["id"]}

@@ -166,3 +166,35 @@ class ZoomSandbox:
         if data is None:
             return zoom_error(404, 3301, "File does not exist.")
         return web.Response(body=data, content_type="text/vtt")
+
+
+class ZoomServer:
+    """Runs a ZoomSandbox on a local port: ZOOM_API_URL = `url + "/v2"`, ZOOM_OAUTH_URL = `url + "/oauth/token"`;
+    ZOOM_ACCOUNT_ID / ZOOM_CLIENT_ID / ZOOM_CLIENT_SECRET are the sandbox's fields."""
+
+    def __init__(self, sandbox: ZoomSandbox | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.sandbox = sandbox or ZoomSandbox()
+        self.host, self.port = host, port
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        s = self.sandbox
+        return {"ZOOM_ACCOUNT_ID": s.account_id, "ZOOM_CLIENT_ID": s.client_id, "ZOOM_CLIENT_SECRET": s.client_secret,
+                "ZOOM_API_URL": self.url + "/v2", "ZOOM_OAUTH_URL": self.url + "/oauth/token"}  # fmt: skip
+
+    async def start(self) -> ZoomServer:
+        self._runner = web.AppRunner(self.sandbox.app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.sandbox.base_url = self.url
+        return self
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()

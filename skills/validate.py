@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
@@ -158,7 +158,3 @@ def validate_file(path: str | Path, catalog: ToolCatalog) -> ParseResult:
     except UnicodeDecodeError:
         return ParseResult(diagnostics=[Diagnostic(line=1, message="the file is not UTF-8 text")])
     return validate_text(text, catalog, slug=slugify(path.stem))
-
-
-def skill_json(skill: Skill) -> dict[str, Any]:
-    return skill.model_dump(mode="json")

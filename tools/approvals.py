@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from tools.registry import Registry
 
 log = logging.getLogger(__name__)
+INTERRUPTED_AFTER = timedelta(minutes=15)
 
 
 @dataclass
@@ -261,7 +263,36 @@ class Approvals:
                     select(Approval).where(Approval.status == "pending", Approval.expires_at <= utcnow())
                 )
             ).all()
-        return [a.id for a in due if await self._expire(a)]
+        expired = [a.id for a in due if await self._expire(a)]
+        await self.fail_interrupted()
+        return expired
+
+    async def fail_interrupted(self, after: timedelta = INTERRUPTED_AFTER) -> list[int]:
+        """Approvals claimed ('approved') whose run never finished — the process stopped between the
+        click and the result — become 'failed', never run again (it may have happened), and their
+        callers are told."""
+        cutoff = utcnow() - after
+        async with self.db.session() as s:
+            stuck = (
+                await s.scalars(
+                    select(Approval).where(Approval.status == "approved", Approval.decided_at < cutoff)
+                )
+            ).all()
+        failed = []
+        message = "The app stopped while running this after it was approved; check whether it happened before asking again."
+        for a in stuck:
+            async with self.db.transaction() as s:
+                res = await s.execute(
+                    update(Approval)
+                    .where(Approval.id == a.id, Approval.status == "approved")
+                    .values(status="failed", error=message, executed_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                )
+            if res.rowcount == 1:
+                a.status, a.error = "failed", message
+                failed.append(a.id)
+                await self.registry.resume(self._outcome(a, "failed", ToolResult.fail(message)))
+        return failed
 
     @staticmethod
     def _outcome(approval: Approval, status: str, result: ToolResult | None) -> ApprovalOutcome:

@@ -20,8 +20,10 @@ from pydantic_core import to_jsonable_python
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
+from store.base import utcnow
 from store.models import Approval, AuditLog, OAuthConnection, ToolSetting
 from tools.approvals import Approvals
+from tools.audit import AuditWriter
 from tools.base import Tool, ToolError, ToolRun, TransientToolError
 from tools.model import ApprovalOutcome, ToolContext, ToolResult
 
@@ -121,6 +123,7 @@ class Registry:
         self._tool_settings: dict[str, ToolSetting] = {}
         self._tool_settings_at = float("-inf")
         self.approvals = Approvals(self)
+        self._audit_writer = AuditWriter(db)
 
     # -- catalogue -------------------------------------------------------------------------------
 
@@ -365,7 +368,7 @@ class Registry:
     def forget_tool_settings(self) -> None:
         self._tool_settings_at = float("-inf")
 
-    def _audit_row(
+    def _audit_values(
         self,
         name: str,
         data: BaseModel | dict[str, Any],
@@ -374,18 +377,22 @@ class Registry:
         error: str | None,
         approval_id: int | None,
         started: float,
-    ) -> AuditLog:
+    ) -> dict[str, Any]:
         raw = data.model_dump(mode="json") if isinstance(data, BaseModel) else to_jsonable_python(data)
-        return AuditLog(
-            actor=ctx.user_id,
-            tool_name=name,
-            input=_audit_value(raw),
-            outcome=outcome,
-            error=error,
-            approval_id=approval_id,
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
-            caller_kind=ctx.caller_kind,
-        )
+        return {
+            "at": utcnow(),
+            "actor": ctx.user_id,
+            "tool_name": name,
+            "input": _audit_value(raw),
+            "outcome": outcome,
+            "error": error,
+            "approval_id": approval_id,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+            "caller_kind": ctx.caller_kind,
+        }
+
+    def _audit_row(self, *args: Any) -> AuditLog:
+        return AuditLog(**self._audit_values(*args))
 
     async def _audit(
         self,
@@ -402,7 +409,8 @@ class Registry:
             return
         outcome = outcome or ("success" if result.success else "error")
         try:
-            async with self.db.transaction() as s:
-                s.add(self._audit_row(name, data, ctx, outcome, result.error, approval_id, started))
+            await self._audit_writer.write(
+                self._audit_values(name, data, ctx, outcome, result.error, approval_id, started)
+            )
         except Exception:
             log.exception("audit log write failed for %s", name)

@@ -160,6 +160,23 @@ def zoom_client(run: ToolRun) -> ZoomClient:
     return run.deps.service("zoom", lambda: ZoomClient(run.settings))
 
 
+async def zoom_user(run: ToolRun, requested: str) -> str:
+    """The Zoom user to act for. With a Server-to-Server app, "me" is the app's owner, not the CSM, so
+    "me" becomes the caller's email from their Slack profile when the bot can read it."""
+    if requested != "me" or run.deps.slack_client is None or not run.ctx.user_id.startswith(("U", "W")):
+        return requested
+    cache: dict[str, str] = run.deps.service("zoom_user_emails", dict)
+    if run.ctx.user_id not in cache:
+        from tools.slack import bot_client
+
+        try:
+            info = await (await bot_client(run)).users_info(user=run.ctx.user_id)
+            cache[run.ctx.user_id] = ((info.get("user") or {}).get("profile") or {}).get("email") or "me"
+        except Exception:  # no users:read.email scope, unknown user…: Zoom's own "me"
+            return requested
+    return cache[run.ctx.user_id]
+
+
 def meeting_row(m: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": m.get("id"),
@@ -177,7 +194,7 @@ def meeting_row(m: dict[str, Any]) -> dict[str, Any]:
 
 class ListMeetingsInput(ToolInput):
     type: Literal["scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings"] = "upcoming"
-    user: str = Field("me", description="Zoom user id or email; 'me' is the app's user")
+    user: str = Field("me", description="Zoom user id or email; 'me' is you (your Slack email)")
     customer: str | None = Field(None, description="Only meetings whose topic names this customer")
     page_size: int = Field(30, ge=1, le=300)
 
@@ -190,7 +207,7 @@ class ListMeetingsInput(ToolInput):
     into=TOOLS,
 )
 async def list_meetings(inp: ListMeetingsInput, run: ToolRun) -> dict[str, Any]:
-    answer = await zoom_client(run).list_meetings(inp.user, inp.type, inp.page_size)
+    answer = await zoom_client(run).list_meetings(await zoom_user(run, inp.user), inp.type, inp.page_size)
     meetings = [meeting_row(m) for m in answer.get("meetings", [])]
     if inp.customer:
         from tools.customers import resolve_customer
@@ -223,7 +240,7 @@ class CreateMeetingInput(ToolInput):
     duration_minutes: int = Field(30, ge=1, le=1440)
     timezone: str | None = None
     agenda: str | None = Field(None, max_length=2000)
-    user: str = Field("me", description="Zoom user id or email of the host")
+    user: str = Field("me", description="Zoom user id or email of the host; 'me' is you")
     waiting_room: bool = True
 
 
@@ -251,7 +268,7 @@ async def create_meeting(inp: CreateMeetingInput, run: ToolRun) -> dict[str, Any
     }
     if inp.agenda:
         body["agenda"] = inp.agenda
-    return meeting_row(await zoom_client(run).create_meeting(body, inp.user))
+    return meeting_row(await zoom_client(run).create_meeting(body, await zoom_user(run, inp.user)))
 
 
 @tool(

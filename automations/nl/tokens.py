@@ -21,6 +21,7 @@ _TOKEN_RE = re.compile(
     | (?P<money>\$\s?\d[\d,]*(?:\.\d+)?\s*(?:k|mm|m|b|million|thousand)?(?![a-z])
         |\d[\d,]*(?:\.\d+)?\s?(?:k|mm|m|million|thousand)(?![a-z]))
     | (?P<percent>[-−]?\d+(?:\.\d+)?\s*(?:%|percent(?![a-z])))
+    | (?P<range>\d{1,3}\s?[-–]\s?\d{1,3}(?![\d:/%]))
     | (?P<ordinal>\d{1,2}(?:st|nd|rd|th)(?![a-z]))
     | (?P<number>[-−]?\d+(?:\.\d+)?\+?)
     | (?P<op><=|>=|==|!=|=<|=>|<|>|=)
@@ -86,6 +87,9 @@ def tokenize(text: str) -> list[Token]:
             value = _money(low)
         elif kind == "percent":
             value = float(re.sub(r"[%a-z\s]", "", low))
+        elif kind == "range":
+            lo, hi = re.split(r"\s?[-–]\s?", low)
+            value = (int(lo), int(hi))
         elif kind == "ordinal":
             value = int(low[:-2])
         elif kind == "number":

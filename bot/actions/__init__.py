@@ -17,6 +17,7 @@ ACTION_MODULES = [
     "bot.actions.assistant",
     "bot.actions.automations",
     "bot.actions.meetings",
+    "bot.actions.tools",
 ]
 
 

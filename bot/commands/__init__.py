@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "bot.commands.playbooks",
     "bot.commands.automations",
     "bot.commands.meetings",
+    "bot.commands.tools",
 ]
 
 

@@ -101,6 +101,7 @@ async def test_renewal_dates_and_rendered_parameters(executor, acme, world, db):
     assert "Health 55, ARR $120,000" in task.notes
     [(name, doc)] = world.calls
     assert name == "docs.create_from_template" and doc["title"] == "Renewal brief: Acme Corp (2027-03-01)"
+    assert doc["template_id"] == "drive-file-renewal-brief-doc"
     after = await executor.get(view.id)
     assert after.stages[0].status == "completed" and after.current_stage == 1
 
@@ -116,4 +117,4 @@ async def test_renewal_dates_and_rendered_parameters(executor, acme, world, db):
     assert approval.input["start"] == "2026-12-31T16:00:00Z"
     assert "Renewal (90 days) playbook asks" in approval.preview["reason"]
     draft = next(inp for name, inp in world.calls if name == "gmail.draft_email")
-    assert draft["to"] == "dana@acme.com" and "Hi Dana Lee" in draft["body"]
+    assert draft["to"] == ["dana@acme.com"] and "Hi Dana Lee" in draft["body"]

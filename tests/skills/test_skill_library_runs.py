@@ -103,15 +103,17 @@ async def test_renewal_kickoff_drafts_to_the_champion_and_opens_a_task(sandboxed
 
 
 @pytest.fixture
-async def sandboxed(demo_db, skills_settings):
-    """The engine on the demo portfolio, its registry's Google and Zoom tools on the emulations."""
+async def sandboxed(demo_db, skills_settings, slack_sandbox):
+    """The engine on the demo portfolio, its registry's Slack, Google and Zoom tools on the emulations."""
     reason = "the Google and Zoom emulations are not on this branch yet"
     GoogleSandbox = pytest.importorskip("sandbox.google", reason=reason).GoogleSandbox
     google_apis = pytest.importorskip("sandbox.google_apis", reason=reason)
     ZoomSandbox = pytest.importorskip("sandbox.zoom", reason=reason).ZoomSandbox
     GoogleConnections = pytest.importorskip("tools.google.auth", reason=reason).GoogleConnections
     from aiohttp.test_utils import TestServer
+    from slack_sdk.web.async_client import AsyncWebClient
 
+    from sandbox.slack import BOT_TOKEN
     from skills.engine import SkillEngine
     from store.base import utcnow
     from tools import build_registry
@@ -135,6 +137,7 @@ async def sandboxed(demo_db, skills_settings):
             "zoom_client_secret": zoom.client_secret,
             "zoom_api_url": zoom_url + "/v2",
             "zoom_oauth_url": zoom_url + "/oauth/token",
+            "slack_api_url": slack_sandbox.api_url,
         }
     )
     team = "T0SANDBOX"
@@ -155,7 +158,8 @@ async def sandboxed(demo_db, skills_settings):
     )
     zoom.add_meeting("Acme Corp weekly sync", datetime.now(UTC) - timedelta(days=1))
 
-    registry = build_registry(demo_db, settings)
+    bot = AsyncWebClient(token=BOT_TOKEN, base_url=slack_sandbox.api_url)
+    registry = build_registry(demo_db, settings, slack_client=lambda ctx: bot)
     engine = SkillEngine(demo_db, registry, retry_backoff_s=0)
 
     class World:
@@ -163,8 +167,22 @@ async def sandboxed(demo_db, skills_settings):
 
     world = World()
     world.db, world.registry, world.engine, world.team = demo_db, registry, engine, team
-    world.google, world.zoom = google, zoom
+    world.google, world.zoom, world.slack = google, zoom, slack_sandbox.slack
     yield world
     await registry.aclose()
     await google_server.close()
     await zoom_server.close()
+
+
+async def test_weekly_digest_and_escalation_review_post_to_slack(sandboxed):
+    if sandboxed.registry.get("slack.send_message") is None:
+        pytest.skip("the Slack tools are not in the registry yet")
+    report, _ = await run_to_the_end(sandboxed, "weekly-digest")
+    assert report.status == "completed"
+    posts = sandboxed.slack.calls_to("chat.postMessage")
+    assert any(p.get("text", "").startswith("Weekly digest for ") for p in posts)
+
+    report, approvals = await run_to_the_end(sandboxed, "escalation-review")
+    assert report.status == "completed" and len(approvals) == 1  # the customer-channel post asked first
+    posts = sandboxed.slack.calls_to("chat.postMessage")
+    assert any("We are on your escalation" in p.get("text", "") for p in posts)

@@ -96,3 +96,52 @@ async def zoom_registry(db, settings):
     yield registry, sandbox
     await registry.aclose()
     await server.close()
+
+
+@pytest.fixture
+async def slack_registry(db, settings, slack_sandbox):
+    """A registry whose Slack tools use the emulated Web API: (registry, FakeSlack).
+
+    The bot client comes from the provider (as app.py wires it); UCSM has granted a user token.
+    """
+    from sandbox.slack import BOT_TOKEN
+    from tools.slack import make_client
+
+    slack = slack_sandbox.slack
+    settings = settings.model_copy(update={"slack_api_url": slack_sandbox.api_url})
+    user_tokens = {"UCSM": slack.grant_user_token("UCSM")}
+    bot = make_client(settings, BOT_TOKEN)
+
+    def user_client(ctx):
+        token = user_tokens.get(ctx.user_id)
+        return make_client(settings, token) if token else None
+
+    return build_registry(db, settings, slack_client=lambda ctx: bot, slack_user_client=user_client), slack
+
+
+@pytest.fixture
+async def tools_harness(demo_db, slack_sandbox, google_sandbox):
+    """The real app (as tests/bot's harness) with Google pointed at the emulation."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    import app
+    from tests.bot.conftest import SlackHarness, settings_for
+
+    gsandbox, gurl = google_sandbox
+    settings = settings_for(
+        slack_sandbox,
+        demo_db.url,
+        GOOGLE_CLIENT_ID="cid",
+        GOOGLE_CLIENT_SECRET="secret",
+        GOOGLE_API_URL=gurl,
+        GOOGLE_OAUTH_TOKEN_URL=gurl + "/token",
+        CSM_PUBLIC_URL="https://csm.example.com",
+    )
+    runtime = await app.build(settings, db=demo_db, migrate=False, scheduler=False)
+    await runtime.start()
+    client = TestClient(TestServer(runtime.web_app))
+    await client.start_server()
+    yield SlackHarness(client, slack_sandbox, runtime), gsandbox
+    await client.close()
+    await runtime.services.tasks.drain()
+    await runtime.services.registry.aclose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -238,3 +239,25 @@ async def test_drive_folder_upload_share_and_templates(google_registry):
     decision = await registry.approvals.decide(pending.approval_id, "UBOSS", True)
     assert decision.result.data["placeholders_filled"] == 2
     assert sandbox.drive.files[decision.result.data["id"]]["_text"] == "Acme Corp renews 2027-03-01"
+
+
+async def test_summary_by_claude_and_fallback_to_offline(google_registry):
+    from llm.client import ClaudeClient
+    from sandbox.anthropic import FakeAnthropic, error, message
+
+    registry, sandbox = google_registry
+    await _acme(registry.db)
+    sandbox.gmail.add_message(
+        "dana@acme.com", "csm@ourco.com", "Renewal pricing", "Can you send pricing by Friday?"
+    )
+    async with FakeAnthropic() as fake:
+        registry.deps.llm = ClaudeClient("test-key", "claude-test", base_url=fake.base_url)
+        fake.push(message("Renewal pricing: Dana wants pricing by Friday; we owe a reply."))
+        by_claude = await registry.invoke("gmail.summarize_threads", {"customer": "Acme"}, CTX)
+        assert by_claude.data["backend"] == "claude"
+        assert by_claude.data["summary"].startswith("Renewal pricing: Dana wants pricing")
+        assert "Can you send pricing by Friday?" in json.dumps(fake.requests[0]["messages"])
+        fake.push(error(529), error(529), error(529))
+        fallback = await registry.invoke("gmail.summarize_threads", {"customer": "Acme"}, CTX)
+    assert fallback.success and fallback.data["backend"] == "offline"
+    assert "1 awaiting our reply" in fallback.data["summary"]

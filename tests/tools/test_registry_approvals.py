@@ -178,3 +178,26 @@ async def test_edited_input_is_what_runs_and_bad_edits_name_the_field(registry, 
 async def test_unknown_approval(registry):
     decision = await registry.approvals.decide(424242, "UCSM", True)
     assert not decision.ok and decision.message == "There is no approval #424242."
+
+
+async def test_an_approval_interrupted_mid_run_fails_and_never_runs_again(registry, ctx):
+    await _gate_tasks(registry)
+    seen: list[str] = []
+
+    async def hook(outcome: ApprovalOutcome) -> None:
+        seen.append(outcome.status)
+
+    registry.add_resume_hook("slack", hook)
+    pending = await registry.invoke("tasks.create", {"title": "x"}, ctx)
+    async with registry.db.transaction() as s:  # claimed 20 minutes ago by a process that then died
+        await s.execute(
+            update(Approval)
+            .where(Approval.id == pending.approval_id)
+            .values(status="approved", decided_by="UCSM", decided_at=utcnow() - timedelta(minutes=20))
+        )
+    assert await registry.approvals.expire_due() == []
+    approval = await registry.approvals.get(pending.approval_id)
+    assert approval.status == "failed" and "stopped while running" in approval.error
+    assert seen == ["failed"]
+    again = await registry.approvals.decide(pending.approval_id, "UCSM", True)
+    assert not again.ok and await _tasks(registry.db) == []

@@ -139,3 +139,19 @@ def test_catalogue_search_and_claude_names(registry):
         "requires_auth",
         "requires_approval",
     }
+
+
+async def test_concurrent_invokes_each_leave_an_audit_row_readable_through_the_orm(registry, ctx):
+    from store.base import utcnow
+
+    results = await asyncio.gather(
+        *(registry.invoke("tasks.list", {"status": "any", "limit": n + 1}, ctx) for n in range(40))
+    )
+    assert all(r.success for r in results)
+    async with registry.db.session() as s:
+        rows = (await s.scalars(select(AuditLog).order_by(AuditLog.id))).all()
+    assert len(rows) == 40
+    assert sorted(r.input["limit"] for r in rows) == list(range(1, 41))
+    assert all(r.at.tzinfo is not None and (utcnow() - r.at).total_seconds() < 60 for r in rows)
+    assert all(r.caller_kind == "slack" and r.duration_ms >= 0 for r in rows)
+    await registry.aclose()

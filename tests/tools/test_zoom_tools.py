@@ -90,3 +90,29 @@ async def test_bad_credentials_and_unconfigured_zoom(zoom_registry, db, settings
 def test_meeting_uuid_double_encoding():
     assert meeting_path_id("/abc==") == "%252Fabc%253D%253D"
     assert meeting_path_id("85746065432") == "85746065432"
+
+
+async def test_me_is_the_csms_zoom_user_by_their_slack_email(zoom_registry, slack_sandbox):
+    from sandbox.slack import BOT_TOKEN
+    from tools import build_registry
+    from tools.slack import make_client
+
+    registry, sandbox = zoom_registry
+    settings = registry.settings.model_copy(update={"slack_api_url": slack_sandbox.api_url})
+    bot = make_client(settings, BOT_TOKEN)
+    with_slack = build_registry(registry.db, settings, slack_client=lambda ctx: bot)
+    try:
+        ctx = ToolContext(user_id="U0CSMDANA", team_id="T0CSMSBX")
+        assert (await with_slack.invoke("zoom.list_meetings", {}, ctx)).success
+        assert (await with_slack.invoke("zoom.list_meetings", {"user": "raj@csm-agent.dev"}, ctx)).success
+        assert (
+            await with_slack.invoke("zoom.list_meetings", {}, CTX)
+        ).success  # unknown Slack user: Zoom's "me"
+    finally:
+        await with_slack.aclose()
+    paths = [p for m, p in sandbox.calls if m == "GET" and p.endswith("/meetings")]
+    assert paths == [
+        "/v2/users/dana@csm-agent.dev/meetings",
+        "/v2/users/raj@csm-agent.dev/meetings",
+        "/v2/users/me/meetings",
+    ]

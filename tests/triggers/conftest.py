@@ -75,3 +75,22 @@ async def another_handle(db):
     async with db.session() as s:
         schema = (await s.execute(text("SELECT current_schema()"))).scalar_one()
     return Database(db.url, connect_args={"options": f"-csearch_path={schema}"})
+
+
+@pytest.fixture
+async def slack_app(demo_db, slack_sandbox):
+    """The real app on the demo portfolio against the emulated Slack, with the clock off."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    import app
+    from tests.bot.conftest import SlackHarness, settings_for
+
+    runtime = await app.build(
+        settings_for(slack_sandbox, demo_db.url), db=demo_db, migrate=False, scheduler=False
+    )
+    await runtime.start()
+    client = TestClient(TestServer(runtime.web_app))
+    await client.start_server()
+    yield SlackHarness(client, slack_sandbox, runtime)
+    await client.close()
+    await runtime.services.tasks.drain()

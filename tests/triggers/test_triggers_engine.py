@@ -209,3 +209,19 @@ async def test_health_drop_cause_is_the_peak_and_firings_are_listed(db):
             "health score fell 25 points to 55 (from 80 within 30 days)",
         )
     ]
+
+
+async def test_a_broken_rule_does_not_stop_the_sweep(db):
+    from sqlalchemy import update
+
+    await add_customer(db, name="Acme", last_login_at=NOW - 20 * D)
+    bad = await add_rule(db, "no_login", {"days": 14}, slug="bad")
+    await add_rule(db, "no_login", {"days": 14}, slug="good")
+    async with db.transaction() as s:  # "owner == me" on a rule with no owner cannot be evaluated
+        await s.execute(
+            update(TriggerRule)
+            .where(TriggerRule.id == bad)
+            .values(owner_slack_id=None, scope={"filters": [{"field": "owner", "op": "==", "value": "me"}]})
+        )
+    fired = await TriggerEngine(db).sweep(NOW, run_actions=False)
+    assert [f.alert.rule_slug for f in fired] == ["good"]
