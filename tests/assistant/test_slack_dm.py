@@ -281,3 +281,18 @@ async def test_clicking_approve_continues_the_thread_offline(portfolio, slack_sa
     )
     async with portfolio.session() as s:
         assert await s.scalar(select(PlaybookExecution)) is not None
+
+
+async def test_a_failed_progress_update_does_not_lose_the_answer(portfolio, slack_sandbox, tmp_path) -> None:
+    async with FakeAnthropic() as fake:
+        fake.push(tool_use("customers_search", {"health_below": 50}), message("Two accounts are below 50."))
+        h, client = await make_harness(
+            portfolio, slack_sandbox, tmp_path, ANTHROPIC_API_KEY="sk-fake", ANTHROPIC_BASE_URL=fake.base_url
+        )
+        h.slack.fail_next("chat.update", status=200, error="message_not_found")
+        try:
+            event = await h.dm("who is below 50?")
+        finally:
+            await client.close()
+    (reply,) = h.bot_replies(event["channel"], event["ts"])
+    assert reply["text"] == "Two accounts are below 50."
