@@ -106,7 +106,8 @@ def postgres_demo_template() -> str | None:
     """A PostgreSQL database holding the migrated schema and the demo portfolio, built once per
     session; each demo test gets `CREATE DATABASE … TEMPLATE` of it (a file copy, not a re-seed)."""
     if not POSTGRES_URL:
-        return None
+        yield None
+        return
     from store.demo import seed_demo
 
     name = f"csm_demo_tpl_{os.getpid()}"

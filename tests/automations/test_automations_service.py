@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import NOW, OWNER
+from tests.automations.conftest import NOW, OWNER
 from sqlalchemy import func, select
 
 from automations.service import AutomationError, AutomationService

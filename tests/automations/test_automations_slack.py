@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import World, recording_tool
+from tests.automations.conftest import World, recording_tool
 from sqlalchemy import select
 
 from automations.service import AutomationService
