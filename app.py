@@ -68,6 +68,25 @@ class Runtime:
         await self.services.db.dispose()
 
 
+async def install_skill_rules(db: Database, specs: list[dict[str, Any]]) -> None:
+    """The trigger rules that run skills on their `event:` triggers, added once (a CSM's edits stay)."""
+    from sqlalchemy import select
+
+    from store.models import TriggerRule
+    from triggers.model import RuleSpec
+    from triggers.rules import save_rule
+
+    async with db.session() as session:
+        existing = set((await session.scalars(select(TriggerRule.slug))).all())
+    for spec in specs:
+        if spec["slug"] in existing:
+            continue
+        try:
+            await save_rule(db, RuleSpec.model_validate(spec))
+        except Exception:  # an invalid spec, or another process inserting the same slug first
+            log.exception("the trigger rule of skill event %s was not added", spec["slug"])
+
+
 async def build(
     settings: Settings,
     *,
@@ -129,17 +148,33 @@ async def build(
     )
     install_playbooks(services, services.playbooks)  # /csm playbook, App Home and snapshot sections
     services.skills = SkillEngine(
-        db, registry, on_report=lambda report: post_skill_report(services, client, report)
+        db,
+        registry,
+        on_report=lambda report: post_skill_report(services, client, report),
+        install_rules=lambda specs: install_skill_rules(db, specs),
     )
-    services.assistant = build_assistant(services, client, llm=llm)  # follow-ups post in their thread
+    services.assistant = build_assistant(services, slack_for_team, llm=llm)  # follow-ups post in their thread
+
+    # Automations: schedules on the durable clock, events as trigger rules owned by the user.
+    from automations.wiring import attach as attach_automations
+    from bot.actions.automations import slack_user_timezone
+
+    automations = attach_automations(
+        services, scheduler=clock, health=health, llm=llm,
+        user_timezone=slack_user_timezone(client),
+    )  # fmt: skip
 
     async def on_events(touched: list[tuple[int, str]]) -> None:
         for customer_id, event_type in touched:
             await services.triggers.evaluate_event(customer_id, event_type)
+        if touched and services.automations is not None:  # event automations act on their firings now
+            await services.automations.process_firings()
 
     async def setup() -> None:
         await install_default_rules(db)
         await services.playbooks.sync()
+        await install_skill_rules(db, await services.skills.event_rules())
+        await services.skills.executor.recover()  # runs a stopped process left midway
 
     runtime.on_start.append(setup)
     if scheduler:
@@ -149,7 +184,11 @@ async def build(
         clock.add_job("health.daily", "0 5 * * *", lambda: health.recompute())
         clock.add_job("playbooks.advance", timedelta(minutes=30), lambda: services.playbooks.advance())
         clock.add_job("slack_events.forget", "30 3 * * *", lambda: forget_older_than(db))
+        clock.add_job(
+            "conversations.forget", "45 3 * * *", lambda: services.assistant.history.forget_older_than(90)
+        )
         clock.add_job("approvals.expire", timedelta(minutes=10), lambda: registry.approvals.expire_due())
+        runtime.on_start.append(automations.start)
         runtime.on_start.append(_async(clock.start))
         runtime.on_stop.append(clock.stop)
 

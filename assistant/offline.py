@@ -7,45 +7,60 @@ from `store`. Errors from tools are the registry's sentences, passed on as they 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import select
 
-from assistant.history import Thread
+from assistant.history import ConversationStore, Thread
 from assistant.intents import UNKNOWN, IntentMatch, IntentRouter, default_router
-from assistant.lookups import approval_lines, meeting_lines, owned_ids_of, ticket_lines
+from assistant.lookups import register_lookup_tools
 from assistant.mail import compose_email
-from assistant.present import ago, days_until_period_end, row_detail, snapshot_card, snapshot_sentence
-from assistant.reply import AssistantReply, Bullets, CustomerList, CustomerRow, Suggestions
-from assistant.slots import KnownCustomer
+from assistant.portfolio import LIST_ROWS, PortfolioAnswers
+from assistant.present import (
+    approval_line,
+    days_until_period_end,
+    meeting_line,
+    snapshot_card,
+    snapshot_sentence,
+    ticket_line,
+)
+from assistant.reply import AssistantReply, Bullets, Suggestions
+from assistant.slots import CustomerMatcher, KnownCustomer, extract
 from store.base import utcnow
 from store.models import Customer
 from tools.model import ToolContext
 
 Answer = Callable[["OfflineAssistant", IntentMatch, str, ToolContext], Awaitable[AssistantReply]]
-AT_RISK_BELOW = 70
-DEFAULT_RENEWAL_DAYS = 90
-DEFAULT_NO_LOGIN_DAYS = 14
-LIST_ROWS = 15
 
 
-class OfflineAssistant:
+REFERS_BACK = re.compile(
+    r"\b(it|its|it's|they|their|them|this (customer|account)|that (customer|account))\b", re.I
+)
+
+
+def refers_back(text: str) -> bool:
+    return bool(REFERS_BACK.search(text))
+
+
+class OfflineAssistant(PortfolioAnswers):
     def __init__(self, registry: Any, db: Any, router: IntentRouter | None = None) -> None:
         self.registry = registry
         self.db = db
         self.router = router or default_router()
+        register_lookup_tools(registry)
 
     async def known_customers(self) -> list[KnownCustomer]:
         async with self.db.session() as s:
             rows = (await s.execute(select(Customer.id, Customer.name, Customer.domain))).all()
         return [KnownCustomer(id=r.id, name=r.name, domain=r.domain) for r in rows]
 
-    async def classify(self, text: str) -> IntentMatch:
-        return self.router.classify(text, self.router.matcher(await self.known_customers()))
-
     async def answer(self, text: str, thread: Thread) -> AssistantReply:
-        match = await self.classify(text)
+        matcher = self.router.matcher(await self.known_customers())
+        match = self.router.classify(text, matcher)
+        if match.slots.customer_id is None and not match.slots.customer_candidates and refers_back(text):
+            await self._carry_customer(match, thread, matcher)
         ctx = ToolContext(
             user_id=thread.user_id,
             team_id=thread.team_id,
@@ -70,6 +85,17 @@ class OfflineAssistant:
         reply.intent = match.intent
         return reply
 
+    async def _carry_customer(self, match: IntentMatch, thread: Thread, matcher: CustomerMatcher) -> None:
+        """ "and its renewal?": the customer is the one last named in this thread."""
+        for msg in reversed(await ConversationStore(self.db).load(thread)):
+            if msg["role"] != "user":
+                continue
+            words = " ".join(b.get("text", "") for b in msg["content"] if b.get("type") == "text")
+            earlier, _ = extract(words, matcher)
+            if earlier.customer_id is not None:
+                match.slots.customer, match.slots.customer_id = earlier.customer, earlier.customer_id
+                return
+
     async def invoke(self, name: str, input: dict[str, Any], ctx: ToolContext) -> tuple[Any, str | None]:
         result = await self.registry.invoke(name, input, ctx)
         if result.success:
@@ -91,157 +117,38 @@ class OfflineAssistant:
         card = snapshot_card(snap)
         return AssistantReply(text=snapshot_sentence(card), items=[card])
 
-    async def at_risk(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
-        below = match.slots.below or AT_RISK_BELOW
-        found, scope, error = await self._search({"health_below": below, "limit": 50}, ctx)
-        if error:
-            return AssistantReply(text=error)
-        if not found:
-            return AssistantReply(text=f"No customer{scope} has a health score below {below}. :tada:")
-        rows = [
-            CustomerRow(
-                customer_id=c["id"],
-                name=c["name"],
-                detail=row_detail(c),
-                health_score=c["health_score"],
-                suggested_playbook="risk-mitigation",
-            )
-            for c in found[:LIST_ROWS]
-        ]
-        title = f"{len(found)} customer{'s' if len(found) != 1 else ''}{scope} below health {below}"
-        worst = found[0]
-        text = f"{title}. Most at risk: *{worst['name']}* ({row_detail(worst)})."
-        return AssistantReply(
-            text=text, items=[CustomerList(title=title, rows=rows, more=max(0, len(found) - LIST_ROWS))]
-        )
-
-    async def renewals(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
-        slots = match.slots
-        if slots.customer_id is not None:
-            snap, error = await self.invoke(
-                "customers.get_snapshot", {"customer": str(slots.customer_id)}, ctx
-            )
-            if error:
-                return AssistantReply(text=error)
-            if not snap.get("renewal_date"):
-                return AssistantReply(text=f"{snap['name']} has no renewal date on record.")
-            return AssistantReply(
-                text=f"*{snap['name']}* {row_detail(snap, lead='renewal')}.", items=[snapshot_card(snap)]
-            )
-        today = utcnow().date()
-        if slots.days is not None:
-            days, window = slots.days, f"in the next {slots.days} days"
-        elif slots.period:
-            days = days_until_period_end(slots.period, today)
-            window = (
-                slots.period.replace("next_", "next ")
-                if slots.period.startswith("next_")
-                else f"this {slots.period}"
-            )
-        else:
-            days, window = DEFAULT_RENEWAL_DAYS, f"in the next {DEFAULT_RENEWAL_DAYS} days"
-        found, scope, error = await self._search({"renewal_within_days": days, "limit": 200}, ctx)
-        if error:
-            return AssistantReply(text=error)
-        if not found:
-            return AssistantReply(text=f"No customer{scope} renews {window}.")
-        found.sort(key=lambda c: (c.get("renewal_in_days") is None, c.get("renewal_in_days")))
-        total_arr = sum(c.get("arr") or 0 for c in found)
-        rows = [
-            CustomerRow(
-                customer_id=c["id"],
-                name=c["name"],
-                detail=row_detail(c, lead="renewal"),
-                health_score=c.get("health_score"),
-                suggested_playbook="renewal-90-day",
-            )
-            for c in found[:LIST_ROWS]
-        ]
-        title = f"{len(found)} renewal{'s' if len(found) != 1 else ''}{scope} {window}"
-        text = f"{title}, ${total_arr:,.0f} ARR in all."
-        risky = [c for c in found if (c.get("health_score") or 100) < AT_RISK_BELOW]
-        if risky:
-            text += (
-                f" {len(risky)} of them below health {AT_RISK_BELOW}: "
-                + ", ".join(c["name"] for c in risky[:5])
-                + "."
-            )
-        return AssistantReply(
-            text=text, items=[CustomerList(title=title, rows=rows, more=max(0, len(found) - LIST_ROWS))]
-        )
-
-    async def usage(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
-        slots = match.slots
-        if slots.customer_id is None:
-            days = slots.days or DEFAULT_NO_LOGIN_DAYS
-            found, scope, error = await self._search({"limit": 200}, ctx)
-            if error:
-                return AssistantReply(text=error)
-            quiet = [c for c in found if c.get("days_since_login") is None or c["days_since_login"] >= days]
-            quiet.sort(key=lambda c: -(c.get("days_since_login") or 10_000))
-            if not quiet:
-                return AssistantReply(
-                    text=f"Every customer{scope} has logged in within the last {days} days."
-                )
-            rows = [
-                CustomerRow(
-                    customer_id=c["id"],
-                    name=c["name"],
-                    detail=row_detail(c, lead="login"),
-                    health_score=c.get("health_score"),
-                )
-                for c in quiet[:LIST_ROWS]
-            ]
-            title = (
-                f"{len(quiet)} customer{'s' if len(quiet) != 1 else ''}{scope} with no login for {days}+ days"
-            )
-            return AssistantReply(
-                text=title + ".",
-                items=[CustomerList(title=title, rows=rows, more=max(0, len(quiet) - LIST_ROWS))],
-            )
-        days = slots.days or 28
-        usage, error = await self.invoke(
-            "analytics.get_usage_metrics", {"customer": str(slots.customer_id), "days": days}, ctx
-        )
-        if error:
-            return AssistantReply(text=error)
-        snap, _ = await self.invoke("customers.get_snapshot", {"customer": str(slots.customer_id)}, ctx)
-        seen = (snap or {}).get("days_since_login")
-        login = "nobody has logged in yet" if seen is None else f"last login {ago(seen)}"
-        lines = []
-        for metric, m in (usage.get("metrics") or {}).items():
-            change = f" ({m['change_pct']:+.0f}% week over week)" if m.get("change_pct") is not None else ""
-            lines.append(
-                f"{metric}: {m['this_week']:,.0f} this week, {m['last_week']:,.0f} last week{change}"
-            )
-        text = f"*{usage['customer']}*: {login}."
-        if not lines:
-            return AssistantReply(text=text + " " + (usage.get("note") or "No usage recorded."))
-        return AssistantReply(
-            text=text, items=[Bullets(title=f"Usage over the last {days} days", lines=lines)]
-        )
-
     async def tickets(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
         escalated = "escalat" in text.lower()
-        lines, total = await ticket_lines(
-            self.db, match.slots.customer_id, ctx.user_id, escalated_only=escalated
-        )
+        query: dict[str, Any] = {"escalated_only": escalated, "limit": LIST_ROWS}
+        if match.slots.customer_id is not None:
+            query["customer"] = str(match.slots.customer_id)
+        data, error = await self.invoke("tickets.list", query, ctx)
+        if error:
+            return AssistantReply(text=error)
         who = f" at {match.slots.customer}" if match.slots.customer else ""
         kind = "escalated" if escalated else "open"
-        if not lines:
+        total = data["count"]
+        if not total:
             return AssistantReply(text=f"No {kind} tickets{who}.")
+        lines = [ticket_line(t, with_customer=not who) for t in data["tickets"]]
         title = f"{total} {kind} ticket{'s' if total != 1 else ''}{who}"
         return AssistantReply(
-            text=title + " (escalated first).",
+            text=title + (", escalated first." if total > 1 and not escalated else "."),
             items=[Bullets(title=title, lines=lines, more=max(0, total - len(lines)))],
         )
 
     async def meetings(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
         days = match.slots.days or (7 if "week" in text.lower() else 30)
-        lines = await meeting_lines(self.db, match.slots.customer_id, days)
+        query: dict[str, Any] = {"days": days, "limit": LIST_ROWS}
+        if match.slots.customer_id is not None:
+            query["customer"] = str(match.slots.customer_id)
+        data, error = await self.invoke("meetings.list_analyses", query, ctx)
+        if error:
+            return AssistantReply(text=error)
         who = f" with {match.slots.customer}" if match.slots.customer else ""
-        if not lines:
+        if not data["meetings"]:
             return AssistantReply(text=f"No analysed meetings{who} in the last {days} days.")
+        lines = [meeting_line(m) for m in data["meetings"]]
         title = f"Meetings{who} in the last {days} days"
         return AssistantReply(
             text=f"{len(lines)} analysed meeting{'s' if len(lines) != 1 else ''}{who} in the last {days} days.",
@@ -249,14 +156,17 @@ class OfflineAssistant:
         )
 
     async def approvals(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
-        pending = await self.registry.approvals.list_pending(ctx.user_id)
+        data, error = await self.invoke("approvals.list_pending", {}, ctx)
+        if error:
+            return AssistantReply(text=error)
+        pending = data["approvals"]
         if not pending:
             return AssistantReply(text="Nothing is waiting for your approval.")
         title = f"{len(pending)} approval{'s' if len(pending) != 1 else ''} waiting for you"
         return AssistantReply(
             text=title
             + ": each approval message has its Approve and Reject buttons (`/csm approvals` lists them).",
-            items=[Bullets(title=title, lines=approval_lines(pending))],
+            items=[Bullets(title=title, lines=[approval_line(a) for a in pending])],
         )
 
     async def tasks(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
@@ -278,7 +188,8 @@ class OfflineAssistant:
         tasks = data["tasks"]
         who = f" for {match.slots.customer}" if match.slots.customer else ""
         if not tasks:
-            return AssistantReply(text=f"You have no open tasks{who} in that window.")
+            window = " due in that window" if "due_within_days" in query else ""
+            return AssistantReply(text=f"You have no open tasks{who}{window}.")
         today = utcnow().date().isoformat()
         lines = []
         for t in tasks[:LIST_ROWS]:
@@ -323,13 +234,19 @@ class OfflineAssistant:
                 text=f"Which playbook for {slots.customer}? renewal-90-day, risk-mitigation, expansion-opportunity, "
                 f"onboarding-30-60-90 or qbr-preparation, e.g. “start the risk mitigation playbook for {slots.customer}”."
             )
-        data, error = await self.invoke(
+        result = await self.registry.invoke(
             "playbooks.start", {"playbook": slots.playbook, "customer": str(slots.customer_id)}, ctx
         )
-        if error:
-            return AssistantReply(text=error)
-        if isinstance(data, dict) and data.get("requires_approval"):
-            return AssistantReply(text=f"Starting {slots.playbook} for {slots.customer} waits for approval.")
+        if result.requires_approval and result.approval_id is not None:
+            return AssistantReply(
+                text=f"Starting {slots.playbook} for {slots.customer} waits for approval #{result.approval_id}; "
+                "I'll tell you here when it is decided.",
+                approval_ids=[result.approval_id],
+                tools_called=["playbooks.start"],
+            )
+        if not result.success:
+            return AssistantReply(text=result.error or "The playbook could not start.")
+        data = result.data
         message = data.get("message") if isinstance(data, dict) else None
         return AssistantReply(
             text=message or f"Started {slots.playbook} for {slots.customer}.",
@@ -338,7 +255,9 @@ class OfflineAssistant:
 
     async def help(self, match: IntentMatch, text: str, ctx: ToolContext) -> AssistantReply:
         return AssistantReply(
-            text="I answer questions about your customers and act for you (customer-facing actions wait for your approval).",
+            text="I answer questions about your customers and act for you (customer-facing actions wait for your "
+            "approval). A skill's phrase runs the skill (`/csm skills` lists them), and a sentence such as "
+            "“every Monday at 9am send me my at-risk accounts” becomes an automation.",
             items=[Suggestions(title="Try asking", examples=self.router.capabilities())],
         )
 
@@ -355,16 +274,6 @@ class OfflineAssistant:
             ],
         )
         return reply
-
-    async def _search(
-        self, query: dict[str, Any], ctx: ToolContext
-    ) -> tuple[list[dict[str, Any]], str, str | None]:
-        """Customers matching `query`: the user's own when they own any, else the workspace's."""
-        mine = await owned_ids_of(self.db, ctx.user_id)
-        data, error = await self.invoke("customers.search", {**query, "owner": "me"} if mine else query, ctx)
-        if error:
-            return [], "", error
-        return data["customers"], " of yours" if mine else "", None
 
 
 HANDLERS: dict[str, Answer] = {

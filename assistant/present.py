@@ -104,3 +104,46 @@ def snapshot_sentence(card: SnapshotCard) -> str:
     if card.days_since_login is not None:
         parts.append(f"last login {ago(card.days_since_login)}")
     return ", ".join(parts) + "."
+
+
+def ticket_line(t: dict[str, Any], with_customer: bool = True) -> str:
+    age = t["opened_days_ago"]
+    flag = " :rotating_light: *escalated*" if t["escalated"] else ""
+    who = f" — {t['customer']}" if with_customer else ""
+    return (
+        f"`{t['id']}` {t['subject'] or 'no subject'} ({t['priority'] or 'normal'}){who}, "
+        f"opened {ago(age)}{flag}"
+    )
+
+
+def _first_sentence(text: str | None, limit: int = 180) -> str:
+    if not text:
+        return "no summary"
+    cut = text.split(". ")[0].strip()
+    return cut if len(cut) <= limit else cut[: limit - 1] + "…"
+
+
+def meeting_line(m: dict[str, Any]) -> str:
+    head = f"{m['date']} · {m['customer'] or 'no customer'} · {m['topic'] or 'meeting'}: {_first_sentence(m['summary'])}"
+    signals = [
+        f"{sig.get('type', '?')}/{sig.get('category', '?')}"
+        + (f" “{_first_sentence(sig.get('quote'), 80)}”" if sig.get("quote") else "")
+        for sig in m["signals"][:3]
+    ]
+    if signals:
+        head += ". Signals: " + "; ".join(signals)
+    if m["action_items"]:
+        n = len(m["action_items"])
+        head += f" ({n} action item{'s' if n != 1 else ''})"
+    return head
+
+
+def approval_line(a: dict[str, Any]) -> str:
+    preview = a.get("preview") or {}
+    detail = ", ".join(
+        f"{k} {', '.join(map(str, v)) if isinstance(v, list) else v}"
+        for k, v in preview.items()
+        if k in ("to", "subject", "channel", "title", "customer") and v
+    )
+    reason = f" ({preview['reason']})" if preview.get("reason") else ""
+    return f"#{a['id']} `{a['tool']}`" + (f": {detail}" if detail else "") + reason

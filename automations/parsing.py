@@ -63,14 +63,17 @@ async def parse(
     now: datetime | None = None,
     customer_names: list[str] | None = None,
     timezone: str | None = None,
+    playbooks: list[str] | None = None,
 ) -> ParseResult:
     """Parse with Claude when `client` is given (falling back offline on failure), else offline.
 
     Raises ParseRefused when the sentence is not fully understood."""
     now = now or datetime.now(UTC)
     if client is None:
-        return parse_offline(text, now=now, customer_names=customer_names, timezone=timezone)
-    system = SYSTEM.replace("{playbooks}", ", ".join(PLAYBOOK_SLUGS))
+        return parse_offline(
+            text, now=now, customer_names=customer_names, timezone=timezone, playbooks=playbooks
+        )
+    system = SYSTEM.replace("{playbooks}", ", ".join(sorted(set(PLAYBOOK_SLUGS) | set(playbooks or []))))
     system = system.replace("{today}", now.strftime("%A %Y-%m-%d %H:%M")).replace("{tz}", timezone or "UTC")
     if customer_names:
         system += "\nKnown customers: " + "; ".join(customer_names[:300])
@@ -81,7 +84,9 @@ async def parse(
         assert isinstance(answer, ClaudeParse)
     except (LlmUnavailable, ValidationError, AssertionError) as exc:
         log.warning("Claude could not parse the automation (%s); parsing offline", exc)
-        result = parse_offline(text, now=now, customer_names=customer_names, timezone=timezone)
+        result = parse_offline(
+            text, now=now, customer_names=customer_names, timezone=timezone, playbooks=playbooks
+        )
         result.note = f"Claude did not answer ({_short(exc)}), so I parsed this offline."
         return result
     if not answer.understood or answer.definition is None:

@@ -41,16 +41,18 @@ class Target:
 
 
 async def select_customers(
-    db: Database, defn: AutomationDefinition, owner: str, now: datetime
+    db: Database, defn: AutomationDefinition, owner: str, now: datetime, only: list[int] | None = None
 ) -> list[Target]:
     """The customers this run acts on: the scope's (via the filter compiler of `triggers.filters`),
-    and for an event trigger those for which its condition holds now."""
+    and for an event trigger those for which its condition holds now; `only`: these (a firing's)."""
     from triggers.filters import select_customer_ids
     from triggers.model import Scope as TriggerScope
 
     scope = TriggerScope.model_validate(defn.scope.model_dump())
-    ids_query = select_customer_ids(scope, now=now, me=owner)
-    if isinstance(defn.trigger, EventTrigger):
+    ids_query: Any = select_customer_ids(scope, now=now, me=owner)
+    if only is not None:
+        ids_query = select(Customer.id).where(Customer.id.in_(only))
+    elif isinstance(defn.trigger, EventTrigger):
         ids_query = await _event_ids(db, defn, owner, now, ids_query)
     async with db.session() as s:
         rows = (
@@ -110,7 +112,10 @@ def _money(value: float | None) -> str:
 
 
 def summary_text(defn: AutomationDefinition, customers: list[Target]) -> str:
-    head = f"*{defn.name}*\n{len(customers)} {scope_phrase(defn)}"
+    who = scope_phrase(defn)
+    if len(customers) == 1:
+        who = who.replace("customers", "customer", 1)
+    head = f"*{len(customers)} {who}*"
     if not customers:
         return head + ": none today."
     lines = [
@@ -138,10 +143,11 @@ class AutomationRunner:
         automation_id: int | None = None,
         fire_time: datetime | None = None,
         now: datetime | None = None,
+        customer_ids: list[int] | None = None,
     ) -> dict[str, Any]:
         now = now or datetime.now(UTC)
         started = time.perf_counter()
-        customers = await select_customers(self.db, defn, owner, now)
+        customers = await select_customers(self.db, defn, owner, now, only=customer_ids)
         trace: dict[str, Any] = {
             "inputs": {
                 "definition": defn.to_json(),
@@ -177,7 +183,7 @@ class AutomationRunner:
     ) -> list[dict[str, Any]]:
         p = action.params
         t = action.type
-        if t == "send_summary" or (t == "send_slack" and p.get("channel") != "customer"):
+        if t in ("send_summary", "send_slack"):
             target = p.get("to") or p.get("channel")
             channel = owner if target in (None, "me") else target
             return [
@@ -205,14 +211,6 @@ class AutomationRunner:
                 f"*{c.name}*: {echo(defn)}. Health {c.health_score if c.health_score is not None else '–'}."
             )
             return {**who, "tool": "slack.send_message", "input": {"channel": target, "text": text}}
-        if t == "send_slack":  # the customer's own channel
-            if not c.slack_channel:
-                return {**who, "skip": f"{c.name} has no Slack channel"}
-            return {
-                **who,
-                "tool": "slack.send_message",
-                "input": {"channel": c.slack_channel, "text": echo(defn)},
-            }
         if t in ("draft_email", "send_email"):
             if not c.contact_email:
                 return {**who, "skip": f"{c.name} has no contact with an email address"}

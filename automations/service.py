@@ -9,9 +9,10 @@ Schedule and one-off automations are jobs `automation:<id>` of `triggers.schedul
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -22,7 +23,7 @@ from automations.parsing import parse
 from automations.runner import AutomationRunner
 from automations.timing import effective_timezone, schedule_of
 from store import Database
-from store.models import Automation, AutomationRun, TriggerFiring, TriggerRule
+from store.models import Automation, AutomationRun, JobRun, TriggerFiring, TriggerRule
 from tools.model import ToolContext
 from triggers.sql import insert_ignore
 
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 KEEP_TRACES = 20
 SYNC_SECONDS = 60
+FIRINGS_SECONDS = 30
+FIRINGS_HORIZON = timedelta(days=7)
 UserTimezone = Callable[[str], Awaitable[str | None]]
 
 
@@ -60,6 +63,8 @@ class AutomationService:
         self.llm = llm
         self.user_timezone = user_timezone
         self.runner = AutomationRunner(db, registry, health=health)
+        if registry is not None and hasattr(registry, "add_resume_hook"):
+            registry.add_resume_hook("automation", self.on_approval)
 
     @property
     def default_tz(self) -> str:
@@ -82,7 +87,12 @@ class AutomationService:
         """Parse and check; raises ParseRefused when the text is not fully understood."""
         names = await customer_names(self.db)
         user_tz = await self._user_tz(user_id)
-        result = await parse(text, client=self.llm, now=now, customer_names=names, timezone=user_tz)
+        from automations.builder import known_playbooks
+
+        result = await parse(
+            text, client=self.llm, now=now, customer_names=names, timezone=user_tz,
+            playbooks=sorted(await known_playbooks(self.db)),
+        )  # fmt: skip
         ctx = ToolContext(user_id=user_id, team_id=team_id, caller_kind="automation", dry_run=True)
         return await build_preview(
             text, result.definition, db=self.db, default_tz=self.default_tz, user_tz=user_tz,
@@ -118,9 +128,11 @@ class AutomationService:
             slug=f"automation-{row.id}", name=defn.name[:200], type=trigger.type, params=trigger.params,
             scope=defn.scope.model_dump(), actions=[a.model_dump() for a in defn.actions],
         )  # fmt: skip
+        # The rule records each cause once; its actions are this automation's, run by `process_firings`
+        # (recipients, templates and a full trace), so the rule itself carries none.
         rule = TriggerRule(
             slug=spec.slug, name=spec.name, trigger_type=spec.type, params=spec.params,
-            scope=spec.scope.model_dump(exclude_none=True), actions=[a.model_dump() for a in spec.actions],
+            scope=spec.scope.model_dump(exclude_none=True), actions=[],
             enabled=True, run_mode=spec.run_mode, cooldown_minutes=0, owner_slack_id=row.owner_slack_id,
             is_default=False, automation_id=row.id, fire_count=0,
         )  # fmt: skip
@@ -163,6 +175,84 @@ class AutomationService:
         await self.sync_jobs()
         if self.scheduler is not None:
             self.scheduler.add_job("automations:sync", SYNC_SECONDS, self.sync_jobs)
+            self.scheduler.add_job("automations:firings", FIRINGS_SECONDS, self.process_firings)
+
+    # -- event automations: the trigger engine records a firing, this runs the actions ----------
+
+    async def process_firings(self, now: datetime | None = None, limit: int = 200) -> int:
+        """Run the actions of new firings of event automations, each exactly once (claimed by a unique
+        `job_runs` row), and keep the trace on the firing. Returns how many ran here."""
+        now = now or datetime.now(UTC)
+        q = (
+            select(TriggerFiring, TriggerRule.automation_id)
+            .join(TriggerRule, TriggerRule.id == TriggerFiring.rule_id)
+            .where(
+                TriggerRule.automation_id.is_not(None),
+                TriggerFiring.status == "actioned",  # the engine is done with it (the rule has no actions)
+                TriggerFiring.fired_at > now - FIRINGS_HORIZON,
+            )
+            .order_by(TriggerFiring.id)
+            .limit(limit)
+        )
+        async with self.db.session() as s:
+            rows = (await s.execute(q)).all()
+            if not rows:
+                return 0
+            names = [f"automation-firing:{f.id}" for f, _ in rows]
+            done = set((await s.execute(select(JobRun.job).where(JobRun.job.in_(names)))).scalars().all())
+        ran = 0
+        for firing, automation_id in rows:
+            name = f"automation-firing:{firing.id}"
+            if name in done or not await self._claim(name, firing.fired_at, now):
+                continue
+            ran += await self._run_firing(firing, automation_id, name)
+        return ran
+
+    async def _claim(self, name: str, fire_time: datetime, now: datetime) -> bool:
+        stmt = insert_ignore(self.db.dialect, JobRun, ["job", "fire_time"]).returning(JobRun.id)
+        row = {
+            "job": name,
+            "fire_time": fire_time,
+            "status": "running",
+            "claimed_at": now,
+            "claimed_by": "automations",
+        }
+        async with self.db.transaction() as s:
+            return (await s.execute(stmt, [row])).first() is not None
+
+    async def _run_firing(self, firing: TriggerFiring, automation_id: int, name: str) -> int:
+        async with self.db.session() as s:
+            row = await s.get(Automation, automation_id)
+        error = None
+        if row is None or row.status != "active":
+            trace: dict[str, Any] = {"skipped": "the automation is paused or deleted"}
+        else:
+            defn = AutomationDefinition.model_validate(row.definition)
+            try:
+                trace = await self.runner.run(
+                    defn, owner=row.owner_slack_id, automation_id=row.id, fire_time=firing.fired_at,
+                    customer_ids=[firing.customer_id],
+                )  # fmt: skip
+            except Exception as exc:
+                log.exception("automation %s failed on firing %s", automation_id, firing.id)
+                trace, error = {"error": f"{type(exc).__name__}: {exc}"}, str(exc)
+        finished = datetime.now(UTC)
+        async with self.db.transaction() as s:
+            stored = await s.get(TriggerFiring, firing.id)
+            if stored is not None:
+                stored.details = {**(stored.details or {}), "automation": trace}
+                if error or trace.get("status") == "failed":
+                    stored.status = "failed"
+            await s.execute(
+                update(JobRun).where(JobRun.job == name)
+                .values(status="failed" if error else "done", finished_at=finished, error=error)
+            )  # fmt: skip
+            if row is not None and row.status == "active":
+                await s.execute(
+                    update(Automation).where(Automation.id == automation_id)
+                    .values(last_run_at=finished, run_count=Automation.run_count + 1)
+                )  # fmt: skip
+        return 1
 
     async def stop(self) -> None:
         return None
@@ -285,12 +375,59 @@ class AutomationService:
                     )
                 ).scalars().all()  # fmt: skip
                 out += [
-                    {"fire_time": f.fired_at.isoformat(), "status": f.status,
-                     "trace": {"customer_id": f.customer_id, "cause": f.cause, "summary": f.summary,
-                               "details": f.details}}
+                    {"fire_time": f.fired_at.isoformat(), "status": f.status, "cause": f.cause,
+                     "customer_id": f.customer_id,
+                     "trace": (f.details or {}).get("automation") or {"waiting": "the actions have not run yet"}}
                     for f in firings
                 ]  # fmt: skip
         return sorted(out, key=lambda t: t["fire_time"], reverse=True)[:limit]
+
+    async def on_approval(self, outcome: Any) -> None:
+        """A gated send of one of our runs was decided: the trace says what finally happened."""
+        ref = outcome.caller_ref or ""
+        if not ref.startswith("automation:") or not ref.split(":", 1)[1].isdigit():
+            return
+        automation_id = int(ref.split(":", 1)[1])
+
+        def settle(trace: dict[str, Any]) -> bool:
+            changed = False
+            for entry in trace.get("actions") or []:
+                if entry.get("approval_id") == outcome.approval_id:
+                    entry["outcome"] = outcome.status  # executed | failed | rejected | expired
+                    entry["decided_by"] = outcome.decided_by
+                    if outcome.result is not None and not outcome.result.success:
+                        entry["error"] = outcome.result.error
+                    changed = True
+            return changed
+
+        async with self.db.transaction() as s:
+            row = await s.get(Automation, automation_id)
+            if row is None:
+                return
+            runs = (
+                await s.execute(
+                    select(AutomationRun).where(AutomationRun.automation_id == automation_id)
+                    .order_by(AutomationRun.fire_time.desc()).limit(KEEP_TRACES)
+                )
+            ).scalars().all()  # fmt: skip
+            for run in runs:
+                trace = copy.deepcopy(run.trace or {})
+                if settle(trace):
+                    run.trace = trace
+                    return
+            if row.trigger_rule_id is not None:
+                firings = (
+                    await s.execute(
+                        select(TriggerFiring).where(TriggerFiring.rule_id == row.trigger_rule_id)
+                        .order_by(TriggerFiring.id.desc()).limit(KEEP_TRACES)
+                    )
+                ).scalars().all()  # fmt: skip
+                for firing in firings:
+                    details = copy.deepcopy(firing.details or {})
+                    trace = details.get("automation") or {}
+                    if settle(trace):
+                        firing.details = {**details, "automation": trace}
+                        return
 
     def timezone_of(self, defn: AutomationDefinition, user_tz: str | None) -> str:
         return effective_timezone(defn, user_tz, self.default_tz)

@@ -2,8 +2,10 @@
 
     python bench/intent_accuracy.py [--errors]
 
-The labeled set (tests/data/intents_labeled.jsonl) is distinct from the training examples
-(assistant/intent_examples.yaml); customers are matched against tests/data/intents_customers.json.
+The labeled set (tests/data/intents_labeled.jsonl, written before the training examples) and a fresh
+set (tests/data/intents_fresh.jsonl, written after development and evaluated once) are distinct from
+the training examples (assistant/intent_examples.yaml); customers are matched against
+tests/data/intents_customers.json.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from assistant.slots import KnownCustomer  # noqa: E402
 DATA = ROOT / "tests" / "data"
 
 
-def load_labeled() -> list[dict]:
-    lines = (DATA / "intents_labeled.jsonl").read_text().splitlines()
+def load_labeled(name: str = "intents_labeled.jsonl") -> list[dict]:
+    lines = (DATA / name).read_text().splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
@@ -35,10 +37,10 @@ def load_customers() -> list[KnownCustomer]:
     return [KnownCustomer(id=i, name=name) for i, name in enumerate(names, start=1)]
 
 
-def evaluate(router: IntentRouter | None = None) -> dict:
+def evaluate(router: IntentRouter | None = None, name: str = "intents_labeled.jsonl") -> dict:
     router = router or IntentRouter()
     matcher = router.matcher(load_customers())
-    rows = load_labeled()
+    rows = load_labeled(name)
     errors, slot_checked, slot_right = [], 0, 0
     per_intent: dict[str, Counter] = {}
     started = time.perf_counter()
@@ -113,8 +115,13 @@ def main() -> None:
     )
     print(f"time per message:          {result['ms_per_message']:.2f} ms")
     print("per intent:  " + ", ".join(f"{k} {v:.0%}" for k, v in result["per_intent"].items()))
+    fresh = evaluate(name="intents_fresh.jsonl")
+    print(
+        f"fresh set (written after development, {fresh['n']} utterances): {fresh['accuracy']:.1%}, "
+        f"majority baseline {fresh['baseline_accuracy']:.1%}"
+    )
     if args.errors:
-        for text, expected, got, ranking in result["errors"]:
+        for text, expected, got, ranking in result["errors"] + fresh["errors"]:
             print(f"  {text!r}: expected {expected}, got {got} {ranking}")
 
 

@@ -56,6 +56,10 @@ def show(title: str, report: Report) -> None:
     for f in FIELDS:
         print(f"  {f:<18} {report.per_field[f] / report.n:6.1%}")
     print(f"  {'WHOLE DEFINITION':<18} {report.accuracy:6.1%}   median parse {report.median_ms:.2f} ms")
+    print(
+        f"  misses: {report.wrong_definitions} wrong definitions, {report.refused_wrongly} refused wrongly, "
+        f"{report.accepted_wrongly} accepted wrongly"
+    )
 
 
 def main() -> int:
@@ -66,6 +70,7 @@ def main() -> int:
     offline("on December 3rd at 9am send me a summary")  # imports, zoneinfo and dateparser caches
     dev = [r for r in rows if r["split"] == "dev"]
     held = [r for r in rows if r["split"] == "heldout"]
+    held2 = [r for r in rows if r["split"] == "heldout2"]
     refusals = sum(r["expected"] is None for r in rows)
     print(
         f"labeled phrases: {len(rows)} ({len(dev)} development, {len(held)} held out; {refusals} to refuse)"
@@ -73,6 +78,8 @@ def main() -> int:
     reports = {"development": evaluate(dev, offline)}
     if held:
         reports["held out (written after the parser)"] = evaluate(held, offline)
+    if held2:
+        reports["held out 2 (written after the second round)"] = evaluate(held2, offline)
     reports["all"] = evaluate(rows, offline)
     for title, report in reports.items():
         show(f"offline parser, {title}", report)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import sqlite3
 import sys
@@ -226,7 +227,8 @@ async def run_postgres(url: str, n: int) -> dict[str, float]:
 
 
 def report(backend: str, results: dict[int, dict[str, float]]) -> None:
-    print(f"\n{backend}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n{backend} (load average {load} on {os.cpu_count()} CPUs)")
     print(
         f"{'customers':>10} {'events':>10} {'seed s':>8} {'count(*) s':>11} {'sweep s':>8} {'fired':>7} {'2nd sweep s':>12}"
     )

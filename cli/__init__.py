@@ -18,6 +18,8 @@ COMMAND_MODULES = [
     "cli.automations",
     "cli.meetings",
     "cli.tools",
+    "cli.triggers",
+    "cli.assistant",
 ]
 
 

@@ -35,15 +35,20 @@ def _seed_demo(args: argparse.Namespace) -> int:
     from store.demo import seed_demo
 
     async def run() -> int:
+        from meetings.demo import seed_demo_meetings
+
         db = await _open_db()
         try:
             created = await seed_demo(db)
+            meetings = await seed_demo_meetings(db)
         finally:
             await db.dispose()
         if created == 0:
             print("The demo portfolio is already there; nothing changed.")
         else:
             print(f"Seeded {created} demo customers with 90 days of events, contacts, renewals and tickets.")
+        if meetings:
+            print(f"Analysed {meetings} demo meetings (`/csm meetings`).")
         return 0
 
     return asyncio.run(run())

@@ -82,3 +82,96 @@ def render_text(analysis: dict) -> str:
     email = analysis["follow_up_email"]
     lines += ["", f"Follow-up email: {email['subject']}", "", email["body"]]
     return "\n".join(lines)
+
+
+class SandboxZoom:
+    """`csm sandbox`'s Zoom: the emulated Zoom API, and the console's `zoom FILE [TOPIC]`, which plays
+    Zoom's part: the meeting gets a transcript and a signed recording.transcript_completed webhook
+    goes to the app, which fetches, analyses, stores and posts it like any Zoom meeting."""
+
+    SECRET = "sandbox-zoom-webhook-secret"
+    HELP = "  zoom FILE [TOPIC]         a Zoom meeting with this transcript ends (try: zoom meetings/samples/acme_renewal.vtt Acme Corp QBR)"
+
+    def __init__(self, host_email: str = "dana@csm-agent.dev") -> None:
+        from sandbox.zoom import ZoomSandbox
+
+        self.zoom = ZoomSandbox(host_email=host_email)
+        self.runner: object | None = None
+
+    async def start(self) -> dict[str, str]:
+        """Start the emulation; the settings that point the app at it."""
+        from aiohttp import web
+
+        runner = web.AppRunner(self.zoom.app(), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        self.runner = runner
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        url = f"http://127.0.0.1:{port}"
+        self.zoom.base_url = url
+        return {
+            "zoom_account_id": self.zoom.account_id,
+            "zoom_client_id": self.zoom.client_id,
+            "zoom_client_secret": self.zoom.client_secret,
+            "zoom_api_url": url + "/v2",
+            "zoom_oauth_url": url + "/oauth/token",
+            "zoom_webhook_secret_token": self.SECRET,
+        }
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()  # type: ignore[attr-defined]
+
+    async def meeting(self, http, app_url: str, args: str) -> str:  # noqa: ANN001
+        import time as _time
+        from datetime import UTC, datetime, timedelta
+
+        from meetings.transcript import TranscriptError, parse_transcript
+        from meetings.webhook import sign
+
+        parts = args.split(maxsplit=1)
+        if not parts:
+            return "(usage: zoom FILE [TOPIC])"
+        path = Path(parts[0])
+        topic = parts[1] if len(parts) > 1 else path.stem.replace("_", " ")
+        if not path.is_file():
+            return f"({path} does not exist)"
+        text = path.read_text(errors="replace")
+        try:
+            parse_transcript(text, filename=path.name)
+        except TranscriptError as exc:
+            return f"(Zoom would deliver it, but it cannot be analysed: {exc})"
+        if not text.lstrip().startswith("WEBVTT"):  # Zoom only ever sends WebVTT
+            text = _as_vtt(text)
+        start = datetime.now(UTC) - timedelta(minutes=45)
+        m = self.zoom.add_meeting(topic, start, 30, transcript_vtt=text)
+        event = {
+            "event": "recording.transcript_completed",
+            "event_ts": int(_time.time() * 1000),
+            "download_token": "sandbox-download-token",
+            "payload": {"account_id": self.zoom.account_id, "object": self.zoom.recordings[str(m["id"])]},
+        }
+        body = json.dumps(event).encode()
+        stamp = str(int(_time.time()))
+        headers = {
+            "x-zm-signature": sign(self.SECRET, stamp, body),
+            "x-zm-request-timestamp": stamp,
+            "content-type": "application/json",
+        }
+        async with http.post(f"{app_url}/zoom/webhook", data=body, headers=headers) as resp:
+            return f"(Zoom meeting '{topic}' ended; its transcript webhook got HTTP {resp.status})"
+
+
+def _as_vtt(text: str) -> str:
+    from meetings.transcript import format_timestamp, parse_transcript
+
+    cues = ["WEBVTT", ""]
+    for n, u in enumerate(parse_transcript(text).utterances, start=1):
+        cues += [
+            str(n),
+            f"{format_timestamp(u.start)}.000 --> {format_timestamp(u.end)}.000",
+            f"{u.speaker}: {u.text}",
+            "",
+        ]
+    return "\n".join(cues)

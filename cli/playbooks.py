@@ -19,6 +19,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     validate.add_argument("paths", nargs="+", type=Path, help="YAML files or directories of them")
     validate.add_argument("--json", action="store_true", help="print the parsed templates as JSON")
+    validate.add_argument(
+        "--check-tools",
+        action="store_true",
+        help="also check each step's tool exists in this app and accepts its parameters",
+    )
     validate.set_defaults(func=_validate)
 
 
@@ -54,8 +59,30 @@ def _validate(args: argparse.Namespace) -> int:
             failed = True
         if template is not None:
             parsed.append(template.model_dump(mode="json"))
+    if args.check_tools and parsed:
+        failed = _check_tools(files) or failed
     if args.json:
         print(json.dumps(parsed, indent=2))
     elif not failed:
         print(f"{len(parsed)} playbook template(s) are valid.")
     return 1 if failed or not files else 0
+
+
+def _check_tools(files: list[Path]) -> bool:
+    """Print every step whose tool is missing or refuses its parameters; True when there was one."""
+    from playbooks.checks import check_against_registry
+    from playbooks.library import TemplateLibrary, load_library, parse_template_file
+    from settings import load_settings
+    from tools import build_registry
+
+    library = TemplateLibrary(values=load_library().values)
+    for path in files:
+        template, _ = parse_template_file(path)
+        if template is not None:
+            library.templates[template.slug] = template
+            library.sources[template.slug] = path
+    registry = build_registry(None, load_settings())
+    problems = check_against_registry(library, registry)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return bool(problems)

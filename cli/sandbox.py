@@ -38,6 +38,7 @@ Type what you would type in Slack:
   3                         click button [3] of the last output
   submit name=value ...     submit the open modal's inputs
   as U0CSMRAJ               act as another user (U0CSMDANA, U0CSMRAJ, U0CSMLEA)
+{zoom}
   help, quit
 """
 
@@ -71,6 +72,7 @@ class Console:
     modal: dict[str, Any] | None = None
     seen_calls: int = 0
     seen_responses: int = 0
+    zoom: Any = None  # cli.meetings.SandboxZoom
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
@@ -87,7 +89,9 @@ class Console:
         if line in ("quit", "exit"):
             return False
         if line == "help":
-            self.print(HELP)
+            from cli.meetings import SandboxZoom
+
+            self.print(HELP.format(zoom=SandboxZoom.HELP))
             return True
         previous = (list(self.renderer.buttons), dict(self.targets))
         self.renderer.reset_buttons()
@@ -107,6 +111,8 @@ class Console:
             await self._click(int(line), *previous)
         elif line.startswith("submit"):
             await self._submit(line[6:].strip())
+        elif line.startswith("zoom ") and self.zoom is not None:
+            self.print(await self.zoom.meeting(self.http, self.app_url, line[5:].strip()))
         else:
             await self._dm(line)
         await self.runtime.services.tasks.drain(timeout=30)
@@ -233,6 +239,11 @@ async def _main(args: argparse.Namespace) -> int:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     slack_box = await SlackSandbox(FakeSlack.from_directory(*slack_directory())).start()
+    from cli.meetings import SandboxZoom
+    from meetings.demo import seed_demo_meetings
+
+    zoom = SandboxZoom()
+    zoom_settings = await zoom.start()
     settings = base.model_copy(
         update={
             "database_url": f"sqlite+aiosqlite:///{db_path}",
@@ -243,11 +254,13 @@ async def _main(args: argparse.Namespace) -> int:
             "slack_client_secret": None,
             "slack_api_url": slack_box.api_url,
             "api_token": base.api_token or API_TOKEN,
+            **zoom_settings,
         }
     )
     db = Database(settings.database_url)
     await upgrade(db)
     seeded = await seed_demo(db)
+    await seed_demo_meetings(db)
     runtime = await app.build(settings, db=db, migrate=False)
     runner = aiohttp.web.AppRunner(runtime.web_app, access_log=None)
     await runner.setup()
@@ -267,6 +280,7 @@ async def _main(args: argparse.Namespace) -> int:
             slack_box.slack, f"http://127.0.0.1:{port}", http, runtime, Renderer(color), DEMO_USER, out
         )
         console.seen_calls = len(slack_box.slack.calls)
+        console.zoom = zoom
         try:
             if args.script:
                 for line in args.script.read_text().splitlines():
@@ -287,6 +301,7 @@ async def _main(args: argparse.Namespace) -> int:
             await runtime.stop()
             await runner.cleanup()
             await slack_box.stop()
+            await zoom.stop()
     return 0
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from meetings.analysis.models import CATEGORY_TYPE, Signal
-from meetings.analysis.signals import categories_in
+from meetings.analysis.signals import signal_categories
 from meetings.analysis.text import split_text, vendor_side
 from meetings.transcript import (
     Transcript,
@@ -123,7 +123,7 @@ class IncrementalSignalDetector:
 
     def _signals(self, speaker: str, sentence: str, start: float) -> list[Signal]:
         found = []
-        for category, _ in categories_in(sentence):
+        for category in signal_categories(sentence):
             key = (category, speaker)
             if key in self.seen:
                 continue

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from playbooks.executor import PlaybookExecutor
 
 
+# Kept in an execution's variables while its anchor follows the customer's renewal date (the offset).
+FOLLOWS_RENEWAL = "__anchor_follows_renewal_date__"
+
+
 class ExecutorControls:
     """Mixed into PlaybookExecutor; every method returns the execution as it now stands."""
 
@@ -117,8 +121,11 @@ class ExecutorControls:
         anchor: date,
         by: str | None = None,
         now: datetime | None = None,
+        *,
+        keep_following: bool = False,
     ) -> ExecutionView:
-        """Move the anchor: every open stage and its not-yet-done actions are re-dated."""
+        """Move the anchor: every open stage and its not-yet-done actions are re-dated. A move by
+        hand stops a renewal playbook from following the customer's renewal date."""
         now = now or self.clock()
         today = self.today(now)
         async with self.db.transaction() as session:
@@ -145,6 +152,8 @@ class ExecutorControls:
                     run.status = "overdue" if run.due_date < today else "pending"
             execution.stage_statuses = stages
             execution.anchor_date = anchor
+            if not keep_following and FOLLOWS_RENEWAL in (execution.variables or {}):
+                execution.variables = {k: v for k, v in execution.variables.items() if k != FOLLOWS_RENEWAL}
             log = list(execution.action_results or [])
             log.append(
                 {
@@ -159,10 +168,11 @@ class ExecutorControls:
         await self._refresh(execution_id, now)
         view = await self.get(execution_id)
         direction = "later" if shift.days > 0 else "earlier"
+        why = " (the customer's renewal date changed)" if keep_following else _by(by)
         await self._emit(
             view,
             "reanchored",
-            f"{view.anchor_label.capitalize()} moved from {date_text(old)} to {date_text(anchor)}{_by(by)}: "
+            f"{view.anchor_label.capitalize()} moved from {date_text(old)} to {date_text(anchor)}{why}: "
             f"open stages are {abs(shift.days)} days {direction}.",
         )
         if view.status == "active":

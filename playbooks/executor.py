@@ -21,7 +21,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from playbooks.control import ExecutorControls
+from playbooks.control import FOLLOWS_RENEWAL, ExecutorControls
 from playbooks.errors import AlreadyRunning, PlaybookError, UnknownTemplate
 from playbooks.library import TemplateLibrary, load_library, sync_templates
 from playbooks.model import PlaybookTemplate, StageCondition
@@ -59,13 +59,20 @@ class PlaybookExecutor(ActionRunner, ExecutorControls):
         self.interrupted_after = interrupted_after
         self.clock = clock  # every entry point also takes `now`; this is the default
         self._playbook_ids: dict[str, int] = {}
+        self.tool_problems: list[Any] = []
         registry.add_resume_hook("playbook", self.on_approval_decided)
         self.register_tools()
 
     # -- setup ---------------------------------------------------------------------------------
 
     async def sync(self) -> dict[str, int]:
-        """Write the templates into the `playbooks` table (call at start-up)."""
+        """Write the templates into the `playbooks` table (call at start-up); log every step whose
+        tool is missing or would refuse its parameters."""
+        from playbooks.checks import check_against_registry
+
+        self.tool_problems = check_against_registry(self.library, self.registry)
+        for problem in self.tool_problems:
+            log.warning("playbook template: %s", problem)
         self._playbook_ids = await sync_templates(self.db, self.library)
         return self._playbook_ids
 
@@ -143,10 +150,14 @@ class PlaybookExecutor(ActionRunner, ExecutorControls):
         if template.slug not in self._playbook_ids:
             await self.sync()
         playbook_id = self._playbook_ids[template.slug]
+        stored = dict(variables or {})
         async with self.db.session() as session:
             cust = await resolve_customer(session, customer)
             if anchor is None:
                 anchor = self._default_anchor(template, cust, today)
+                if template.anchor_rule.source == "renewal_date":
+                    # The anchor follows the customer's renewal date until the CSM moves it by hand.
+                    stored[FOLLOWS_RENEWAL] = template.anchor_rule.offset_days
             existing = await self._active(session, playbook_id, cust.id)
         if existing is not None:
             raise AlreadyRunning(template.name, cust.name, existing.id, existing.status)
@@ -168,7 +179,7 @@ class PlaybookExecutor(ActionRunner, ExecutorControls):
                     active_key=f"{playbook_id}:{cust.id}",
                     stage_statuses=stages,
                     action_results=[],
-                    variables=dict(variables or {}),
+                    variables=stored,
                     channel=cust.slack_channel,
                     started_at=now,
                 )
@@ -234,6 +245,7 @@ class PlaybookExecutor(ActionRunner, ExecutorControls):
         now = now or self.clock()
         today = self.today(now)
         await self._mark_interrupted(now)
+        await self._follow_renewal_dates(now)
         async with self.db.session() as session:
             ids = (
                 (
@@ -260,6 +272,34 @@ class PlaybookExecutor(ActionRunner, ExecutorControls):
             except Exception:
                 log.exception("advancing playbook execution %s failed", execution_id)
         return ran
+
+    async def _follow_renewal_dates(self, now: datetime) -> None:
+        """A renewal playbook dated from the renewal date moves when the renewal date changes."""
+        async with self.db.session() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        PlaybookExecution.id,
+                        PlaybookExecution.anchor_date,
+                        PlaybookExecution.variables,
+                        Customer.renewal_date,
+                    )
+                    .join(Customer, Customer.id == PlaybookExecution.customer_id)
+                    .where(
+                        PlaybookExecution.status.in_(("active", "paused")), Customer.renewal_date.is_not(None)
+                    )
+                )
+            ).all()
+        for execution_id, anchor, variables, renewal_date in rows:
+            offset = (variables or {}).get(FOLLOWS_RENEWAL)
+            if offset is None:
+                continue
+            wanted = renewal_date + timedelta(days=int(offset))
+            if wanted != anchor:
+                try:
+                    await self.reanchor(execution_id, wanted, by=None, now=now, keep_following=True)
+                except PlaybookError:
+                    log.exception("could not follow the renewal date of playbook #%s", execution_id)
 
     async def advance_execution(self, execution_id: int, now: datetime) -> int:
         today = self.today(now)

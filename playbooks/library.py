@@ -39,14 +39,23 @@ class TemplateProblem:
         return f"{self.path}{where}: {self.message}"
 
 
+VALUES_FILES = ("values.yml", "values.yaml")
+
+
 @dataclass
 class TemplateLibrary:
     templates: dict[str, PlaybookTemplate] = field(default_factory=dict)
     sources: dict[str, Path] = field(default_factory=dict)
     problems: list[TemplateProblem] = field(default_factory=list)
+    # The workspace's values for declared variables (Drive template ids...), from values.yml files.
+    values: dict[str, str] = field(default_factory=dict)
 
     def get(self, slug: str) -> PlaybookTemplate | None:
         return self.templates.get(slug)
+
+    def for_trigger(self, trigger_type: str) -> list[str]:
+        """The playbooks that answer a trigger type (their `triggers:`), for an alert's Start button."""
+        return sorted(slug for slug, t in self.templates.items() if trigger_type in t.triggers)
 
     def nearest(self, text: str, limit: int = 3) -> list[str]:
         """The slugs closest to `text` (by slug or by name), best first."""
@@ -106,6 +115,9 @@ def load_library(extra_dirs: list[Path | str] | None = None) -> TemplateLibrary:
         in_this_dir: dict[str, Path] = {}
         files = sorted([*directory.glob("*.yml"), *directory.glob("*.yaml")])
         for path in files:
+            if path.name in VALUES_FILES:
+                _load_values(path, library)
+                continue
             template, problems = parse_template_file(path)
             library.problems.extend(problems)
             if template is None:
@@ -127,6 +139,23 @@ def load_library(extra_dirs: list[Path | str] | None = None) -> TemplateLibrary:
     for problem in library.problems:
         log.warning("playbook template skipped: %s", problem)
     return library
+
+
+def _load_values(path: Path, library: TemplateLibrary) -> None:
+    """`values.yml`: `name: value` lines giving declared variables their workspace value."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        library.problems.append(TemplateProblem(path, "", f"cannot read the values: {exc}"))
+        return
+    if not isinstance(raw, dict):
+        library.problems.append(TemplateProblem(path, "", "expected `name: value` lines"))
+        return
+    for key, value in raw.items():
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            library.problems.append(TemplateProblem(path, str(key), "a value must be text or a number"))
+            continue
+        library.values[str(key)] = str(value)
 
 
 async def sync_templates(db: Database, library: TemplateLibrary) -> dict[str, int]:

@@ -50,6 +50,25 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def missing_sentence(customer_name: str, names: list[str], template: Any) -> str:
+    """What to add before a step can run: customer facts (a champion...) or workspace values."""
+    declared = {v.name: v for v in template.variables} if template else {}
+    facts = [n for n in names if n not in declared]
+    settings = [n for n in names if n in declared]
+    parts = []
+    if facts:
+        parts.append(f"{customer_name} has no {', '.join(n.replace('_', ' ') for n in facts)} yet")
+    if settings:
+        described = "; ".join(
+            f"`{n}` ({declared[n].description})" if declared[n].description else f"`{n}`" for n in settings
+        )
+        parts.append(
+            f"this step needs {described}, set in values.yml in a playbook directory (CSM_PLAYBOOK_DIRS)"
+        )
+    sentence = " and ".join(parts)
+    return sentence[0].upper() + sentence[1:] + ". Add it, then Run now, or Skip."
+
+
 class ActionRunner:
     """Mixed into PlaybookExecutor."""
 
@@ -101,6 +120,7 @@ class ActionRunner:
                     template,
                     facts,
                     execution.variables or {},
+                    workspace=self.library.values,
                     anchor=execution.anchor_date,
                     today=today,
                     started_by=execution.started_by,
@@ -118,11 +138,7 @@ class ActionRunner:
             try:
                 params = render(action.get("params", {}), values)
             except MissingVariable as exc:
-                missing = ", ".join(n.replace("_", " ") for n in exc.names)
-                error = (
-                    f"{customer.name} has no {missing} yet. Add it (or set it when starting the playbook), "
-                    "then Run now, or Skip."
-                )
+                error = missing_sentence(customer.name, exc.names, template)
                 run.status, run.finished_at, run.error = "failed", now, error
             extra: dict[str, Any] = {"playbook_execution_id": execution.id, "playbook_action": action["id"]}
             if action.get("requires_approval"):

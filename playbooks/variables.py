@@ -79,6 +79,7 @@ def template_variables(
     facts: dict[str, Any],
     given: dict[str, Any],
     *,
+    workspace: dict[str, str] | None = None,
     anchor: date,
     today: date,
     started_by: str | None,
@@ -91,8 +92,10 @@ def template_variables(
         today=today.isoformat(),
         started_by=started_by,
     )
+    workspace = workspace or {}
     for variable in template.variables:
-        values[variable.name] = given.get(variable.name, variable.default)
+        found = given.get(variable.name)
+        values[variable.name] = found if found is not None else workspace.get(variable.name, variable.default)
     return values
 
 

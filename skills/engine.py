@@ -7,6 +7,7 @@ whose trigger is an event (e.g. `meeting_ended`) for a customer.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from skills.catalog import RegistryCatalog
 from skills.executor import ReportCallback, SkillExecutor
-from skills.library import SkillLibrary, StoredSkill
+from skills.library import AddOutcome, SkillLibrary, StoredSkill
 from skills.matching import (
     CustomerRef,
     CustomerResolution,
@@ -62,11 +63,57 @@ class SkillEngine:
         *,
         on_report: ReportCallback | None = None,
         retry_backoff_s: float = 0.5,
+        install_rules: Callable[[list[dict[str, Any]]], Awaitable[Any]] | None = None,
     ) -> None:
+        self.install_rules = install_rules  # app.py: saves trigger rules (see event_rules)
         self.db = db
         self.registry = registry
         self.library = SkillLibrary(db, RegistryCatalog(registry))
         self.executor = SkillExecutor(db, registry, on_report=on_report, retry_backoff_s=retry_backoff_s)
+        self.register_tools()
+
+    def register_tools(self) -> None:
+        """Add `skills.run` and `skills.list` to the registry (triggers' and automations' run_skill)."""
+        from skills.registry_tools import skill_tools
+
+        if hasattr(self.registry, "register"):
+            for tool in skill_tools(self):
+                self.registry.register(tool, replace=True)
+
+    async def event_rules(self, team_id: str = "") -> list[dict[str, Any]]:
+        """Trigger rules (triggers' RuleSpec shape) that run each skill on its `event:` triggers.
+
+        The triggers engine evaluates them, fires once per cause and calls `skills.run`. Rules of
+        built-in skills come disabled (a CSM turns them on in `/csm triggers`); a workspace's own
+        skills asked for their events, so theirs are enabled.
+        """
+        specs = []
+        for stored in await self.library.list(team_id):
+            skill = stored.skill
+            for event in skill.trigger.events:
+                specs.append(
+                    {
+                        "slug": f"skill-{skill.id}-{event.event}"[:100].replace("_", "-"),
+                        "name": f"{skill.name} on {event.event.replace('_', ' ')}",
+                        "type": event.event,
+                        "params": dict(event.params),
+                        "actions": [{"type": "run_skill", "params": {"skill": skill.id}}],
+                        "enabled": stored.source != "builtin",
+                        "description": f"Runs the skill {skill.id} when {event.event.replace('_', ' ')} fires.",
+                    }
+                )
+        return specs
+
+    async def add(self, team_id: str, markdown: str, created_by: str | None = None) -> AddOutcome:
+        """Store a workspace skill and install the trigger rules of its events."""
+        outcome = await self.library.add(team_id, markdown, created_by)
+        if outcome.stored is not None and outcome.stored.skill.trigger.events and self.install_rules:
+            skill_id = outcome.stored.skill.id
+            specs = [
+                r for r in await self.event_rules(team_id) if r["actions"][0]["params"]["skill"] == skill_id
+            ]
+            await self.install_rules(specs)
+        return outcome
 
     async def customers(self) -> list[CustomerRef]:
         async with self.db.session() as session:

@@ -12,10 +12,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from skills.adapt import adapt_params
+from skills.adapt import adapt_params, input_model
 from skills.expr import ConditionError, evaluate, parse_condition
 from skills.model import Skill
 from skills.runs import (
@@ -23,6 +23,7 @@ from skills.runs import (
     SkillRunReport,
     StepState,
     claim_paused_run,
+    claim_stale_runs,
     insert_run,
     jsonable,
     load_run,
@@ -37,6 +38,13 @@ log = logging.getLogger(__name__)
 
 ReportCallback = Callable[[SkillRunReport], Awaitable[None]]
 MAX_RETRIES = 3
+STALE_AFTER = timedelta(minutes=15)  # no skill run takes this long between two saves
+
+
+def _requires(registry: Any, action: str, field: str) -> bool:
+    model = input_model(registry, action)
+    info = model.model_fields.get(field) if model is not None else None
+    return info is not None and info.is_required()
 
 
 def current_quarter(today: date) -> str:
@@ -119,6 +127,35 @@ class SkillExecutor:
                 return
         await self._advance(state, True)
 
+    async def recover(self, older_than: timedelta = STALE_AFTER) -> list[SkillRunReport]:
+        """After a restart: continue the runs a stopped process left `running` (call at start-up).
+
+        Every step that changed something was saved when it finished, so the run continues at its
+        first unsaved step. When that step changes something, whether it ran before the stop is
+        unknown: it is marked failed with that said, never repeated, and its On Error applies.
+        """
+        reports = []
+        for run_id in await claim_stale_runs(self.db, utcnow() - older_than):
+            state = await load_run(self.db, run_id)
+            if state is None:
+                continue
+            state.status = "running"
+            if state.current_step < len(state.steps):
+                step = state.steps[state.current_step]
+                tool = self.registry.get(step.action) if hasattr(self.registry, "get") else None
+                if step.status == "pending" and (tool is None or getattr(tool, "side_effects", True)):
+                    step.status = "failed"
+                    step.error = (
+                        "the app restarted while this step ran; it may or may not have happened: check "
+                        f"{step.action} before running the skill again"
+                    )
+                    if step.on_error != "continue":
+                        reports.append(await self._finish(state, "failed", True))
+                        continue
+                    state.current_step += 1
+            reports.append(await self._advance(state, True))
+        return reports
+
     async def report(self, run_id: int) -> SkillRunReport | None:
         state = await load_run(self.db, run_id)
         return SkillRunReport.of(state) if state is not None else None
@@ -197,6 +234,8 @@ class SkillExecutor:
 
     async def _run_step(self, state: RunState, step: StepState, context: dict[str, Any]) -> ToolResult:
         params = adapt_params(self.registry, step.action, render(step.params, context))
+        if "title" not in params and _requires(self.registry, step.action, "title"):
+            params["title"] = f"{state.customer_name} {step.title}" if state.customer_name else step.title
         extra: dict[str, Any] = {}
         if step.requires_approval:
             extra = {

@@ -100,6 +100,13 @@ class SkillLibrary:
         for stored in await self.list(team_id):
             if _same_name(stored, name):
                 return stored
+        if not team_id:  # a caller without a workspace (a trigger rule): any workspace's skill
+            async with self.db.session() as session:
+                rows = (await session.scalars(select(SkillRow).where(SkillRow.enabled.is_(True)))).all()
+            for row in rows:
+                result = _parse(row.markdown, row.slug)
+                if result.skill is not None and _same_name(StoredSkill(result.skill, row.source, ""), name):
+                    return StoredSkill(result.skill, row.source, row.markdown, row.created_by)
         return None
 
     async def suggest(self, team_id: str, name: str) -> list[str]:

@@ -40,6 +40,7 @@ class TriggerPattern(BaseModel):
 
 class TriggerEvent(BaseModel):
     event: str
+    params: dict[str, Any] = Field(default_factory=dict)  # the trigger type's thresholds, e.g. days=60
     line: int = Field(default=0, exclude=True)
 
 

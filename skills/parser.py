@@ -220,6 +220,8 @@ def _parse_steps(blocks: list[Block], diagnostics: list[Diagnostic]) -> list[Ski
             language = "json" if block.info.startswith("json") else "yaml"
             if block.info and not block.info.startswith(("json", "yaml", "yml")):
                 continue  # an example or note in another language, not params
+            if not block.info and params_line is None:
+                continue  # an untagged block is params only right under `Params:`
             if "params" in step.key_lines and params_line is None:
                 diagnostics.append(
                     Diagnostic(line=block.line, message=f'step "{step.title}" has params twice')
@@ -284,14 +286,16 @@ def _set_key(step: SkillStep, key: str, value: str, line: int, diagnostics: list
         if normalized in ("continue", "abort", "retry"):
             step.on_error = normalized  # type: ignore[assignment]
         else:
+            said = f'not "{value}"' if value else "it is empty"
             diagnostics.append(
-                Diagnostic(line=line, message=f'On Error must be continue, abort or retry, not "{value}"')
+                Diagnostic(line=line, message=f"On Error must be continue, abort or retry; {said}")
             )
     elif key == "requires_approval":
         flag = _BOOLEANS.get(value.strip().lower())
         if flag is None:
+            said = f'not "{value}"' if value else "it is empty"
             diagnostics.append(
-                Diagnostic(line=line, message=f'Requires Approval must be true or false, not "{value}"')
+                Diagnostic(line=line, message=f"Requires Approval must be true or false; {said}")
             )
         else:
             step.requires_approval = flag
@@ -300,11 +304,16 @@ def _set_key(step: SkillStep, key: str, value: str, line: int, diagnostics: list
 def parse_skill(text: str, *, slug: str | None = None) -> ParseResult:
     """Parse a skill file; structural problems are diagnostics, never exceptions."""
     diagnostics: list[Diagnostic] = []
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         return ParseResult(diagnostics=[Diagnostic(line=1, message="the file is empty")])
     sections = _split_sections(to_blocks(text), diagnostics)
     if sections.title is None:
         diagnostics.append(Diagnostic(line=1, message='missing title: start the file with "# Skill name"'))
+    elif not sections.title.text:
+        diagnostics.append(
+            Diagnostic(line=sections.title.line, message='the title is empty: write "# Skill name"')
+        )
     if "steps" not in sections.by_name:
         diagnostics.append(Diagnostic(line=1, message='missing "## Steps" section'))
     description = " ".join(line for line in sections.description if line)

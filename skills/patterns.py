@@ -26,6 +26,18 @@ EVENT_TYPES = (
 )
 
 
+# An event trigger without parameters uses the thresholds of the default alerts (CONTRACTS §3).
+EVENT_DEFAULTS: dict[str, dict[str, object]] = {
+    "health_score_drop": {"drop": 15, "within_days": 30},
+    "no_login": {"days": 14},
+    "renewal_approaching": {"days": 90},
+    "nps_submitted": {"max_score": 6},
+    "usage_spike": {"percent": 30},
+    "usage_drop": {"percent": 30},
+    "payment_overdue": {"days": 30},
+}
+
+
 class PatternError(ValueError):
     pass
 

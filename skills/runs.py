@@ -7,14 +7,14 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from skills.model import Skill
 from store.base import utcnow
 from store.models import SkillRun
 
 StepStatus = Literal["pending", "completed", "skipped", "failed", "awaiting_approval", "rejected"]
-RunStatus = Literal["running", "awaiting_approval", "completed", "failed", "aborted"]
+RunStatus = Literal["running", "recovering", "awaiting_approval", "completed", "failed", "aborted"]
 
 
 class StepState(BaseModel):
@@ -77,7 +77,10 @@ class RunState(BaseModel):
             "user_id": self.user_id,
             "customer_id": self.customer_id,
             "status": self.status,
-            "variables": jsonable({**self.variables, "__customer_name": self.customer_name}),
+            # __saved_at: when the run was last saved, for `claim_stale_runs` after a restart
+            "variables": jsonable(
+                {**self.variables, "__customer_name": self.customer_name, "__saved_at": utcnow().isoformat()}
+            ),
             "steps": [s.model_dump(mode="json") for s in self.steps],  # outputs are already JSON
             "current_step": self.current_step,
             "approval_id": self.approval_id,
@@ -90,6 +93,7 @@ class RunState(BaseModel):
     def from_row(cls, row: SkillRun) -> RunState:
         variables = dict(row.variables or {})
         customer_name = variables.pop("__customer_name", None)
+        variables.pop("__saved_at", None)
         return cls(
             id=row.id,
             skill_id=row.skill_slug,
@@ -142,6 +146,35 @@ async def load_run(db: Any, run_id: int) -> RunState | None:
     async with db.session() as session:
         row = await session.get(SkillRun, run_id)
         return RunState.from_row(row) if row is not None else None
+
+
+def _saved_at(row: SkillRun) -> datetime:
+    raw = (row.variables or {}).get("__saved_at")
+    try:
+        saved = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        saved = None
+    return saved or row.started_at
+
+
+async def claim_stale_runs(db: Any, older_than: datetime) -> list[int]:
+    """Runs left `running` by a process that stopped (not saved since `older_than`), each claimed by
+    one recovering process only."""
+    async with db.session() as session:
+        rows = (await session.scalars(select(SkillRun).where(SkillRun.status == "running"))).all()
+        ids = [row.id for row in rows if _saved_at(row) < older_than]
+    claimed = []
+    for run_id in ids:
+        async with db.transaction() as session:
+            result = await session.execute(
+                update(SkillRun)
+                .where(SkillRun.id == run_id, SkillRun.status == "running")
+                .values(status="recovering")
+                .execution_options(synchronize_session=False)
+            )
+        if result.rowcount == 1:
+            claimed.append(run_id)
+    return claimed
 
 
 async def claim_paused_run(db: Any, run_id: int, approval_id: int) -> bool:

@@ -6,7 +6,7 @@ from rapidfuzz import process
 
 from skills.blocks import Block, TextLine
 from skills.model import Diagnostic, SkillTrigger, TriggerEvent, TriggerPattern
-from skills.patterns import EVENT_TYPES, PatternError, normalize_pattern, split_pattern
+from skills.patterns import EVENT_DEFAULTS, EVENT_TYPES, PatternError, normalize_pattern, split_pattern
 
 _QUOTES = {'"': '"', "\u201c": "\u201d", "\u201d": "\u201d"}
 _EVENT_KEYS = {"event", "onevent", "when", "on"}
@@ -32,14 +32,36 @@ def _quoted(text: str) -> tuple[list[str], str | None]:
     return found, None
 
 
+def _number(text: str) -> int | float | str:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
 def _event(value: str, line: int, diagnostics: list[Diagnostic]) -> TriggerEvent | None:
-    name = value.strip().strip("`\"'").strip().lower().replace(".", "_")
-    if name in EVENT_TYPES:
-        return TriggerEvent(event=name, line=line)
-    nearest = [m[0] for m in process.extract(name, EVENT_TYPES, limit=3, score_cutoff=60)]
-    hint = f" (did you mean {', '.join(nearest)}?)" if nearest else f" (events: {', '.join(EVENT_TYPES)})"
-    diagnostics.append(Diagnostic(line=line, message=f'unknown trigger event "{value}"{hint}'))
-    return None
+    """`meeting_ended` or `renewal_approaching days=60` (without params, the default alert's)."""
+    words = value.strip().strip("`").split()
+    name = (words[0] if words else "").strip("\"'").lower().replace(".", "_")
+    if name not in EVENT_TYPES:
+        nearest = [m[0] for m in process.extract(name, EVENT_TYPES, limit=3, score_cutoff=60)]
+        hint = f" (did you mean {', '.join(nearest)}?)" if nearest else f" (events: {', '.join(EVENT_TYPES)})"
+        diagnostics.append(Diagnostic(line=line, message=f'unknown trigger event "{value}"{hint}'))
+        return None
+    params: dict[str, object] = {}
+    for word in words[1:]:
+        key, sep, raw = word.partition("=")
+        if not sep or not key.isidentifier() or not raw:
+            diagnostics.append(
+                Diagnostic(
+                    line=line, message=f'event parameter "{word}" must be written key=value, e.g. days=60'
+                )
+            )
+            return None
+        params[key] = [_number(v) for v in raw.split(",")] if "," in raw else _number(raw)
+    return TriggerEvent(event=name, params=params or dict(EVENT_DEFAULTS.get(name, {})), line=line)
 
 
 def parse_trigger_section(blocks: list[Block], diagnostics: list[Diagnostic]) -> SkillTrigger:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
@@ -97,12 +97,22 @@ class _Checker:
             return
         accepted = model_param_names(model)
         line = step.key_lines.get("params", step.line)
+        given = set()
         for name in step.params:
-            if map_param_name(str(name), accepted) is None:
+            field = map_param_name(str(name), accepted)
+            if field is None:
                 takes = ", ".join(model.model_fields) or "no params"
                 self.warn(
                     line, f'{step.action} has no param "{name}"; it is ignored ({step.action} takes: {takes})'
                 )
+            given.add(field)
+        filled = {"title"}  # the executor names it after the step and the customer when not given
+        missing = [
+            n for n, info in model.model_fields.items() if info.is_required() and n not in given | filled
+        ]
+        if missing:
+            needed = ", ".join(f'"{n}"' for n in missing)
+            self.warn(line, f"{step.action} needs {needed}; the step will fail without it")
 
     def check_reference(self, position: int, step: SkillStep, expression: str, line: int) -> None:
         if not PATH_RE.match(expression):
@@ -158,7 +168,3 @@ def validate_file(path: str | Path, catalog: ToolCatalog) -> ParseResult:
     except UnicodeDecodeError:
         return ParseResult(diagnostics=[Diagnostic(line=1, message="the file is not UTF-8 text")])
     return validate_text(text, catalog, slug=slugify(path.stem))
-
-
-def skill_json(skill: Skill) -> dict[str, Any]:
-    return skill.model_dump(mode="json")

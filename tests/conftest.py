@@ -101,8 +101,50 @@ def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactor
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_demo_template() -> str | None:
+    """A PostgreSQL database holding the migrated schema and the demo portfolio, built once per
+    session; each demo test gets `CREATE DATABASE … TEMPLATE` of it (a file copy, not a re-seed)."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    from store.demo import seed_demo
+
+    name = f"csm_demo_tpl_{os.getpid()}"
+
+    async def build() -> None:
+        admin = Database(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        async with admin.engine.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        await admin.dispose()
+        template = Database(_database_url(name))
+        await upgrade(template)
+        await seed_demo(template)
+        await template.dispose()
+
+    asyncio.run(build())
+    yield name
+
+    async def drop() -> None:
+        admin = Database(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        async with admin.engine.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+    asyncio.run(drop())
+
+
+def _database_url(name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
-async def demo_db(request: pytest.FixtureRequest, tmp_path: Path, demo_template: Path):
+async def demo_db(
+    request: pytest.FixtureRequest, tmp_path: Path, demo_template: Path, postgres_demo_template: str | None
+):
     """A fresh database holding the demo portfolio (`csm seed demo`)."""
     if request.param == "sqlite":
         path = tmp_path / "demo.db"
@@ -113,13 +155,17 @@ async def demo_db(request: pytest.FixtureRequest, tmp_path: Path, demo_template:
         return
     if not POSTGRES_URL:
         pytest.skip("CSM_TEST_POSTGRES_URL is not set")
-    from store.demo import seed_demo
-
-    database, schema = await _postgres_database()
-    await seed_demo(database)
+    template = postgres_demo_template
+    name = f"t_demo_{uuid.uuid4().hex[:12]}"
+    admin = Database(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    async with admin.engine.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    database = Database(_database_url(name))
     yield database
     await database.dispose()
-    await _drop_postgres_schema(schema)
+    async with admin.engine.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
 
 
 @pytest.fixture

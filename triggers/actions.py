@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any, Protocol
 
 from tools.model import ToolContext, ToolResult
@@ -92,9 +91,12 @@ class ActionRunner:
             channel=channel or alert.csm_slack_id or alert.slack_channel,
         )
 
-    async def run(self, rule: Rule, alert: Alert) -> list[dict[str, Any]]:
+    async def run(self, rule: Rule, alert: Alert, only: set[int] | None = None) -> list[dict[str, Any]]:
+        """Each action's result, in order; with `only`, just the actions at those positions."""
         results = []
-        for action in rule.actions:
+        for index, action in enumerate(rule.actions):
+            if only is not None and index not in only:
+                continue
             try:
                 outcome = await self._run_one(rule, alert, action)
             except Exception as exc:  # a broken tool must not stop the other actions or the sweep
@@ -117,9 +119,10 @@ class ActionRunner:
             return {"ok": False, "tool": name, "error": result.error}
         return {"ok": True, "tool": name, "data": result.data}
 
-    def _target(self, to: str | None, alert: Alert) -> str | None:
+    def _target(self, to: str | None, alert: Alert, rule: Rule) -> str | None:
+        """`me` is the rule's owner (who wrote the automation), else the customer's CSM."""
         if not to or to == "me":
-            return alert.csm_slack_id or alert.slack_channel
+            return rule.owner_slack_id or alert.csm_slack_id or alert.slack_channel
         return to
 
     async def _run_one(self, rule: Rule, alert: Alert, action: Action) -> dict[str, Any]:
@@ -138,7 +141,7 @@ class ActionRunner:
                 self.context(rule, alert, target),
             )
         if t in ("send_slack", "send_summary"):
-            target = self._target(p.get("channel") or p.get("to"), alert)
+            target = self._target(p.get("channel") or p.get("to"), alert, rule)
             if not target:
                 return {"ok": False, "error": f"nowhere to post: {alert.customer_name} has no CSM or channel"}
             text = fill(p["text"], alert) if p.get("text") else alert_text(alert)
@@ -159,7 +162,7 @@ class ActionRunner:
         if t == "create_task":
             data = {"title": fill(p["title"], alert), "customer": alert.customer_name, "notes": alert.what}
             if p.get("due_in_days") is not None:
-                data["due_date"] = (alert.fired_at + timedelta(days=int(p["due_in_days"]))).date().isoformat()
+                data["due_in_days"] = int(p["due_in_days"])
             if alert.csm_slack_id:
                 data["owner"] = alert.csm_slack_id
             return await self._invoke("tasks.create", data, self.context(rule, alert))

@@ -40,6 +40,7 @@ class EvalContext:
     now: datetime
     dialect: str  # "sqlite" | "postgresql"
     customer_id: int | None = None  # event-driven evaluation: only this customer
+    usage_table: Any = None  # a sweep's shared weekly usage aggregation (see weekly_usage)
 
     @property
     def today(self) -> date:
@@ -193,28 +194,45 @@ def champion_left(p: m.EmptyParams, ctx: EvalContext) -> Select[Any]:
     )
 
 
-def _usage(p: m.UsageParams, ctx: EvalContext, kind: str) -> Select[Any]:
+SHARED_USAGE_TYPES = ("usage_spike", "usage_drop")
+
+
+def weekly_usage(now: datetime, customer_id: int | None = None) -> Select[Any]:
+    """Per customer and metric: the sum of the last 7 days and of the 7 days before (when > 0)."""
     u = UsageMetric
-    week, fortnight = ctx.now - timedelta(days=7), ctx.now - timedelta(days=14)
+    week, fortnight = now - timedelta(days=7), now - timedelta(days=14)
     this_week = func.sum(case((u.occurred_at > week, u.value), else_=0.0))
     last_week = func.sum(case((u.occurred_at <= week, u.value), else_=0.0))
-    if kind == "usage_drop":
-        change = this_week <= last_week * (1 - p.percent / 100.0)
-    else:
-        change = this_week >= last_week * (1 + p.percent / 100.0)
-    # Cause: the metric and the ISO week, so one change alerts once a week at most.
+    where = [u.occurred_at > fortnight, u.occurred_at <= now]
+    if customer_id is not None:
+        where.append(u.customer_id == customer_id)
     return (
-        select(
-            u.customer_id.label("customer_id"),
-            (literal(f"{kind}:") + u.metric + literal(f":{iso_week(ctx.today)}")).label("cause"),
-            u.metric.label("metric"),
-            this_week.label("this_week"),
-            last_week.label("last_week"),
-        )
-        .where(u.occurred_at > fortnight, u.occurred_at <= ctx.now, ctx.only(u.customer_id))
+        select(u.customer_id, u.metric, this_week.label("this_week"), last_week.label("last_week"))
+        .where(*where)
         .group_by(u.customer_id, u.metric)
-        .having(last_week > 0, change)
+        .having(last_week > 0)
     )
+
+
+def _usage(p: m.UsageParams, ctx: EvalContext, kind: str) -> Select[Any]:
+    # Cause: the metric and the ISO week, so one change alerts once a week at most.
+    weekly = (
+        ctx.usage_table
+        if ctx.usage_table is not None
+        else weekly_usage(ctx.now, ctx.customer_id).subquery("weekly")
+    )
+    w = weekly.c
+    if kind == "usage_drop":
+        change = w.this_week <= w.last_week * (1 - p.percent / 100.0)
+    else:
+        change = w.this_week >= w.last_week * (1 + p.percent / 100.0)
+    return select(
+        w.customer_id.label("customer_id"),
+        (literal(f"{kind}:") + w.metric + literal(f":{iso_week(ctx.today)}")).label("cause"),
+        w.metric.label("metric"),
+        w.this_week.label("this_week"),
+        w.last_week.label("last_week"),
+    ).where(change)
 
 
 def usage_spike(p: m.UsageParams, ctx: EvalContext) -> Select[Any]:

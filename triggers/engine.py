@@ -12,84 +12,46 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, literal, literal_column, or_, select, update
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 
 from store import Database
 from store.base import UTCDateTime
 from store.models import Customer, TriggerFiring, TriggerRule
+from tools.model import ApprovalOutcome
 from triggers.actions import ActionRunner, HealthRecomputer, OnAlert, ToolInvoker
-from triggers.alerts import Alert, describe, suggested_playbook
-from triggers.conditions import BUILDERS, EVENT_TRIGGER_TYPES, EvalContext
-from triggers.filters import scope_clauses
+from triggers.alerts import describe
+from triggers.conditions import BUILDERS, EVENT_TRIGGER_TYPES, SHARED_USAGE_TYPES, EvalContext, weekly_usage
+from triggers.filters import FilterError, scope_clauses
+from triggers.firings import Fired, as_dict, json_object, recent_alerts, snooze
 from triggers.model import Rule
 from triggers.sql import insert_ignore
 
 log = logging.getLogger(__name__)
 
+__all__ = ["Fired", "TriggerEngine", "recent_alerts", "snooze"]
+
 HEALTH_INPUT_EVENTS = {"login", "usage", "ticket", "nps", "stakeholder", "meeting"}
 CHUNK = 900
-
-
-class Fired:
-    """One firing this process recorded (and, unless told not to, actioned); `alert` is built on use."""
-
-    __slots__ = (
-        "firing_id",
-        "rule",
-        "customer_id",
-        "cause",
-        "details",
-        "now",
-        "customer",
-        "actions",
-        "_alert",
-    )
-
-    def __init__(
-        self, firing_id: int, rule: Rule, customer_id: int, cause: str, details: dict[str, Any], now: datetime
-    ) -> None:
-        self.firing_id, self.rule, self.customer_id, self.cause = firing_id, rule, customer_id, cause
-        self.details, self.now = details or {}, now
-        self.customer: tuple[str, str | None, str | None] = ("", None, None)  # name, CSM, channel
-        self.actions: list[dict[str, Any]] = []
-        self._alert: Alert | None = None
-
-    @property
-    def alert(self) -> Alert:
-        if self._alert is None:
-            what, why = describe(self.rule.type, self.details, self.now)
-            name, csm, channel = self.customer
-            self._alert = Alert(
-                firing_id=self.firing_id,
-                rule_id=self.rule.id,
-                rule_slug=self.rule.slug,
-                rule_name=self.rule.name,
-                trigger_type=self.rule.type,
-                customer_id=self.customer_id,
-                customer_name=name,
-                csm_slack_id=csm,
-                slack_channel=channel,
-                cause=self.cause,
-                what=what,
-                why=why,
-                playbook=suggested_playbook(self.rule.type, self.details),
-                details=self.details,
-                fired_at=self.now,
-            )
-        return self._alert
-
-
-def json_object(dialect: str, columns: list[Any]) -> Any:
-    """The columns as one JSON object, built by the database."""
-    pairs: list[Any] = []
-    for c in columns:
-        pairs += [literal_column(f"'{c.name}'"), c]  # our own labels: [a-z_]+
-    if not pairs:
-        return literal("{}")
-    return func.jsonb_build_object(*pairs) if dialect == "postgresql" else func.json_object(*pairs)
 
 
 class TriggerEngine:
@@ -107,6 +69,29 @@ class TriggerEngine:
         self._max_parallel = max_parallel
         self._queues: dict[int, asyncio.Lock] = {}
         self._running: set[int] = set()
+        if registry is not None and hasattr(registry, "add_resume_hook"):
+            registry.add_resume_hook("trigger", self.on_approval_decided)
+
+    async def on_approval_decided(self, outcome: ApprovalOutcome) -> None:
+        """An approval-gated action of a firing was decided: record how it ended on the firing."""
+        ref = outcome.caller_ref or ""
+        if not ref.startswith("trigger_firing:"):
+            return
+        async with self.db.transaction() as s:
+            firing = await s.get(TriggerFiring, int(ref.split(":", 1)[1]))
+            if firing is None:
+                return
+            decided = {
+                "approval_id": outcome.approval_id,
+                "tool": outcome.tool_name,
+                "status": outcome.status,
+                "decided_by": outcome.decided_by,
+                "error": outcome.result.error if outcome.result is not None else None,
+            }
+            firing.details = {
+                **(firing.details or {}),
+                "approvals": [*(firing.details or {}).get("approvals", []), decided],
+            }
 
     def set_on_alert(self, on_alert: OnAlert | None) -> None:
         """Where `alert_csm` hands its alerts (app.py wires the Slack renderer of bot/)."""
@@ -118,8 +103,65 @@ class TriggerEngine:
         """Evaluate every enabled rule for every customer once."""
         now = now or datetime.now(UTC)
         fired: list[Fired] = []
-        for rule in await self.enabled_rules():
-            fired += await self.evaluate_rule(rule, now, run_actions=run_actions)
+        rules = await self.enabled_rules()
+        # The week-over-week usage rules share one aggregation of the usage series per sweep.
+        shared = [r for r in rules if r.type in SHARED_USAGE_TYPES and r.run_mode == "parallel"]
+        for rule in rules:
+            if rule not in shared:
+                fired += await self._guarded(rule, now, None, run_actions)
+        if shared:
+            try:
+                fired += await self._usage_sweep(shared, now, run_actions)
+            except Exception:
+                log.exception("the usage rules failed in this sweep; the others ran")
+        if run_actions:
+            from triggers.retry import retry_failed
+
+            try:
+                await retry_failed(self, now)
+            except Exception:
+                log.exception("retrying failed alerts failed")
+        return fired
+
+    async def _guarded(
+        self, rule: Rule, now: datetime, customer_id: int | None, run_actions: bool
+    ) -> list[Fired]:
+        """One rule; a rule that cannot be evaluated (a bad filter) is logged and skipped, not fatal."""
+        try:
+            return await self.evaluate_rule(rule, now, customer_id=customer_id, run_actions=run_actions)
+        except FilterError as exc:
+            log.error("trigger rule %s skipped: %s", rule.slug, exc)
+        except Exception:
+            log.exception("trigger rule %s failed; the other rules ran", rule.slug)
+        return []
+
+    async def _usage_sweep(self, rules: list[Rule], now: datetime, run_actions: bool) -> list[Fired]:
+        weekly = Table(
+            f"sweep_weekly_usage_{uuid.uuid4().hex[:8]}",
+            MetaData(),
+            Column("customer_id", Integer),
+            Column("metric", String(100)),
+            Column("this_week", Float),
+            Column("last_week", Float),
+            prefixes=["TEMPORARY"],
+        )
+        results: list[tuple[Rule, list[Any]]] = []
+        async with self.db.transaction() as s:
+            conn = await s.connection()
+            await conn.run_sync(weekly.create)
+            try:
+                await s.execute(
+                    weekly.insert().from_select(
+                        ["customer_id", "metric", "this_week", "last_week"], weekly_usage(now)
+                    )
+                )
+                for rule in rules:
+                    results.append((rule, await self._insert(s, rule, now, None, usage_table=weekly)))
+            finally:
+                await conn.run_sync(weekly.drop)
+        fired: list[Fired] = []
+        for rule, inserted in results:
+            fired += await self._finish(rule, inserted, now, run_actions)
         return fired
 
     async def evaluate_event(
@@ -132,7 +174,7 @@ class TriggerEngine:
             await self.health.recompute([customer_id], now)
         fired: list[Fired] = []
         for rule in await self.enabled_rules(types):
-            fired += await self.evaluate_rule(rule, now, customer_id=customer_id, run_actions=run_actions)
+            fired += await self._guarded(rule, now, customer_id, run_actions)
         return fired
 
     async def enabled_rules(self, types: tuple[str, ...] | None = None) -> list[Rule]:
@@ -173,10 +215,12 @@ class TriggerEngine:
                 return await self._evaluate(rule, now, customer_id, run_actions)
         return await self._evaluate(rule, now, customer_id, run_actions)
 
-    def candidates_query(self, rule: Rule, now: datetime, customer_id: int | None = None) -> Any:
+    def candidates_query(
+        self, rule: Rule, now: datetime, customer_id: int | None = None, usage_table: Any = None
+    ) -> Any:
         """SELECT customer_id, cause, details (JSON) of the causes of `rule` that hold now and have not
         fired yet, nor are cooling down or snoozed. With a cooldown, one cause per customer."""
-        ctx = EvalContext(now=now, dialect=self.db.dialect, customer_id=customer_id)
+        ctx = EvalContext(now=now, dialect=self.db.dialect, customer_id=customer_id, usage_table=usage_table)
         cand = BUILDERS[rule.type](rule.params, ctx).subquery("cand")
         f = TriggerFiring
         already = exists().where(
@@ -216,7 +260,7 @@ class TriggerEngine:
             rows = (await s.execute(self.candidates_query(rule, now, customer_id))).all()
         out = []
         for cid, cause, details in rows:
-            details = _as_dict(details)
+            details = as_dict(details)
             what, _ = describe(rule.type, details, now)
             out.append({"customer_id": cid, "cause": cause, "what": what, "details": details})
         return out
@@ -224,8 +268,15 @@ class TriggerEngine:
     async def _evaluate(
         self, rule: Rule, now: datetime, customer_id: int | None, run_actions: bool
     ) -> list[Fired]:
+        async with self.db.transaction() as s:
+            inserted = await self._insert(s, rule, now, customer_id)
+        return await self._finish(rule, inserted, now, run_actions)
+
+    async def _insert(
+        self, s: Any, rule: Rule, now: datetime, customer_id: int | None, usage_table: Any = None
+    ) -> list[Any]:
         """One INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING: the firings this call recorded."""
-        src = self.candidates_query(rule, now, customer_id).subquery("src")
+        src = self.candidates_query(rule, now, customer_id, usage_table=usage_table).subquery("src")
         table = TriggerFiring.__table__
         select_rows = select(
             literal(rule.id),
@@ -235,43 +286,53 @@ class TriggerEngine:
             literal("fired"),
             literal(now, UTCDateTime()),
         ).where(src.c.customer_id.is_not(None))
+        # The details come back as JSON text, parsed only when an alert is built.
+        details = (
+            cast(table.c.details, Text)
+            if self.db.dialect == "postgresql"
+            else type_coerce(table.c.details, Text)
+        )
         stmt = insert_ignore(
             self.db.dialect,
             table,
             ["rule_id", "customer_id", "cause"],
             from_select=(["rule_id", "customer_id", "cause", "details", "status", "fired_at"], select_rows),
-        ).returning(table.c.id, table.c.customer_id, table.c.cause, table.c.details)
-        async with self.db.transaction() as s:
-            inserted = (await s.execute(stmt)).all()
-            if inserted:
-                await s.execute(
-                    update(TriggerRule)
-                    .where(TriggerRule.id == rule.id)
-                    .values(fire_count=TriggerRule.fire_count + len(inserted), last_fired_at=now)
-                )
+        ).returning(table.c.id, table.c.customer_id, table.c.cause, details)
+        inserted = list((await s.execute(stmt)).all())
+        if inserted:
+            await s.execute(
+                update(TriggerRule)
+                .where(TriggerRule.id == rule.id)
+                .values(fire_count=TriggerRule.fire_count + len(inserted), last_fired_at=now)
+            )
+        return inserted
+
+    async def _finish(self, rule: Rule, inserted: list[Any], now: datetime, run_actions: bool) -> list[Fired]:
         if not inserted:
             return []
         fired = sorted(
-            (Fired(fid, rule, cid, cause, _as_dict(d), now) for fid, cid, cause, d in inserted),
+            (Fired(fid, rule, cid, cause, d, now) for fid, cid, cause, d in inserted),
             key=lambda f: f.firing_id,
         )
-        await self._attach_customers(fired)
+        await self._attach_customers(rule, fired, now)
         if run_actions:
             await self._act(rule, fired)
         return fired
 
-    async def _attach_customers(self, fired: list[Fired]) -> None:
-        ids = sorted({f.customer_id for f in fired})
-        info: dict[int, tuple[str, str | None, str | None]] = {}
+    async def _attach_customers(self, rule: Rule, fired: list[Fired], now: datetime) -> None:
+        """Name, CSM and channel of each firing's customer: one query for the whole batch."""
+        f = TriggerFiring
+        q = (
+            select(f.id, Customer.name, Customer.csm_slack_id, Customer.slack_channel)
+            .join(Customer, Customer.id == f.customer_id)
+            .where(f.rule_id == rule.id, f.fired_at == now)
+        )
+        if len(fired) <= CHUNK:
+            q = q.where(f.id.in_([x.firing_id for x in fired]))
         async with self.db.session() as s:
-            for start in range(0, len(ids), CHUNK):
-                q = select(Customer.id, Customer.name, Customer.csm_slack_id, Customer.slack_channel).where(
-                    Customer.id.in_(ids[start : start + CHUNK])
-                )
-                for cid, name, csm, channel in await s.execute(q):
-                    info[cid] = (name, csm, channel)
-        for f in fired:
-            f.customer = info.get(f.customer_id, ("", None, None))
+            info = {fid: (name, csm, channel) for fid, name, csm, channel in await s.execute(q)}
+        for x in fired:
+            x.customer = info.get(x.firing_id, ("", None, None))
 
     async def _act(self, rule: Rule, fired: list[Fired]) -> None:
         limit = asyncio.Semaphore(self._max_parallel if rule.run_mode == "parallel" else 1)
@@ -287,65 +348,3 @@ class TriggerEngine:
                     firing.details = {**(firing.details or {}), "actions": item.actions}
 
         await asyncio.gather(*(one(f) for f in fired))
-
-
-async def snooze(
-    db: Database, firing_id: int, days: int, now: datetime | None = None
-) -> TriggerFiring | None:
-    """Quiet the firing's rule for its customer for `days` days (the alert's Snooze button)."""
-    now = now or datetime.now(UTC)
-    async with db.transaction() as s:
-        firing = await s.get(TriggerFiring, firing_id)
-        if firing is None:
-            return None
-        firing.snoozed_until = now + timedelta(days=days)
-        firing.status = "snoozed"
-        return firing
-
-
-async def recent_alerts(
-    db: Database, *, customer_id: int | None = None, owner: str | None = None, limit: int = 10
-) -> list[dict[str, Any]]:
-    """The latest firings, newest first, in words: for /csm customer and the App Home."""
-    f = TriggerFiring
-    stmt = (
-        select(f, TriggerRule.name, TriggerRule.trigger_type, Customer.name)
-        .join(TriggerRule, TriggerRule.id == f.rule_id)
-        .join(Customer, Customer.id == f.customer_id)
-        .order_by(f.fired_at.desc(), f.id.desc())
-        .limit(limit)
-    )
-    if customer_id is not None:
-        stmt = stmt.where(f.customer_id == customer_id)
-    if owner is not None:
-        stmt = stmt.where(Customer.csm_slack_id == owner)
-    async with db.session() as s:
-        rows = (await s.execute(stmt)).all()
-    out = []
-    for firing, rule_name, trigger_type, customer_name in rows:
-        try:
-            what, _ = describe(trigger_type, _as_dict(firing.details), firing.fired_at)
-        except (KeyError, TypeError, ValueError):
-            what = rule_name
-        out.append(
-            {
-                "firing_id": firing.id,
-                "fired_at": firing.fired_at,
-                "customer_id": firing.customer_id,
-                "customer_name": customer_name,
-                "rule_name": rule_name,
-                "trigger_type": trigger_type,
-                "what": what,
-                "status": firing.status,
-                "snoozed_until": firing.snoozed_until,
-            }
-        )
-    return out
-
-
-def _as_dict(details: Any) -> dict[str, Any]:
-    if isinstance(details, str):
-        import json
-
-        return json.loads(details)
-    return dict(details or {})

@@ -74,14 +74,16 @@ def _segment_end(s: Sentence, i: int, stop: int) -> int:
     return stop
 
 
-def extract(s: Sentence, regions: list[tuple[int, int]]) -> list[dict[str, Any]]:
+def extract(
+    s: Sentence, regions: list[tuple[int, int]], playbooks: list[str] | None = None
+) -> list[dict[str, Any]]:
     actions: list[dict[str, Any]] = []
     for r0, r1 in regions:
         i = r0
         while i < r1:
             if s.free(i) and s.low(i) in ALL_VERBS and not _is_noun_use(s, i):
                 end = _segment_end(s, i, r1)
-                action = _parse(s, i, end, actions)
+                action = _parse(s, i, end, actions, playbooks)
                 if action:
                     actions.append(action)
                 i = end
@@ -129,7 +131,9 @@ def _take_near(s: Sentence, i: int, end: int, words: set[str] | frozenset[str]) 
             _take(s, k)
 
 
-def _parse(s: Sentence, i: int, end: int, previous: list[dict[str, Any]]) -> dict[str, Any] | None:  # noqa: C901
+def _parse(  # noqa: C901
+    s: Sentence, i: int, end: int, previous: list[dict[str, Any]], playbooks: list[str] | None = None
+) -> dict[str, Any] | None:
     verb = s.low(i)
     _take(s, i)
     if verb == "kick" and s.low(i + 1) == "off":
@@ -141,7 +145,7 @@ def _parse(s: Sentence, i: int, end: int, previous: list[dict[str, Any]]) -> dic
     skill = _find(s, i, end, {"skill"})
     if verb in RUN_VERBS | {"kick"} or playbook is not None or skill is not None:
         if playbook is not None:
-            return _playbook(s, i + 1, playbook)
+            return _playbook(s, i + 1, playbook, playbooks)
         if skill is not None:
             return _skill(s, i + 1, skill)
         return None
@@ -197,7 +201,7 @@ def _parse(s: Sentence, i: int, end: int, previous: list[dict[str, Any]]) -> dic
             _take(s, channel, alert)
             _take_near(s, i, channel, {"in", "to", "into", "on", "an", "a", "message", "slack"})
             return {"type": "send_slack", "params": {"channel": s.toks[channel].text}}
-        if verb in ALERT_VERBS or alert is not None:
+        if verb in ALERT_VERBS or alert is not None or (verb in ("dm", "message") and to_me is not None):
             _take(s, alert, to_me)
             _take_near(s, i, end, CSM_WORDS | {"slack", "know", "about"})
             return {"type": "alert_csm", "params": {}}
@@ -297,12 +301,14 @@ def _task(
     return {"type": "create_task", "params": params}
 
 
-def _playbook(s: Sentence, i: int, k: int) -> dict[str, Any] | None:
+def _playbook(s: Sentence, i: int, k: int, known: list[str] | None = None) -> dict[str, Any] | None:
     words = [s.low(j) for j in range(i, k) if s.free(j) and s.low(j) not in ("the", "a", "an", "our", "my")]
     s.take(i, k + 1, SLOT)
     if not words:
         return {"type": "run_playbook", "params": {}}  # refused with "which playbook"
     slug = "-".join(words)
+    if known and slug in known:  # a workspace playbook named exactly
+        return {"type": "run_playbook", "params": {"playbook": slug}}
     for word in words:
         if word in PLAYBOOK_KEYWORDS:
             slug = PLAYBOOK_KEYWORDS[word]

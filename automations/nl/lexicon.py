@@ -143,6 +143,8 @@ CUSTOMER_NOUNS = frozenset(
         "companies",
         "company",
         "renewals",
+        "acct",
+        "accts",
     }
 )
 
@@ -182,7 +184,7 @@ PLAYBOOK_KEYWORDS = {
 
 # Words that may be left over without changing the meaning.
 FILLER = frozenset(
-    """a an the and or , . ; : ! ? ( ) please pls automatically auto also then just can could you i want
+    """a an the and , . ; : ! ? ( ) please pls automatically auto also then just can could you i want
     would like to for of with on at in is are be been it its that who whose which where their them they
     this these those all any our us we me my some every each time times one ones new so following
     "" kindly go ahead set up""".split()

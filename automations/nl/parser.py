@@ -79,6 +79,7 @@ def parse_offline(
     now: datetime | None = None,
     customer_names: list[str] | None = None,
     timezone: str | None = None,
+    playbooks: list[str] | None = None,
 ) -> ParseResult:
     """Parse one sentence. Raises ParseRefused with a sentence naming what was not understood."""
     text = " ".join(text.split())
@@ -106,8 +107,14 @@ def parse_offline(
     if trigger is None and sch.once_date is None and (sch.times or sch.tz):
         trigger = None
     n = len(s)
-    regions = [(0, n)] if clause is None else [(0, clause.start), (clause.end, n)]
-    found_actions = actions_nl.extract(s, regions)
+    marker_less = clause is not None and s.low(clause.start) not in events.MARKERS | {
+        "every",
+        "each",
+        "any",
+        "as",
+    }
+    regions = [(0, n)] if clause is None or marker_less else [(0, clause.start), (clause.end, n)]
+    found_actions = actions_nl.extract(s, regions, playbooks)
     filters, customer = scope.extract(s, customer_names)
 
     understood_when = _spans(s, ("schedule", "trigger"))
@@ -141,6 +148,13 @@ def parse_offline(
             f"I understood '{_quote(understood_what)}' but not when to do it"
             + (f" ('{' '.join(leftovers)}')" if leftovers else "")
             + f". Add a schedule ('{EXAMPLE_WHEN}') or an event ('{EXAMPLE_EVENT}').",
+            understood,
+            leftovers,
+        )
+    if any(w.lower() == "or" for w in leftovers):
+        raise ParseRefused(
+            f"I understood '{_quote(understood)}', but filters combine with 'and' only: for 'or', "
+            "make two automations.",
             understood,
             leftovers,
         )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from automations.nl.lexicon import (
     DAY_NUMBER,
@@ -20,11 +19,9 @@ from automations.nl.lexicon import (
     DAYS,
     MONTHS,
     ORDINAL_WORDS,
-    TIMEZONE_ABBREVIATIONS,
     WEEKDAYS,
 )
 from automations.nl.tokens import Sentence
-from automations.nl.zones import city_zone, iana_zone
 
 SLOT = "schedule"
 _UNITS = {
@@ -80,6 +77,7 @@ class Schedule:
     default_hour: int | None = None
     tz: str | None = None
     once_date: date | None = None
+    window: tuple[int, int] | None = None  # "between 9am and 5pm": hours of an hourly schedule
     found: bool = False
 
     def set_freq(self, freq: str, interval: int = 1) -> None:
@@ -132,6 +130,8 @@ def _check_date(month: int, day: int) -> None:
 
 
 def extract(s: Sentence, now: datetime, skip: set[int] | None = None) -> Schedule:  # noqa: C901
+    from automations.nl.schedule_parts import _date, _times, _zone_at
+
     sch = Schedule()
     skip = skip or set()
     n = len(s)
@@ -156,6 +156,16 @@ def extract(s: Sentence, now: datetime, skip: set[int] | None = None) -> Schedul
                 end += 1
         elif low in ("weekly", "daily", "monthly") and sch.found:
             end = i + 1  # "a weekly summary" when the schedule is already said
+        elif (
+            low in ("between", "from")
+            and s.kind(i + 1) == "time"
+            and s.low(i + 2) in ("and", "to", "-", "until")
+        ):
+            first, last = s.toks[i + 1].value, s.toks[i + 3].value if s.kind(i + 3) == "time" else None
+            if first is None or last is None or last[0] < first[0]:
+                raise ScheduleError("that window of hours is not a window")
+            sch.window = (first[0], last[0])
+            end = i + 4
         elif low == "twice" and s.seq(i + 1, "a", "day") is not None:
             sch.set_freq("daily")
             end = i + 3
@@ -163,6 +173,16 @@ def extract(s: Sentence, now: datetime, skip: set[int] | None = None) -> Schedul
             sch.set_freq("daily")
             sch.days = WEEKDAYS[:] if s.low(i + 1).startswith("weekday") else ["SA", "SU"]
             end = i + 2
+        elif "-" in low and all(part in DAYS for part in low.split("-")) and len(low.split("-")) == 2:
+            a, b = (DAY_NUMBER[DAYS[part]] for part in low.split("-"))
+            order = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
+            sch.days += order[a : b + 1] if a <= b else order[a:] + order[: b + 1]
+            sch.set_freq("daily" if sorted(sch.days) == sorted(WEEKDAYS) else "weekly")
+            end = i + 1
+        elif s.seq(i, "?at", "the", "end", "of", "every|each|the", "month") is not None:
+            end = s.seq(i, "?at", "the", "end", "of", "every|each|the", "month")
+            sch.set_freq("monthly")
+            sch.monthdays.append(-1)
         elif low in DAYS and _plural_day(low):
             days, end = _days_list(s, i)
             sch.days += days
@@ -193,7 +213,12 @@ def extract(s: Sentence, now: datetime, skip: set[int] | None = None) -> Schedul
             end = i + 1
         elif kind in ("date",) or (low in MONTHS and s.kind(i + 1) in ("ordinal", "number")):
             end = _date(s, i, sch, now)
-        elif low == "on" and s.low(i + 1) in DAYS and not _plural_day(s.low(i + 1)) and not sch.found:
+        elif (
+            low in ("on", "next", "this")
+            and s.low(i + 1) in DAYS
+            and not _plural_day(s.low(i + 1))
+            and not sch.found
+        ):
             # "on Friday": the next one, once
             target = DAY_NUMBER[DAYS[s.low(i + 1)]]
             today = (now.weekday() + 1) % 7
@@ -245,6 +270,10 @@ def _every(s: Sentence, i: int, sch: Schedule) -> int | None:  # noqa: C901
         sch.set_freq("daily")
         sch.days = WEEKDAYS[:]
         return i + 1
+    if low in ("business", "working", "work") and s.low(i + 1) in ("day", "days"):
+        sch.set_freq("daily")
+        sch.days = WEEKDAYS[:]
+        return i + 2
     if low in ("weekend", "weekends"):
         sch.set_freq("daily")
         sch.days = ["SA", "SU"]
@@ -288,12 +317,17 @@ def _nth(s: Sentence, i: int, sch: Schedule) -> int | None:
         kind, day, j = "business", "", j + 1
     elif s.low(j) == "day":
         kind, day, j = "day", "", j + 1
+    elif s.low(j) == "of" and s.low(j + 1) in ("every", "each", "the") and s.low(j + 2) == "month":
+        kind, day = "day", ""
     else:
         return None
     end = s.seq(j, "of|in", "?the|every|each", "month|quarter")
     if end is None:
-        return None
-    unit = s.low(end - 1)
+        if sch.freq not in ("monthly", "quarterly"):  # "every quarter on the first business day"
+            return None
+        end, unit = j, "quarter" if sch.freq == "quarterly" else "month"
+    else:
+        unit = s.low(end - 1)
     sch.set_freq("monthly")
     if unit == "quarter":
         sch.freq = "quarterly"
@@ -328,109 +362,3 @@ def _monthdays(s: Sentence, i: int, sch: Schedule) -> int | None:
     sch.found = True
     end = s.seq(j, "of", "?the|every|each", "month")
     return end or j
-
-
-def _times(s: Sentence, i: int, sch: Schedule) -> int | None:
-    j = i
-    if s.low(j) == "at":
-        j += 1
-    got = False
-    while True:
-        tok = s.toks[j] if j < len(s) else None
-        if tok is None or not s.free(j):
-            break
-        if tok.kind == "time":
-            if tok.value is None:
-                raise ScheduleError(f"{tok.text} is not a time of day")
-            sch.times.append(tok.value)
-        elif tok.low in DAY_PARTS and tok.low in ("noon", "midday", "midnight"):
-            sch.times.append((DAY_PARTS[tok.low], 0))
-        elif tok.low in DAY_PARTS:
-            if s.low(j - 1) in ("the",) or sch.once_date or sch.found or s.low(j - 1) in ("tomorrow",):
-                sch.default_hour = DAY_PARTS[tok.low]
-            else:
-                sch.default_hour = DAY_PARTS[tok.low]
-                sch.set_freq("daily")
-        elif tok.kind == "number" and isinstance(tok.value, int) and s.low(j - 1) in ("at", "and"):
-            hour = tok.value
-            if not 0 <= hour <= 23:
-                raise ScheduleError(f"{hour} is not an hour of the day")
-            if hour < 7 and sch.default_hour != 9:
-                hour += 12
-            sch.times.append((hour, 0))
-        else:
-            break
-        got = True
-        j += 1
-        if s.low(j) == "and" and (
-            s.kind(j + 1) == "time" or (s.kind(j + 1) == "number" and s.low(j - 2) != "")
-        ):
-            if s.kind(j + 1) in ("time", "number"):
-                j += 1
-                continue
-        break
-    if not got:
-        return None
-    if s.low(j) == "every" and s.low(j + 1) == "day":  # handled by the next pass
-        return j
-    return j
-
-
-def _zone_at(s: Sentence, i: int) -> tuple[str, int] | None:
-    if not s.free(i):
-        return None
-    tok = s.toks[i]
-    low = tok.low
-    if "/" in low:
-        zone = iana_zone(low)
-        if zone:
-            return zone, i + 1
-    if low in TIMEZONE_ABBREVIATIONS:
-        after_time = s.kind(i - 1) in ("time", "number") or s.owner[i - 1] == SLOT if i else False
-        if tok.text.isupper() or after_time or low in ("eastern", "pacific", "central", "mountain"):
-            if low in ("central", "mountain") and not after_time:
-                return None
-            end = i + 1
-            if s.low(end) == "time":
-                end += 1
-            return TIMEZONE_ABBREVIATIONS[low], end
-    if s.low(i + 1) == "time" and tok.kind == "word":
-        zone = city_zone(low)
-        if zone:
-            return zone, i + 2
-    if s.low(i + 2) == "time" and tok.kind == "word":
-        zone = city_zone(f"{low}_{s.low(i + 1)}")
-        if zone:
-            return zone, i + 3
-    return None
-
-
-def _date(s: Sentence, i: int, sch: Schedule, now: datetime) -> int | None:
-    import dateparser
-
-    md = _month_day(s, i)
-    if md:
-        month, day, end = md
-        _check_date(month, day)
-        yearly = sch.freq == "yearly" or any(s.low(k) in ("annually", "yearly") for k in range(len(s)))
-        if yearly:
-            sch.set_freq("yearly")
-            sch.months, sch.monthdays = [month], [day]
-            return end
-        text = s.span(i, end)
-    else:
-        end = i + 1
-        text = s.toks[i].text
-    parsed = dateparser.parse(
-        text,
-        languages=["en"],
-        settings={"RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "future"},
-    )
-    if parsed is None:
-        raise ScheduleError(f"{text} is not a date")
-    sch.once_date = parsed.date()
-    return end
-
-
-def zone_of(name: str | None) -> ZoneInfo | None:
-    return ZoneInfo(name) if name else None

@@ -96,6 +96,9 @@ class Report:
     per_field: dict[str, int] = field(default_factory=lambda: {f: 0 for f in FIELDS})
     times_ms: list[float] = field(default_factory=list)
     misses: list[tuple[str, dict[str, Any] | None, Any]] = field(default_factory=list)
+    refused_wrongly: int = 0  # a definition was expected; the parser refused
+    accepted_wrongly: int = 0  # a refusal was expected; the parser built something
+    wrong_definitions: int = 0  # both built, some field differs
 
     @property
     def accuracy(self) -> float:
@@ -125,4 +128,10 @@ def evaluate(rows: list[dict[str, Any]], parse: Callable[[str], dict[str, Any] |
             report.whole += 1
         else:
             report.misses.append((row["text"], row["expected"], got if got is not None else str(error)))
+            if got is None:
+                report.refused_wrongly += 1
+            elif row["expected"] is None:
+                report.accepted_wrongly += 1
+            else:
+                report.wrong_definitions += 1
     return report

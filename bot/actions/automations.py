@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
 
@@ -72,8 +73,13 @@ async def _preview_from(services: Services, value: dict[str, Any], user: str, te
         preview = await build_preview(value["t"], definition, db=engine.db, default_tz=engine.default_tz,
                                       user_tz=await engine._user_tz(user), registry=engine.registry, ctx=ctx)  # fmt: skip
     if value.get("c"):
+        from automations.describe import echo, name_for
+
         preview.definition.scope.customer = value["c"]
+        preview.definition.name = name_for(preview.definition)
         preview.customer_choices = []
+        preview.errors = [e for e in preview.errors if not e.startswith("No customer matches")]
+        preview.echo = echo(preview.definition, preview.timezone)
     return preview
 
 
@@ -107,7 +113,10 @@ def register(app: AsyncApp, services: Services) -> None:
             except AutomationError as exc:
                 await answer(respond, f"Not saved: {exc}", replace=False)
                 return
-            nxt = f" First run: {row.next_run_at:%a %d %b %H:%M} UTC." if row.next_run_at else ""
+            nxt = ""
+            if row.next_run_at:
+                local = row.next_run_at.astimezone(ZoneInfo(row.timezone or "UTC"))
+                nxt = f" First run: {local:%a %d %b %H:%M} ({row.timezone or 'UTC'})."
             await answer(
                 respond,
                 f":white_check_mark: Saved automation #{row.id}: {row.echo}.{nxt} `/csm automations` lists yours.",
@@ -222,3 +231,13 @@ def register(app: AsyncApp, services: Services) -> None:
             await answer(respond, text, blocks, replace=False)
 
         spawn(run(), "showing the last run", respond)
+
+
+def slack_user_timezone(client: Any) -> Any:
+    """An async user id -> IANA timezone reader (users.info), for `automations.wiring.attach`."""
+
+    async def read(user_id: str) -> str | None:
+        info = await client.users_info(user=user_id)
+        return (info.get("user") or {}).get("tz") or None
+
+    return read

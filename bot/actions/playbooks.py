@@ -8,8 +8,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.blocks.approvals import approval_blocks
 from bot.blocks.common import to_dicts
-from bot.blocks.playbooks import approval_card_blocks, timeline_blocks
+from bot.blocks.playbooks import timeline_blocks
 from bot.services import Services
 from playbooks.errors import PlaybookError
 from playbooks.views import ExecutionView
@@ -98,7 +99,7 @@ def register(app: AsyncApp, services: Services) -> None:
                     channel=body["user"]["id"], text=f"There is no approval #{approval_id}."
                 )
                 return
-            blocks = approval_card_blocks(approval)
+            blocks = approval_blocks(approval)
             await client.chat_postMessage(
                 channel=body["user"]["id"],
                 text=f"Approval #{approval.id}: {approval.tool_name}",

@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.blocks.common import to_dicts
 from bot.blocks.skills import ADD_BLOCK, ADD_CALLBACK, ADD_INPUT, add_modal, problem_lines, report_blocks
 from bot.services import Services
+from tools.model import ToolContext
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
 
         async def store() -> None:
-            outcome = await engine.library.add(team, markdown, created_by=user)
+            outcome = await engine.add(team, markdown, created_by=user)
             if outcome.stored is None:  # changed between the check and the save (another tool set)
                 text = "The skill was not saved:\n" + "\n".join(problem_lines(outcome.result.errors))
             else:
@@ -55,13 +56,29 @@ def register(app: AsyncApp, services: Services) -> None:
 
 
 async def post_report(services: Services, client: Any, report: Any) -> None:
-    """Where a run reports: its thread or channel when it has one, else a DM to the user."""
+    """Where a run reports: its thread or channel when it has one, else a DM to the user.
+
+    Through `slack.send_message` (the one door, audited) when the registry has it, else the client.
+    """
     text, blocks = report_blocks(report)
     channel = report.channel or report.user_id
     if not channel or channel == "system":
         log.info("skill run %s has nobody to report to: %s", report.run_id, text)
         return
-    kwargs: dict[str, Any] = {"channel": channel, "text": text, "blocks": to_dicts(blocks)}
+    message: dict[str, Any] = {"channel": channel, "text": text, "blocks": to_dicts(blocks)}
     if report.thread_ts:
-        kwargs["thread_ts"] = report.thread_ts
-    await client.chat_postMessage(**kwargs)
+        message["thread_ts"] = report.thread_ts
+    registry = services.registry
+    if registry is not None and registry.get("slack.send_message") is not None:
+        ctx = ToolContext(
+            user_id=report.user_id,
+            team_id=report.team_id,
+            customer_id=report.customer_id,
+            caller_kind="skill",
+            caller_ref=f"skill_run:{report.run_id}",
+        )
+        result = await registry.invoke("slack.send_message", message, ctx)
+        if not result.success:
+            log.error("posting the report of skill run %s failed: %s", report.run_id, result.error)
+        return
+    await client.chat_postMessage(**message)

@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.alerts import alert_poster
-from bot.blocks.common import to_dicts
+from bot.blocks.common import header, to_dicts
 from bot.blocks.triggers import SNOOZE_DAYS, factors_blocks, recent_alerts_blocks, rules_blocks
 from bot.services import Services
 from store.models import Customer, TriggerFiring, TriggerRule
@@ -33,9 +33,15 @@ async def customer_section(services: Services, customer_id: int) -> list[Any]:
 
 async def home_section(services: Services, user_id: str) -> list[Any]:
     alerts = await recent_alerts(services.db, owner=user_id, limit=8)
+    mine = bool(alerts)
     if not alerts:
         alerts = await recent_alerts(services.db, limit=8)
-    return recent_alerts_blocks(alerts, title="Recent signals")
+    if not alerts:
+        return []
+    return [
+        header(":bell: Recent alerts"),
+        *recent_alerts_blocks(alerts, title="On your customers" if mine else "On all customers"),
+    ]
 
 
 async def _firing(services: Services, firing_id: int) -> tuple[TriggerFiring, TriggerRule, Customer] | None:

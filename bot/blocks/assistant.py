@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant.reply import AssistantReply, Bullets, CustomerList, SnapshotCard, Suggestions
@@ -27,6 +28,24 @@ PLAYBOOK_LABELS = {
 }
 MAX_ROW_BUTTONS = 5
 FALLBACK_LIMIT = 3000  # the notification text beside the blocks
+
+
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$", re.M)
+BULLET = re.compile(r"^(\s*)[-*]\s+", re.M)
+
+
+def to_mrkdwn(text: str) -> str:
+    """Markdown as Claude tends to write it, in Slack's mrkdwn: **bold**, [text](url), # headings,
+    - bullets. Code spans and blocks are the same in both and are left alone."""
+    parts = re.split(r"(```.*?```|`[^`]*`)", text, flags=re.S)
+    for i in range(0, len(parts), 2):
+        part = BULLET.sub(lambda m: f"{m.group(1)}• ", parts[i])
+        part = HEADING.sub(lambda m: f"*{m.group(1)}*", part)
+        part = BOLD.sub(lambda m: f"*{m.group(1)}*", part)
+        parts[i] = LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", part)
+    return "".join(parts)
 
 
 def _band(band: str | None) -> str:
@@ -127,7 +146,7 @@ def reply_blocks(reply: AssistantReply) -> tuple[str, list[Any]]:
     if reply.notice:
         blocks.append(context(reply.notice))
     if reply.text:
-        blocks.extend(sections(reply.text))
+        blocks.extend(sections(to_mrkdwn(reply.text) if reply.source == "claude" else reply.text))
     for item in reply.items:
         if isinstance(item, SnapshotCard):
             blocks.extend(snapshot_card_blocks(item))

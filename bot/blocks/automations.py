@@ -123,6 +123,8 @@ def trace_blocks(title: str, trace: dict[str, Any]) -> tuple[str, list[Any]]:
             detail = _would(a)
         elif a.get("error"):
             detail = a["error"]
+            if a.get("tool", "").startswith("gmail.") and a.get("input"):
+                detail = f"{_would(a)}, but: {a['error']}"
         elif a.get("approval_id"):
             detail = f"waiting for approval #{a['approval_id']}"
         lines.append(f"{emoji} {a['type']}{tool}{who}" + (f"\n      {detail}" if detail else ""))
@@ -155,9 +157,11 @@ def list_blocks(rows: list[Any], last_status: dict[int, str]) -> tuple[str, list
     blocks: list[Any] = [header(f"Your automations ({len(rows)})")]
     for row in rows:
         emoji = STATUS_EMOJI.get(row.status, ":white_circle:")
+        event = (row.definition or {}).get("trigger", {}).get("kind") == "trigger"
+        nxt = "on its event" if event else when(row.next_run_at)
         facts = [
             f"Status: {row.status}",
-            f"Next run: {when(row.next_run_at) if row.status == 'active' else '—'}",
+            f"Next run: {nxt if row.status == 'active' else '—'}",
             f"Last run: {when(row.last_run_at)}"
             + (f" ({last_status[row.id]})" if row.id in last_status else ""),
         ]

@@ -114,7 +114,8 @@ def customer_picker(analysis_id: int, choices: list[tuple[int, str]]) -> StaticS
 
 def meeting_line(stored: Any) -> str:
     r = stored.result
-    when = f"{stored.analyzed_at:%b %d}" if stored.analyzed_at else ""
+    moment = stored.facts.started_at or stored.analyzed_at
+    when = f"{moment:%b %d}" if moment else ""
     risks = sum(1 for s in r.signals if s.type == "risk")
     who = stored.customer.name if stored.customer else "no customer"
     return (

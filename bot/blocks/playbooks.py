@@ -196,27 +196,3 @@ def progress_text(event: PlaybookProgress) -> str:
 def start_button(slug: str, customer_id: int, label: str = "Start playbook") -> Any:
     """For alerts offering the matching playbook: value is `slug|customer_id`."""
     return button(label, "playbook_start", f"{slug}|{customer_id}", style="primary")
-
-
-def approval_card_blocks(approval: Any) -> list[Any]:
-    """An approval's preview with the contract's Approve / Reject buttons."""
-    preview = dict(approval.preview or {})
-    reason = preview.pop("reason", None)
-    lines = [f"*{k}*: {v}" for k, v in preview.items() if v not in (None, "", [])]
-    text = f":raised_hand: *Approval #{approval.id}*: `{approval.tool_name}`" + (
-        f"\n_{reason}_" if reason else ""
-    )
-    blocks: list[Any] = [section(text)]
-    if lines:
-        blocks.append(section("\n".join(lines)))
-    if approval.status == "pending":
-        blocks.append(
-            actions(
-                button("Approve", "approval_approve", str(approval.id), style="primary"),
-                button("Reject", "approval_reject", str(approval.id), style="danger"),
-                block_id=f"approval_{approval.id}",
-            )
-        )
-    else:
-        blocks.append(context(f"This approval is {approval.status}."))
-    return blocks

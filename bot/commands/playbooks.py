@@ -11,8 +11,8 @@ from playbooks.errors import PlaybookError
 
 USAGE = (
     "Use `/csm playbook list`, `/csm playbook start TEMPLATE CUSTOMER [YYYY-MM-DD]`, "
-    "`/csm playbook status [CUSTOMER]`, `/csm playbook pause ID`, `/csm playbook resume ID` "
-    "or `/csm playbook cancel ID`."
+    "`/csm playbook status [CUSTOMER]`, `/csm playbook pause ID`, `/csm playbook resume ID`, "
+    "`/csm playbook cancel ID` or `/csm playbook move ID YYYY-MM-DD`."
 )
 DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
@@ -69,6 +69,19 @@ async def playbook_command(ctx: CommandContext) -> None:
             await ctx.reply(text, timeline_blocks(view))
         elif verb == "status":
             await _status(ctx, " ".join(rest).strip())
+        elif verb in ("move", "reanchor"):
+            execution_id = parse_id(rest[0]) if rest else None
+            anchor = parse_start(["x", "x", rest[1]])[2] if len(rest) > 1 and DATE.match(rest[1]) else None
+            if execution_id is None or anchor is None:
+                raise PlaybookError(
+                    "Say which playbook and the new date: `/csm playbook move 12 2027-04-01`."
+                )
+            view = await executor.reanchor(execution_id, anchor, by=ctx.user_id)
+            await ctx.reply(
+                f"Moved {view.playbook_name} for {view.customer_name} (#{view.id}): {view.anchor_label} "
+                f"{view.anchor_date:%b} {view.anchor_date.day}, {view.anchor_date.year}.",
+                timeline_blocks(view),
+            )
         elif verb in ("pause", "resume", "cancel"):
             execution_id = parse_id(rest[0]) if rest else None
             if execution_id is None:

@@ -38,7 +38,9 @@ async def skill_command(ctx: CommandContext) -> None:
         )
     elif first == "add" and len(ctx.args) == 1:
         await _open_add_modal(ctx)
-    elif first == "remove" and len(ctx.args) > 1:
+    elif first == "remove" and len(ctx.args) == 1:
+        await ctx.reply("Say which skill to remove: `/csm skill remove NAME` (`/csm skills` lists them).")
+    elif first == "remove":
         outcome = await engine.library.remove(ctx.team_id, " ".join(ctx.args[1:]))
         await ctx.reply(outcome.message)
     else:

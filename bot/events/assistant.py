@@ -18,7 +18,8 @@ from assistant.reply import AssistantReply
 from assistant.router import DmRouter, Routed
 from assistant.service import Assistant
 from bot.blocks.assistant import reply_blocks
-from bot.blocks.common import MAX_BLOCKS, context, sections
+from bot.blocks.automations import preview_blocks as automation_preview_blocks
+from bot.blocks.common import MAX_BLOCKS, sections
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -44,11 +45,18 @@ def chunks(blocks: list[Any]) -> list[list[dict[str, Any]]]:
     return [dicts[i : i + MAX_BLOCKS] for i in range(0, len(dicts), MAX_BLOCKS)] or [[]]
 
 
-def build_assistant(services: Services, client: Any, llm: Any = None) -> Assistant:
+def build_assistant(services: Services, slack_for_team: Any, llm: Any = None) -> Assistant:
     """The assistant, with its follow-ups (after an approval is decided) posted in their thread.
-    `llm` is the shared ClaudeClient (None: built from the settings when a key is set)."""
+    `slack_for_team` is `async (team_id) -> client` (bot.app.client_provider), or one client;
+    `llm` the shared ClaudeClient (None: built from the settings when a key is set)."""
 
     async def on_followup(thread: Thread, reply: AssistantReply) -> None:
+        client = await slack_for_team(thread.team_id) if callable(slack_for_team) else slack_for_team
+        if client is None:
+            log.warning(
+                "no Slack client for team %s: follow-up in %s not posted", thread.team_id, thread.channel
+            )
+            return
         text, blocks = reply_blocks(reply)
         for part in chunks(blocks):
             await client.chat_postMessage(
@@ -75,22 +83,9 @@ def routed_blocks(routed: Routed) -> tuple[str, list[Any]]:
             return report_blocks(outcome.report)
         return outcome.question or "That skill could not start.", sections(outcome.question or "")
     if routed.preview is not None:
-        return preview_blocks(routed.preview)
+        return automation_preview_blocks(routed.preview)
     text = routed.text or "I could not turn that into an automation."
     return text, sections(text)
-
-
-def preview_blocks(preview: Any) -> tuple[str, list[Any]]:
-    """The automations room's preview card (Save, Test run, Cancel) when it is installed."""
-    try:
-        from bot.blocks.automations import preview_blocks as automation_preview
-    except ImportError:
-        text = f"Automation preview: {preview.echo}"
-        runs = ", ".join(t.strftime("%a %b %d %H:%M") for t in (preview.next_runs or [])[:3])
-        blocks = sections(text) + ([context(f"Next runs: {runs}")] if runs else [])
-        blocks.append(context("Save it with `/csm automate` followed by the same sentence."))
-        return text, blocks
-    return automation_preview(preview)
 
 
 async def answer(services: Services, client: Any, thread: Thread, text: str) -> None:
@@ -103,7 +98,10 @@ async def answer(services: Services, client: Any, thread: Thread, text: str) -> 
     async def on_progress(step: str) -> None:
         if step != shown["step"]:
             shown["step"] = step
-            await client.chat_update(channel=thread.channel, ts=ts, text=THINKING + step)
+            try:  # progress is cosmetic: a failed update must not lose the answer
+                await client.chat_update(channel=thread.channel, ts=ts, text=THINKING + step)
+            except Exception:
+                log.warning("progress update in %s failed", thread.channel, exc_info=True)
 
     try:
         assistant = assistant_for(services, client)

@@ -176,7 +176,27 @@ def _addressee(sentence: Sentence, speakers: list[str], next_speaker: str | None
     return next_speaker if next_speaker != sentence.speaker else None
 
 
+_OFFER = re.compile(
+    r"\b(?:would it help if I|(?:do|would) you (?:want|like) me to|want me to|should I|shall I|how about I|"
+    r"what if I|would you like me to) (?P<rest>.+?)\?*$",
+    re.I,
+)
+_OFFER_ACCEPT = re.compile(
+    r"^(?:yes|yeah|yep|sure|absolutely|of course|definitely|please|please do|that would (?:help|be great|be helpful)|"
+    r"let's do (?:that|it)|sounds good|that works|go ahead|ok(?:ay)?)\b",
+    re.I,
+)
+_SHOWING_UP = re.compile(r"\bI(?:'ll| will) (?:be there|do (?:it|that)|see you)\b", re.I)
+_NEED_FROM_YOU = re.compile(
+    r"^(?:\w+,\s*)?I(?:'ll| will)? (?:need|want) (?P<rest>(?:the |your |a |an |some )?[\w -]+?)(?: from you)?(?: first)?[.!]?$",
+    re.I,
+)
+
+
 def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None] | None:
+    need = _NEED_FROM_YOU.match(sentence.text.strip())
+    if need and not sentence.is_question:
+        return f"provide {need.group('rest').strip()}", None
     if sentence.is_question:
         match = _REQUEST_Q.search(sentence.text)
         rest = match.group("rest") if match else None
@@ -192,6 +212,22 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
     # A time inside the thing asked for ("the reports you build by hand today") is not its due date.
     if due and re.search(r"\b(?:you|we|they)\s+\w+(?:\s+\w+){0,4}\s*$", rest[: due.start]):
         due = None
+    text = _clean(rest, due.text if due else None)
+    return (text, due.due if due else None) if text else None
+
+
+def _offer_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None] | None:
+    """ "Would it help if I joined your team meeting?": an action for the one who offers, once accepted."""
+    if not sentence.is_question:
+        return None
+    match = _OFFER.search(sentence.text)
+    if not match:
+        return None
+    rest = _strip_adverbs(match.group("rest").strip())
+    base = re.sub(r"^(\w+?)(?:ed|d)\b", lambda m: m.group(1), rest)  # "joined" -> "join"
+    if not (_verb_ok(rest) or _verb_ok(base) or rest.lower().split(" ", 1)[0] in ("joined", "join")):
+        return None
+    due = find_due(rest, meeting_date)
     text = _clean(rest, due.text if due else None)
     return (text, due.due if due else None) if text else None
 
@@ -239,15 +275,35 @@ def extract_action_items(
     for s in sentences:
         turn_speakers.setdefault(s.turn_index, s.speaker)
     last_turn = max(turn_speakers, default=-1)
+    # Turns in which the speaker commits to something themselves: there, "Yes." opens the answer
+    # and the commitment that follows is the action item, not the bare acceptance.
+    commitments_of = {s.index: _commitments(s, meeting_date) for s in sentences if s.speaker is not None}
+    committing_turns = {sentences[i].turn_index for i, found in commitments_of.items() if found}
 
     items: list[ActionItem] = []
     item_turn: list[int] = []
     open_requests: list[_Request] = []
+    offers: list[tuple[str, int, str, date | None]] = []  # (offerer, turn, text, due) awaiting an answer
+    accepted: dict[str, tuple[ActionItem, int]] = {}  # offerer -> (the accepted offer's item, turn)
     for sentence in sentences:
         owner = sentence.speaker
         if owner is None:
             continue
         turn = sentence.turn_index
+        first_in_turn = sentence.index == 0 or sentences[sentence.index - 1].turn_index != turn
+        if first_in_turn and offers:
+            for offer in [o for o in offers if o[0] != owner and o[1] < turn]:
+                offers.remove(offer)
+                if _DECLINE.search(sentence.text) or not _OFFER_ACCEPT.match(sentence.text):
+                    continue
+                item = ActionItem(owner=offer[0], text=offer[2], due=offer[3])
+                items.append(item)
+                item_turn.append(turn)
+                accepted[offer[0]] = (item, turn)
+        if owner in accepted and turn - accepted[owner][1] <= 3 and _SHOWING_UP.search(sentence.text):
+            item = accepted[owner][0]
+            found = find_due(sentence.text, meeting_date)
+            item.due = item.due or (found.due if found else None)
         # A request is answered in its addressee's first turn after it; then it closes.
         for r in open_requests:
             if r.addressee == owner and r.answer_turn is None and turn > r.sentence.turn_index:
@@ -258,12 +314,16 @@ def extract_action_items(
         if answering and first_of_turn and _DECLINE.search(sentence.text):
             open_requests = [r for r in open_requests if r not in answering]
             continue
-        commitments = _commitments(sentence, meeting_date)
+        commitments = commitments_of[sentence.index]
         for text, due, _raw in commitments:
             request = answering[0] if answering else None
             if request and _vague(text, request):
                 text, due = request.text, due or request.due
             elif request is None and text.lower().split(" ", 1)[0] == "do":
+                continue
+            offered = accepted.get(owner)
+            if offered and turn - offered[1] <= 3 and len(_stems(text) & _stems(offered[0].text)) >= 2:
+                offered[0].due = offered[0].due or due  # the offer, restated ("I'll schedule the session...")
                 continue
             previous = items[-1] if items and item_turn[-1] == turn and items[-1].owner == owner else None
             if previous and (
@@ -276,12 +336,15 @@ def extract_action_items(
             if request:
                 open_requests.remove(request)
                 answering.remove(request)
-        if answering and not commitments and first_of_turn and _ACCEPT.match(sentence.text):
+        if answering and turn not in committing_turns and first_of_turn and _ACCEPT.match(sentence.text):
             request = answering[0]
             items.append(ActionItem(owner=owner, text=request.text, due=request.due))
             item_turn.append(turn)
             open_requests.remove(request)
-        asked = _request_in(sentence, meeting_date)
+        offered_now = _offer_in(sentence, meeting_date)
+        if offered_now:
+            offers.append((owner, turn, _as_commitment(offered_now[0]), offered_now[1]))
+        asked = None if offered_now else _request_in(sentence, meeting_date)
         if asked:
             next_speaker = turn_speakers.get(turn + 1) if turn + 1 <= last_turn else None
             addressee = _addressee(sentence, speakers, next_speaker)

@@ -19,6 +19,7 @@ from meetings.analysis.models import CATEGORY_TYPE, Signal
 from meetings.analysis.text import Sentence
 
 SIGNALS_FILE = Path(__file__).with_name("signals.yml")
+_HYPOTHETICAL = re.compile(r"\b(?:if|would|could|might|unless)\b", re.I)
 _NEGATION = re.compile(r"\b(?:no|not|never|nothing|without|hardly|zero)\b|n't\b", re.I)
 
 
@@ -34,8 +35,33 @@ class CategoryPatterns(BaseModel):
         return patterns
 
 
+class CueRule(BaseModel):
+    category: str
+    requires: str
+    also: str | None = None
+    min_compound: float | None = None
+    max_compound: float | None = None
+    plain: bool = False  # true: also in questions, hypotheticals and negated sentences
+
+    @field_validator("requires", "also")
+    @classmethod
+    def _compiles(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            re.compile(pattern)
+        return pattern
+
+    @field_validator("category")
+    @classmethod
+    def _known(cls, category: str) -> str:
+        if category not in CATEGORY_TYPE:
+            raise ValueError(f"unknown signal category {category}")
+        return category
+
+
 class SignalLexicon(BaseModel):
     competitors: list[str] = []
+    cue_rules: list[CueRule] = []
+    accepted_asks: list[str] = []
     categories: dict[str, CategoryPatterns]
 
     @field_validator("categories")
@@ -56,6 +82,15 @@ class _Compiled:
                 names = "|".join(re.escape(n) for n in lexicon.competitors)
                 joined += rf"|\b(?:{names})\b"
             self.rules.append((category, spec.negatable, re.compile(joined, re.I)))
+        self.cue_rules = [
+            (
+                rule,
+                re.compile(rule.requires, re.I),
+                re.compile(rule.also, re.I) if rule.also else None,
+            )
+            for rule in lexicon.cue_rules
+        ]
+        self.accepted_asks = set(lexicon.accepted_asks)
 
 
 @lru_cache(maxsize=4)
@@ -98,25 +133,78 @@ def _quote(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def signal_categories(sentence: str) -> list[str]:
+    """Categories a customer's sentence carries: the patterns, then the cue rules."""
+    return list(_signal_categories(sentence))
+
+
+@lru_cache(maxsize=32768)
+def _signal_categories(sentence: str) -> tuple[str, ...]:
+    found = [category for category, _ in categories_in(sentence)]
+    lexicon = load_lexicon()
+    guarded = sentence.rstrip().endswith("?") or bool(
+        _HYPOTHETICAL.search(sentence) or _NEGATION.search(sentence)
+    )
+    compound = None
+    for rule, requires, also in lexicon.cue_rules:
+        if rule.category in found or (guarded and not rule.plain):
+            continue
+        if not requires.search(sentence) or (also is not None and not also.search(sentence)):
+            continue
+        if rule.min_compound is not None or rule.max_compound is not None:
+            if compound is None:
+                from meetings.analysis.sentiment import analyzer  # here: sentiment imports this module
+
+                compound = analyzer().polarity_scores(sentence)["compound"]
+            if rule.min_compound is not None and compound < rule.min_compound:
+                continue
+            if rule.max_compound is not None and compound > rule.max_compound:
+                continue
+        found.append(rule.category)
+    return tuple(found)
+
+
+_ACCEPTS = re.compile(
+    r"^(?:yes|yeah|yep|sure|absolutely|of course|definitely|happy to|glad to|i'd be (?:happy|glad)|"
+    r"i'd love to|we'd love to|count (?:me|us) in|sounds good)\b",
+    re.I,
+)
+
+
 def detect_signals(sentences: list[Sentence], vendor: set[str]) -> list[Signal]:
     lexicon = load_lexicon()
     seen: set[tuple[str, str | None]] = set()
     signals: list[Signal] = []
-    for sentence in sentences:
-        if sentence.speaker in vendor:
-            continue
-        for category, _pos in categories_in(sentence.text, lexicon):
-            key = (category, sentence.speaker)
-            if key in seen:
-                continue
-            seen.add(key)
-            signals.append(
-                Signal(
-                    type=CATEGORY_TYPE[category],
-                    category=category,
-                    speaker=sentence.speaker,
-                    quote=_quote(sentence.text),
-                    timestamp=sentence.timestamp,
-                )
+    asked: tuple[int, set[str]] | None = None  # (turn, categories) the vendor just asked for
+
+    def add(category: str, sentence: Sentence) -> None:
+        key = (category, sentence.speaker)
+        if key in seen:
+            return
+        seen.add(key)
+        signals.append(
+            Signal(
+                type=CATEGORY_TYPE[category],
+                category=category,
+                speaker=sentence.speaker,
+                quote=_quote(sentence.text),
+                timestamp=sentence.timestamp,
             )
+        )
+
+    for i, sentence in enumerate(sentences):
+        if sentence.speaker in vendor:
+            if sentence.is_question:
+                wanted = set(signal_categories(sentence.text.rstrip("?") + ".")) & lexicon.accepted_asks
+                if wanted:
+                    asked = (sentence.turn_index, wanted)
+            continue
+        first_of_turn = i == 0 or sentences[i - 1].turn_index != sentence.turn_index
+        if asked and first_of_turn and sentence.turn_index == asked[0] + 1 and _ACCEPTS.match(sentence.text):
+            for category in sorted(asked[1]):
+                add(category, sentence)
+        if first_of_turn:
+            asked = None
+        for category in signal_categories(sentence.text):
+            add(category, sentence)
     return signals

@@ -4,6 +4,8 @@
   a covering index (no table lookups) on SQLite and PostgreSQL.
 - customer_events (type, occurred_at): `meeting_ended` finds the recent meeting events of every
   customer without scanning the whole events table.
+- health_scores (customer_id, recorded_at, score): the health-drop rule's peak of the window, read
+  from the index alone.
 
 Revision ID: 0200
 Revises: 0400
@@ -26,9 +28,15 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("customer_events", schema=None) as batch_op:
         batch_op.create_index("ix_customer_events_type_time", ["type", "occurred_at"], unique=False)
+    with op.batch_alter_table("health_scores", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_health_scores_customer_time_score", ["customer_id", "recorded_at", "score"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("health_scores", schema=None) as batch_op:
+        batch_op.drop_index("ix_health_scores_customer_time_score")
     with op.batch_alter_table("customer_events", schema=None) as batch_op:
         batch_op.drop_index("ix_customer_events_type_time")
     with op.batch_alter_table("usage_metrics", schema=None) as batch_op:

@@ -72,7 +72,10 @@ class HealthScore(Base):
     """Health score history: computed by us or supplied from outside (`source`)."""
 
     __tablename__ = "health_scores"
-    __table_args__ = (Index("ix_health_scores_customer_time", "customer_id", "recorded_at"),)
+    __table_args__ = (
+        Index("ix_health_scores_customer_time", "customer_id", "recorded_at"),
+        Index("ix_health_scores_customer_time_score", "customer_id", "recorded_at", "score"),  # 0200
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))

@@ -162,3 +162,32 @@ async def test_daily_budget_answers_offline(demo_db, portfolio, registry, fake_c
     reply = await assistant.ask("how is acme doing?", thread)
     assert reply.source == "offline" and "today's 1,000 Claude tokens" in (reply.notice or "")
     assert len(fake_claude.requests) == 1
+
+
+async def test_request_token_limit_stops_the_loop(portfolio, registry, fake_claude, thread) -> None:
+    fake_claude.push(
+        tool_use("customers_search", {"query": "a"}, usage={"input_tokens": 5000, "output_tokens": 100}),
+        message("never asked for"),
+    )
+    reply = await make(portfolio, registry, fake_claude, Limits(max_request_tokens=4000)).ask(
+        "search a lot", thread
+    )
+    assert reply.text.startswith("I stopped here: this question used its token limit")
+    assert len(fake_claude.requests) == 1
+
+
+async def test_a_failure_mid_loop_leaves_a_history_claude_accepts(
+    portfolio, registry, fake_claude, thread
+) -> None:
+    fake_claude.push(
+        tool_use("customers_get_snapshot", {"customer": "Globex"}), error(400, "prompt is too long")
+    )
+    assistant = make(portfolio, registry, fake_claude)
+    first = await assistant.ask("how is globex?", thread)
+    assert first.source == "offline" and first.items[0].name == "Globex"
+    fake_claude.push(message("Globex is at risk."))
+    second = await assistant.ask("and what should I do?", thread)
+    assert second.source == "claude"  # the fake server rejects malformed histories with a 400
+    roles = [m["role"] for m in fake_claude.requests[-1]["messages"]]
+    assert roles == ["user", "assistant", "user", "assistant", "user"]
+    assert "Globex" in fake_claude.requests[-1]["messages"][3]["content"][0]["text"]  # the offline answer

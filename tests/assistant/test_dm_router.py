@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.router import DmRouter, looks_like_automation
+from assistant.router import DmRouter
 from assistant.service import Assistant
+from automations.detect import looks_like_automation
 from bench.intent_accuracy import load_labeled
 
 AUTOMATIONS = [
@@ -70,3 +71,17 @@ async def test_a_skill_trigger_runs_the_skill(portfolio, registry, thread) -> No
     assert routed.skill.report is not None or routed.skill.question
     plain = await router.route("how is acme doing?", thread)
     assert plain.kind == "assistant"
+
+
+async def test_an_automation_sentence_becomes_a_preview(portfolio, registry, settings, thread) -> None:
+    from automations.service import AutomationService
+
+    router = DmRouter(
+        Assistant(portfolio, registry), automations=AutomationService(portfolio, registry, settings)
+    )
+    routed = await router.route("every monday at 9am send me a digest of my at-risk accounts", thread)
+    assert routed.kind == "automation" and routed.preview is not None
+    assert routed.preview.definition.trigger.kind == "schedule"
+    assert routed.preview.definition.trigger.cron == "0 9 * * 1"
+    refused = await router.route("every monday at 9am frobnicate the wibble", thread)
+    assert refused.kind == "automation" and refused.text and refused.preview is None

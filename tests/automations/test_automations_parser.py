@@ -70,6 +70,18 @@ def test_prd_meeting_follow_up_needs_approval():
             {"kind": "schedule", "cron": "0 17 * * *", "timezone": "Europe/Paris"},
         ),
         ("tomorrow at 3pm send me a summary", {"kind": "once", "at": "2026-11-26T15:00:00"}),
+        (
+            "every hour between 9am and 5pm on weekdays send me a summary",
+            {"kind": "schedule", "cron": "0 9-17 * * 1-5", "timezone": None},
+        ),
+        (
+            "every morning at 7.30 send me a summary",
+            {"kind": "schedule", "cron": "30 7 * * *", "timezone": None},
+        ),
+        (
+            "every day at 6pm Sydney time send me a summary",
+            {"kind": "schedule", "cron": "0 18 * * *", "timezone": "Australia/Sydney"},
+        ),
         ("on December 3rd at 2pm PT send me a summary", {"kind": "once", "at": "2026-12-03T14:00:00-08:00"}),
     ],
 )
@@ -87,6 +99,7 @@ def test_schedule_forms(text, trigger):
         ("send me a summary of at-risk customers", "but not when to do it"),
         ("run the playbook every day", "which playbook"),
         ("hi", "could not tell when"),
+        ("every monday send me customers with health below 50 or nps below 5", "combine with 'and' only"),
     ],
 )
 def test_refusals_name_what_was_not_understood(text, says):
@@ -143,3 +156,41 @@ def test_accuracy_floor_on_the_labeled_set():
         lambda t: parse_offline(t, now=REFERENCE_NOW).definition.to_json(),
     )
     assert held.n >= 40
+
+
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        ("every monday send me customers that are not at risk", [("health_score", ">=", 70)]),
+        (
+            "every monday send me customers with health above 70 but below 90",
+            [("health_score", ">", 70), ("health_score", "<", 90)],
+        ),
+        (
+            "every monday send me customers with health below 70 and more than 2 open tickets",
+            [("health_score", "<", 70), ("open_tickets", ">", 2)],
+        ),
+        ("every day send me customers renewing in 30 days or less", [("renewal_in_days", "<=", 30)]),
+        (
+            "every monday send me accounts with ARR over $1.5M and nps of 9 or more",
+            [("arr", ">", 1500000), ("nps", ">=", 9)],
+        ),
+    ],
+)
+def test_filters_said_in_several_ways(text, filters):
+    got = [(f["field"], f["op"], f["value"]) for f in parsed(text)["scope"]["filters"]]
+    assert got == filters
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when a customer logs in, alert me",  # no such trigger: refused, not guessed
+        "every monday send me the top 5 at-risk customers",
+        "every monday at 9am don't send me a summary",
+        "when health drops below 50 for two weeks, alert me",
+    ],
+)
+def test_what_cannot_be_said_exactly_is_refused_not_guessed(text):
+    with pytest.raises(ParseRefused):
+        parse_offline(text, now=REFERENCE_NOW)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import NOW, OWNER
 from sqlalchemy import func, select
 
 from automations.service import AutomationError, AutomationService
 from store.models import Activity, Approval, AuditLog, Automation, AutomationRun, Task, TriggerRule
+from tests.automations.conftest import NOW, OWNER
 from triggers.engine import TriggerEngine
 from triggers.scheduler import DurableScheduler
 
@@ -138,9 +138,16 @@ async def test_event_automation_becomes_a_trigger_rule_owned_by_the_user(
 
     fired = await TriggerEngine(db, registry).sweep(now=NOW)
     assert [f.alert.customer_name for f in fired] == ["Acme Corp"]
-    assert len(world.of("gmail.draft_email")) == 1
+    assert world.calls == []  # the rule records the cause; the automation runs the actions
+    assert await service.process_firings(now=NOW) == 1
+    assert await service.process_firings(now=NOW) == 0  # each firing runs once
+    [draft] = world.of("gmail.draft_email")
+    assert draft["to"] == ["dana@acme.com"] and draft["subject"] == "Checking in – Acme Corp"
+    assert "Hi Dana," in draft["body"]
     traces = await service.traces(row.id)
-    assert traces and traces[0]["trace"]["customer_id"] == portfolio["Acme Corp"].id
+    assert traces[0]["customer_id"] == portfolio["Acme Corp"].id
+    [step] = traces[0]["trace"]["actions"]
+    assert (step["tool"], step["outcome"]) == ("gmail.draft_email", "done")
 
     await service.set_status(row.id, OWNER, "pause")
     async with db.session() as s:
@@ -191,3 +198,64 @@ async def test_preview_checks_customers_playbooks_skills_and_channels(service, p
     bad = await service.preview("after every meeting with Umbrella, create meeting notes", OWNER, now=NOW)
     with pytest.raises(AutomationError):
         await service.save(bad, OWNER)
+
+
+async def test_prd_meeting_follow_up_fires_for_the_named_customer_only(
+    db, service, registry, world, portfolio
+):
+    from store.models import CustomerEvent
+
+    text = "After every meeting with Acme Corp, create meeting notes and send follow-up"
+    preview = await service.preview(text, OWNER, now=NOW)
+    assert preview.ok and preview.definition.requires_approval
+    row = await service.save(preview, OWNER, now=NOW)
+    async with db.transaction() as s:
+        for name in ("Acme Corp", "Globex"):
+            s.add(CustomerEvent(customer_id=portfolio[name].id, type="meeting", occurred_at=NOW - timedelta(hours=1),
+                                data={"meeting_id": f"zoom-{name[:4]}"}))  # fmt: skip
+    fired = await TriggerEngine(db, registry).sweep(now=NOW)
+    assert [f.alert.customer_name for f in fired] == ["Acme Corp"]
+    assert await service.process_firings(now=NOW) == 1
+    async with db.session() as s:
+        approvals = (await s.execute(select(Approval))).scalars().all()
+    assert [a.tool_name for a in approvals] == ["gmail.send_email"]  # the follow-up waits for the CSM's click
+    assert approvals[0].input["to"] == ["dana@acme.com"] and approvals[0].caller_kind == "automation"
+    assert world.of("gmail.send_email") == []
+    last = (await service.traces(row.id))[0]
+    assert last["cause"] == "meeting:zoom-Acme"
+    assert [a["type"] for a in last["trace"]["actions"]] == ["create_meeting_notes", "send_email"]
+
+
+async def test_a_workspace_playbook_is_named_exactly(db, service, portfolio):
+    from store.models import Playbook
+
+    async with db.transaction() as s:
+        s.add(Playbook(slug="churn-save", name="Churn save", type="risk", stages=[]))
+    p = await service.preview("when a champion leaves, start the churn save playbook", OWNER, now=NOW)
+    assert p.ok and p.definition.actions[0].params == {"playbook": "churn-save"}
+    p = await service.preview("when a champion leaves, start the risk playbook", OWNER, now=NOW)
+    assert p.definition.actions[0].params == {"playbook": "risk-mitigation"}
+
+
+async def test_an_ambiguous_customer_is_asked_about(db, service, portfolio):
+    async with db.transaction() as s:
+        from store.models import Customer
+
+        s.add(Customer(name="Acme Labs", domain="acmelabs.io"))
+    p = await service.preview("after every meeting with acme, create meeting notes", OWNER, now=NOW)
+    assert p.customer_choices == ["Acme Corp", "Acme Labs"] and not p.ok
+    with pytest.raises(AutomationError, match="Which customer"):
+        await service.save(p, OWNER)
+
+
+async def test_the_trace_says_how_an_approval_was_decided(db, service, registry, world, portfolio):
+    preview = await service.preview("every friday send a check-in email to customers with health below 60", OWNER,
+                                    now=NOW)  # fmt: skip
+    row = await service.save(preview, OWNER, now=NOW)
+    run = await service.run_scheduled(row.id, NOW + timedelta(days=4))
+    approval_id = run.trace["actions"][0]["approval_id"]
+    decision = await registry.approvals.decide(approval_id, OWNER, approve=True)
+    assert decision.ok, decision.message
+    assert len(world.of("gmail.send_email")) == 1  # sent once, after the click
+    entry = (await service.traces(row.id))[0]["trace"]["actions"][0]
+    assert (entry["outcome"], entry["decided_by"]) == ("executed", OWNER)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import World, recording_tool
 from sqlalchemy import select
 
 from automations.service import AutomationService
 from sandbox.driver import headers_for, view_submission_body
 from store.models import Automation
+from tests.automations.conftest import World, recording_tool
 from tests.bot.conftest import SIGNING_SECRET, assert_valid_blocks, harness, reply_blocks  # noqa: F401
 from tools import build_registry
 
@@ -132,3 +132,28 @@ async def test_app_home_lists_automations(slack):
     view = slack.slack.views[USER]
     assert_valid_blocks(view["blocks"])
     assert "Automations" in str(view["blocks"]) and "Every Monday at 09:00" in str(view["blocks"])
+
+
+async def test_an_ambiguous_customer_is_asked_with_buttons(slack):
+    from store.models import Customer
+
+    async with slack.runtime.services.db.transaction() as s:
+        s.add(Customer(name="Acme Labs", domain="acmelabs.io"))
+    _, replies = await slack.command(
+        "automate after every meeting with acme, create meeting notes", user=USER
+    )
+    blocks = reply_blocks(replies[0])
+    assert_valid_blocks(blocks)
+    assert "Which customer do you mean by *acme*?" in str(blocks) or "Which customer" in replies[0]["text"]
+    picks = [
+        e
+        for b in blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "automation_pick_customer"
+    ]
+    assert [p["text"]["text"] for p in picks] == ["Acme Corp", "Acme Labs"]
+    assert "automation_save" not in buttons(blocks)
+    _, picked = await slack.click("automation_pick_customer", picks[1]["value"], user=USER)
+    after = reply_blocks(picked[-1])
+    assert "When a meeting ends (for Acme Labs)" in str(after) and "automation_save" in buttons(after)

@@ -54,3 +54,11 @@ def test_once_runs_once():
     now = datetime(2026, 11, 25, 12, tzinfo=UTC)
     d = defn("tomorrow at 3pm send me a summary", now)
     assert [r.isoformat() for r in next_runs(d, "America/Chicago", now=now)] == ["2026-11-26T15:00:00-06:00"]
+
+
+def test_rrule_keeps_local_time_across_the_autumn_change():
+    now = datetime(2026, 10, 20, tzinfo=UTC)  # London leaves summer time on Sunday 25 October 2026
+    d = defn("every other friday at 4pm London time send me a summary", now)
+    runs = next_runs(d, "Europe/London", now=now, count=3)
+    assert [r.strftime("%a %H:%M") for r in runs] == ["Fri 16:00"] * 3
+    assert [r.utcoffset().total_seconds() for r in runs] == [3600.0, 0.0, 0.0]

@@ -42,3 +42,31 @@ async def customers(db):
 def transcript():
     """The text of a labeled transcript of tests/data/meetings."""
     return lambda name: (DATA / name).read_text()
+
+
+@pytest.fixture
+async def zoom_world(db, meeting_settings):
+    """The Zoom emulation on a local port and a registry whose zoom.* tools talk to it."""
+    from aiohttp.test_utils import TestServer
+
+    from sandbox.zoom import ZoomSandbox
+    from tools import build_registry
+
+    sandbox = ZoomSandbox()
+    server = TestServer(sandbox.app())
+    await server.start_server()
+    url = str(server.make_url("/")).rstrip("/")
+    sandbox.base_url = url
+    settings = meeting_settings.model_copy(
+        update={
+            "zoom_account_id": sandbox.account_id,
+            "zoom_client_id": sandbox.client_id,
+            "zoom_client_secret": sandbox.client_secret,
+            "zoom_api_url": url + "/v2",
+            "zoom_oauth_url": url + "/oauth/token",
+        }
+    )
+    registry = build_registry(db, settings)
+    yield sandbox, registry, settings
+    await registry.aclose()
+    await server.close()

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bench.meeting_accuracy import HELDOUT, TUNING, evaluate
+from bench.meeting_accuracy import HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, TUNING, evaluate
 from meetings.analysis import OfflineAnalyzer
 from meetings.analysis.models import SIGNAL_CATEGORIES
 from meetings.transcript import parse_transcript
@@ -145,22 +145,45 @@ def test_accuracy_floors_on_the_tuning_set():
     assert scores.sentiment_accuracy >= 0.75
 
 
-def test_accuracy_floors_on_the_held_out_set():
-    if not (HELDOUT / "labels.yml").exists():
-        pytest.fail("the held-out set is missing")
-    scores = evaluate(HELDOUT)
-    assert scores.transcripts >= 2
-    # Floors at the first blind measurement (docs/meetings.md): action items generalise, the
-    # signal lexicon much less so.
-    assert scores.actions[2] >= 0.75
-    assert scores.signals[2] >= 0.2
+@pytest.mark.parametrize(
+    ("directory", "actions_floor", "signals_floor"),
+    # Floors near the current figures (docs/meetings.md has each set's first, blind, run). Sets 1-4
+    # have been looked at since; set 5 has not: its floors are its blind figures, rounded down
+    # (signals F1 0.13: the lexicon found almost nothing in it).
+    [
+        (HELDOUT, 0.80, 0.85),
+        (HELDOUT2, 0.85, 0.90),
+        (HELDOUT3, 0.75, 0.55),
+        (HELDOUT4, 0.90, 0.90),
+        (HELDOUT5, 0.95, 0.10),
+    ],
+)
+def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
+    scores = evaluate(directory)
+    assert scores.transcripts == 3
+    assert scores.actions[2] >= actions_floor
+    assert scores.signals[2] >= signals_floor
+    assert scores.due_accuracy >= 0.8
 
 
 def test_labels_name_only_contract_categories():
-    for directory in (TUNING, HELDOUT):
+    for directory in (TUNING, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5):
         path = Path(directory) / "labels.yml"
         if not path.exists():
             continue
         for name, label in yaml.safe_load(path.read_text()).items():
             for s in label["signals"]:
                 assert s["category"] in SIGNAL_CATEGORIES[s["type"]], name
+
+
+def test_an_accepted_offer_is_the_offerers_action_and_a_declined_one_is_not():
+    result = analyse(
+        "Dana Lee: Would it help if I set up a call with our product lead?\n"
+        "Raj Patel: Yes, that would help. Also, should I send you our usage export?\n"
+        "Dana Lee: No need, I have it. I'll schedule the call with the product lead for Friday.\n"
+        "Dana Lee: Do you want me to draft the agenda?\n"
+        "Raj Patel: Not yet.\n"
+    )
+    assert [(a.owner, a.text, a.due) for a in result.action_items] == [
+        ("Dana Lee", "set up a call with our product lead", date(2026, 11, 20))
+    ]

@@ -37,8 +37,7 @@ async def test_meetings_list_and_one_meeting(harness):  # noqa: F811
     _, replies = await harness.command("meetings")
     assert f"#{stored.id}" in str(reply_blocks(replies[0]))
 
-
-async def test_meeting_command_bad_input(harness):  # noqa: F811
+    # bad input gets a sentence
     _, replies = await harness.command("meeting")
     assert "Which meeting?" in replies[0]["text"]
     _, replies = await harness.command("meeting 4242")
@@ -60,8 +59,7 @@ async def test_open_button_and_customer_picker(harness):  # noqa: F811
     again = await harness.runtime.services.meetings.get(stored.id)
     assert again.customer.name == "Acme Corp"
 
-
-async def test_home_and_snapshot_sections(harness):  # noqa: F811
+    # the App Home section and the customer snapshot section
     services = harness.runtime.services
     stored = await store(harness, "outage_escalation.txt", "Acme Corp outage review", "z-3")
     blocks = [b.to_dict() for b in await home_section(services, "U0CSMDANA")]
@@ -70,3 +68,27 @@ async def test_home_and_snapshot_sections(harness):  # noqa: F811
     snap = [b.to_dict() for b in await snapshot_section(services, stored.customer.id)]
     assert_valid_blocks(snap)
     assert f"#{stored.id}" in str(snap)
+
+
+async def test_create_task_and_draft_follow_up_buttons(harness):  # noqa: F811
+    from sqlalchemy import select
+
+    from store.models import Task
+
+    stored = await store(harness, "renewal_competitor.vtt", "Acme Corp renewal", "z-9")
+    item = stored.result.action_items[0]
+    _, replies = await harness.click("meeting_create_task", f"{stored.id}:0")
+    assert replies[0]["text"].startswith(":white_check_mark: Task created: send the roadmap deck")
+    async with harness.runtime.services.db.session() as s:
+        task = (await s.execute(select(Task).where(Task.title.like("send the roadmap deck%")))).scalar_one()
+    assert task.customer_id == stored.customer.id and task.due_date == item.due
+
+    _, replies = await harness.click("meeting_create_task", f"{stored.id}:99")
+    assert replies[0]["text"] == "That action item is no longer in the analysis."
+
+    # Dana has not connected Google: the draft cannot be made, and she is told how to fix it
+    _, replies = await harness.click("meeting_draft_followup", str(stored.id))
+    assert "connect google" in replies[0]["text"].lower()
+
+    _, replies = await harness.click("meeting_show_followup", str(stored.id))
+    assert "send the roadmap deck" in replies[0]["text"]

@@ -156,3 +156,72 @@ async def test_a_recording_without_transcript_is_ignored(webhook, db):
     assert status == 200 and tasks.in_flight == 0
     async with db.session() as s:
         assert (await s.execute(select(MeetingAnalysis))).first() is None
+
+
+def transcript_completed(recording: dict, download_token: str = "dl-token") -> dict:
+    """Zoom's recording.transcript_completed event for a recording listing."""
+    return {
+        "event": "recording.transcript_completed",
+        "event_ts": int(time.time() * 1000),
+        "download_token": download_token,
+        "payload": {"account_id": "acct-1", "object": recording},
+    }
+
+
+async def test_transcript_completed_is_fetched_analysed_and_stored_once(
+    db, customers, zoom_world, transcript
+):
+    from datetime import UTC, datetime
+
+    sandbox, registry, settings = zoom_world
+    meeting = sandbox.add_meeting(
+        "Acme renewal",
+        datetime(2026, 11, 18, 15, tzinfo=UTC),
+        transcript_vtt=transcript("renewal_competitor.vtt"),
+    )
+    posted = []
+
+    async def on_analysis(stored):
+        posted.append(stored)
+
+    service = MeetingService(db, own_domains=("ourco.com",), on_analysis=on_analysis)
+    tasks = BackgroundTasks()
+    app = web.Application()
+    app.add_routes(
+        routes(ZoomWebhookDeps(settings=settings, meetings=service, registry=registry, tasks=tasks))
+    )
+    async with TestClient(TestServer(app)) as client:
+        event = transcript_completed(sandbox.recordings[str(meeting["id"])])
+        for _ in range(3):  # Zoom retries until it hears 200 fast enough
+            status, body = await post(client, event)
+            assert status == 200 and body == {"status": "accepted"}
+        await tasks.drain()
+    async with db.session() as s:
+        rows = (await s.execute(select(MeetingAnalysis))).scalars().all()
+    assert len(rows) == 1 and len(posted) == 1
+    row = rows[0]
+    assert row.meeting_id == meeting["uuid"] and row.customer_id == customers["acme"]
+    assert row.started_at.isoformat().startswith("2026-11-18T15:00")
+    assert any(s["category"] == "competitor" for s in row.customer_signals)
+    # due dates are resolved against the meeting's day, not today
+    assert {"owner": "Dana Lee", "text": "send the roadmap deck", "due": "2026-11-20"} in row.action_items
+    downloads = [c for c in sandbox.calls if c[1].startswith("/rec/download/")]
+    assert len(downloads) >= 1
+
+
+async def test_a_transcript_zoom_cannot_serve_stores_nothing(db, customers, zoom_world):
+    sandbox, registry, settings = zoom_world
+    service = MeetingService(db)
+    tasks = BackgroundTasks()
+    app = web.Application()
+    app.add_routes(
+        routes(ZoomWebhookDeps(settings=settings, meetings=service, registry=registry, tasks=tasks))
+    )
+    missing = {"uuid": "gone==", "id": 1, "topic": "Acme", "start_time": "2026-11-18T15:00:00Z",
+               "recording_files": [{"file_type": "TRANSCRIPT", "download_url": "http://127.0.0.1:1/x"}]}  # fmt: skip
+    async with TestClient(TestServer(app)) as client:
+        status, _ = await post(client, transcript_completed(missing))
+        assert status == 200
+        await tasks.drain()
+    async with db.session() as s:
+        assert (await s.execute(select(MeetingAnalysis))).first() is None

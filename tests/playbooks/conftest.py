@@ -11,9 +11,10 @@ from datetime import date
 
 import pytest
 from cryptography.fernet import Fernet
-from playbook_helpers import WORLD_TOOLS, World, recording_tool
+from playbook_helpers import WORLD_TOOLS, World, recording_tool, values_yaml
 
 from playbooks.executor import PlaybookExecutor, PlaybookProgress
+from playbooks.library import ENV_DIRS
 from settings import Settings
 from store.models import Contact, Customer
 from tools import build_registry
@@ -49,7 +50,17 @@ def progress() -> list[PlaybookProgress]:
 
 
 @pytest.fixture
-def executor(db, registry, progress) -> PlaybookExecutor:
+def workspace_dir(tmp_path, monkeypatch):
+    """A playbook directory holding the workspace's values.yml (the Drive template ids)."""
+    folder = tmp_path / "playbook-dir"
+    folder.mkdir()
+    (folder / "values.yml").write_text(values_yaml())
+    monkeypatch.setenv(ENV_DIRS, str(folder))
+    return folder
+
+
+@pytest.fixture
+def executor(db, registry, progress, workspace_dir) -> PlaybookExecutor:
     async def on_progress(event: PlaybookProgress) -> str | None:
         progress.append(event)
         return "1764000000.000100"

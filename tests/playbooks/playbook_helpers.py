@@ -51,3 +51,14 @@ def recording_tool(name: str, category: str, world: World) -> Tool:
 
 def at(day: date, hour: int = 9) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def values_yaml() -> str:
+    """values.yml giving every declared variable of the built-in templates a (Drive id) value."""
+    from playbooks.library import BUILTIN_DIR, parse_template_file
+
+    names = set()
+    for path in BUILTIN_DIR.glob("*.yml"):
+        template, _ = parse_template_file(path)
+        names |= {v.name for v in template.variables}  # type: ignore[union-attr]
+    return "".join(f"{name}: drive-file-{name.replace('_', '-')}\n" for name in sorted(names))

@@ -202,7 +202,7 @@ async def test_after_cancel_a_new_one_can_start(executor, acme):
     assert again.id != view.id
 
 
-async def test_a_restart_in_the_middle_of_a_stage_repeats_nothing(db, registry, acme, world):
+async def test_a_restart_in_the_middle_of_a_stage_repeats_nothing(db, registry, acme, world, workspace_dir):
     entered, release = asyncio.Event(), asyncio.Event()
     calls: list[dict] = []
 
@@ -227,7 +227,7 @@ async def test_a_restart_in_the_middle_of_a_stage_repeats_nothing(db, registry, 
     before = PlaybookExecutor(db, registry)
     view = await before.start("renewal-90-day", "Acme Corp", started_by="UCSM", now=at(START))
     crash = asyncio.create_task(before.advance(at(date(2026, 12, 1))))
-    await entered.wait()
+    await asyncio.wait_for(entered.wait(), 30)
     crash.cancel()  # the process dies while the document is being created
     with pytest.raises(asyncio.CancelledError):
         await crash
@@ -261,3 +261,51 @@ async def test_the_playbooks_start_tool(executor, registry, acme):
     assert not bad.success and "churn-save" in bad.error
     listed = await registry.invoke("playbooks.list_active", {"customer": "Acme Corp"}, ctx)
     assert listed.data["count"] == 1
+
+
+async def test_a_missing_workspace_value_names_the_setting(db, registry, acme, world, monkeypatch):
+    monkeypatch.delenv("CSM_PLAYBOOK_DIRS", raising=False)
+    bare = PlaybookExecutor(db, registry)
+    view = await bare.start("renewal-90-day", "Acme Corp", started_by="UCSM", now=at(START))
+    after = await bare.run_now(action(view, "renewal-brief").run_id, by="UCSM", now=at(START))
+    brief = action(after, "renewal-brief")
+    assert brief.status == "failed"
+    assert brief.error.startswith("This step needs `renewal_brief_doc` (Drive file id of your template")
+    assert "values.yml" in brief.error and world.count("docs.create_from_template") == 0
+
+
+async def test_a_renewal_playbook_follows_the_renewal_date_until_moved_by_hand(executor, acme, db, progress):
+    view = await executor.start("renewal-90-day", "Acme Corp", started_by="UCSM", now=at(START))
+    async with db.transaction() as s:
+        (await s.get(Customer, acme.id)).renewal_date = date(2027, 3, 31)  # the contract was extended
+    await executor.advance(at(START + timedelta(days=1)))
+    moved = await executor.get(view.id)
+    assert moved.anchor_date == date(2027, 3, 31) and moved.stages[0].date == date(2026, 12, 31)
+    assert "the customer's renewal date changed" in progress[-1].text
+    await executor.reanchor(view.id, date(2027, 4, 15), by="UCSM", now=at(START + timedelta(days=2)))
+    async with db.transaction() as s:
+        (await s.get(Customer, acme.id)).renewal_date = date(2027, 5, 1)
+    await executor.advance(at(START + timedelta(days=3)))
+    assert (await executor.get(view.id)).anchor_date == date(2027, 4, 15)  # the CSM's date wins
+
+
+async def test_an_explicit_anchor_does_not_follow_the_renewal_date(executor, acme, db):
+    view = await executor.start(
+        "renewal-90-day", "Acme Corp", anchor=date(2027, 3, 10), started_by="UCSM", now=at(START)
+    )
+    async with db.transaction() as s:
+        (await s.get(Customer, acme.id)).renewal_date = date(2027, 6, 1)
+    await executor.advance(at(START + timedelta(days=1)))
+    assert (await executor.get(view.id)).anchor_date == date(2027, 3, 10)
+
+
+async def test_two_processes_advancing_together_run_each_step_once(db, registry, acme, world, workspace_dir):
+    one, two = PlaybookExecutor(db, registry), PlaybookExecutor(db, registry)
+    view = await one.start("renewal-90-day", "Acme Corp", started_by="UCSM", now=at(START))
+    day = date(2026, 12, 1)
+    ran = await asyncio.gather(one.advance(at(day)), two.advance(at(day)), one.advance(at(day)))
+    assert sum(ran) == 3
+    assert world.count("docs.create_from_template") == 1
+    async with db.session() as s:
+        assert (await s.execute(select(func.count()).select_from(Task))).scalar_one() == 1
+    assert (await one.get(view.id)).stages[0].status == "completed"

@@ -26,6 +26,8 @@ SLUGS = [
 
 @pytest.mark.parametrize("slug", SLUGS)
 async def test_whole_life_of_a_template(slug, db, executor, registry, acme, world, progress):
+    if slug not in SLUGS[:5] and db.dialect == "postgresql":
+        pytest.skip("the three extra templates run on SQLite only; the engine is the same")
     clock = {"now": at(START)}
     executor.clock = lambda: clock["now"]
     view = await executor.start(slug, "Acme Corp", started_by="UCSM")
@@ -101,6 +103,7 @@ async def test_renewal_dates_and_rendered_parameters(executor, acme, world, db):
     assert "Health 55, ARR $120,000" in task.notes
     [(name, doc)] = world.calls
     assert name == "docs.create_from_template" and doc["title"] == "Renewal brief: Acme Corp (2027-03-01)"
+    assert doc["template_id"] == "drive-file-renewal-brief-doc"
     after = await executor.get(view.id)
     assert after.stages[0].status == "completed" and after.current_stage == 1
 
@@ -116,4 +119,4 @@ async def test_renewal_dates_and_rendered_parameters(executor, acme, world, db):
     assert approval.input["start"] == "2026-12-31T16:00:00Z"
     assert "Renewal (90 days) playbook asks" in approval.preview["reason"]
     draft = next(inp for name, inp in world.calls if name == "gmail.draft_email")
-    assert draft["to"] == "dana@acme.com" and "Hi Dana Lee" in draft["body"]
+    assert draft["to"] == ["dana@acme.com"] and "Hi Dana Lee" in draft["body"]

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from playbook_helpers import WORLD_TOOLS, AnyInput, World, recording_tool
+from playbook_helpers import WORLD_TOOLS, AnyInput, World, recording_tool, values_yaml
 from slack_sdk.web.async_client import AsyncWebClient
 
+from playbooks.library import ENV_DIRS
 from sandbox.slack import BOT_TOKEN
 from tests.bot.conftest import SlackHarness, assert_valid_blocks, reply_blocks, settings_for
 from tools.base import Tool, ToolRun
@@ -51,8 +52,11 @@ async def demo_sqlite(tmp_path, demo_template):
 
 
 @pytest.fixture
-async def slack(demo_sqlite, slack_sandbox):
+async def slack(demo_sqlite, slack_sandbox, tmp_path, monkeypatch):
     import app
+
+    (tmp_path / "values.yml").write_text(values_yaml())
+    monkeypatch.setenv(ENV_DIRS, str(tmp_path))
 
     demo_db = demo_sqlite
 
@@ -158,6 +162,9 @@ async def test_status_pause_and_resume(slack):
     assert resumed["text"].startswith("Resumed")
     _, [mine] = await slack.command("playbook status")
     assert f"#{execution_id} QBR preparation for Globex" in mine["text"]
+    _, [moved] = await slack.command(f"playbook move {execution_id} 2027-02-03")
+    assert moved["text"].endswith("QBR date Feb 3, 2027.")
+    assert "Jan 13, 2027" in str(reply_blocks(moved))  # the -21 stage moved with the anchor
 
 
 async def test_run_now_skip_and_open_approval_buttons(slack):
@@ -212,3 +219,24 @@ async def test_start_button_from_an_alert(slack):
     )
     dm = [c for c in slack.slack.calls_to("chat.postMessage") if c.get("channel") == DANA][-1]
     assert dm["text"].startswith("Started Executive sponsor change for Stark Industries")
+
+
+async def test_a_customer_facing_step_is_approved_from_slack_and_the_playbook_goes_on(slack):
+    _, [started] = await slack.command("playbook start onboarding-30-60-90 Initech")
+    execution_id = int(started["text"].split("#")[1].split(")")[0])
+    executor = slack.runtime.services.playbooks
+    view = await executor.get(execution_id)
+    welcome = next(a for a in view.actions if a.id == "welcome-email")
+    assert welcome.status == "awaiting_approval"
+    await slack.click("approval_approve", str(welcome.approval_id), channel_id="D1", message_ts="1.6")
+    after = await executor.get(execution_id)
+    assert next(a for a in after.actions if a.id == "welcome-email").status == "completed"
+    channel = after.channel
+    thread = [
+        m
+        for m in channel_messages(slack, channel)
+        if "Send the welcome email: approved and done." in m["text"]
+    ]
+    assert len(thread) == 1 and thread[0].get("thread_ts") == after.thread_ts
+    await slack.click("approval_approve", str(welcome.approval_id), channel_id="D1", message_ts="1.6")
+    assert sum(1 for m in channel_messages(slack, channel) if "welcome email: approved" in m["text"]) == 1

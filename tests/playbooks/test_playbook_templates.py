@@ -222,3 +222,55 @@ def test_cli_validate_names_the_file_and_field(tmp_path: Path, capsys):
     assert f"{bad} (type): Input should be" in err and str(good) not in err
     assert main(["playbooks", "validate", str(tmp_path), "--json"]) == 1
     assert '"slug": "team-check-in"' in capsys.readouterr().out
+
+
+def test_values_file_gives_declared_variables_their_workspace_value(tmp_path: Path):
+    (tmp_path / "values.yml").write_text("renewal_brief_doc: 1AbC-drive-id\nbad: [1, 2]\n")
+    library = load_library(extra_dirs=[tmp_path])
+    assert library.values == {"renewal_brief_doc": "1AbC-drive-id"}
+    [problem] = library.problems
+    assert problem.path == tmp_path / "values.yml" and problem.field == "bad"
+    assert "values.yml" not in {p.name for p in library.sources.values()}
+
+
+def test_builtin_templates_fit_the_registrys_tools(db):
+    """Every step's parameters pass its tool's own input model (for the tools this app has)."""
+    from cryptography.fernet import Fernet
+
+    from playbooks.checks import check_against_registry
+    from settings import Settings
+    from tools import build_registry
+
+    settings = Settings(CSM_ENCRYPTION_KEY=Fernet.generate_key().decode(), _env_file=None)
+    registry = build_registry(db, settings)
+    problems = check_against_registry(load_library(), registry)
+    assert [p for p in problems if not p.field.endswith(".tool")] == []
+    present = [n for n in TOOL_NAMES if registry.get(n) is not None]
+    assert "tasks.create" in present and "activities.log" in present
+    missing = {p.message.split("no tool ")[1].split(";")[0] for p in problems}
+    assert missing == {n for n in TOOL_NAMES if registry.get(n) is None}
+
+
+def test_a_wrong_parameter_is_reported_with_the_file_and_field(tmp_path: Path, db):
+    from cryptography.fernet import Fernet
+
+    from playbooks.checks import check_against_registry
+    from settings import Settings
+    from tools import build_registry
+
+    (tmp_path / "x.yml").write_text(
+        MINIMAL.replace('params: {title: "Call {{customer_name}}"}', "params: {titel: x}")
+    )
+    library = load_library(extra_dirs=[tmp_path])
+    registry = build_registry(db, Settings(CSM_ENCRYPTION_KEY=Fernet.generate_key().decode(), _env_file=None))
+    problems = [p for p in check_against_registry(library, registry) if p.path == tmp_path / "x.yml"]
+    fields = {p.field for p in problems}
+    assert "stages.0.actions.0.params.titel" in fields and "stages.0.actions.0.params.title" in fields
+
+
+def test_playbooks_that_answer_a_trigger():
+    library = load_library()
+    assert library.for_trigger("renewal_approaching") == ["renewal-90-day"]
+    assert library.for_trigger("champion_left") == ["executive-sponsor-change"]
+    assert library.for_trigger("ticket_escalated") == ["support-escalation-recovery"]
+    assert "risk-mitigation" in library.for_trigger("health_score_drop")

@@ -170,3 +170,57 @@ async def test_a_stale_outcome_does_not_move_a_run(engine, demo_db):
     )
     await engine.executor.resume(stale)
     assert (await engine.executor.report(report.run_id)).status == "awaiting_approval"
+
+
+RESTARTED = """
+# Restarted
+## Steps
+### 1. Snapshot
+- Action: customers.get_snapshot
+### 2. {second}
+- Action: {action}
+- Params: {{ title: "Restart task for {{{{customer_name}}}}" }}
+### 3. Log
+- Action: activities.log
+- Params: {{ summary: "after the restart" }}
+"""
+
+
+async def stopped_run(db, text: str, customer: Customer) -> int:
+    """A run as a process that stopped mid-run leaves it: running, first step saved, long ago."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from skills.runs import RunState, insert_run
+    from store.base import utcnow
+
+    state = RunState.for_skill(
+        skill(text), user_id="U0CSMDANA", customer_id=customer.id, customer_name=customer.name
+    )
+    state.steps[0].status, state.steps[0].output, state.current_step = "completed", {"ok": True}, 1
+    run_id = await insert_run(db, state)
+    row = state.to_row()
+    row["variables"]["__saved_at"] = (utcnow() - timedelta(hours=1)).isoformat()
+    async with db.transaction() as s:
+        await s.execute(update(SkillRun).where(SkillRun.id == run_id).values(variables=row["variables"]))
+    return run_id
+
+
+async def test_recover_continues_after_a_read_and_never_repeats_a_write(engine, demo_db, reports):
+    acme = await customer(demo_db, "Acme Corp")
+    reading = await stopped_run(demo_db, RESTARTED.format(second="Trend", action="health.get_trend"), acme)
+    writing = await stopped_run(demo_db, RESTARTED.format(second="Task", action="tasks.create"), acme)
+    fresh = await engine.executor.start(skill(GATED), user_id="U0CSMDANA", customer_id=acme.id)
+
+    recovered = {r.run_id: r for r in await engine.executor.recover()}
+    assert set(recovered) == {reading, writing}  # the paused run is not touched
+    assert recovered[reading].status == "completed"
+    assert [s.status for s in recovered[reading].steps] == ["completed", "completed", "completed"]
+    assert recovered[writing].status == "failed"
+    assert [s.status for s in recovered[writing].steps] == ["completed", "failed", "pending"]
+    assert "may or may not have happened" in recovered[writing].steps[1].error
+    assert await count(demo_db, Task, Task.title == "Restart task for Acme Corp") == 0
+    assert {r.run_id for r in reports} == {reading, writing}
+    assert await engine.executor.recover() == []  # claimed once
+    assert (await engine.executor.report(fresh.run_id)).status == "awaiting_approval"

@@ -104,14 +104,16 @@ async def test_renewal_kickoff_drafts_to_the_champion_and_opens_a_task(sandboxed
 
 @pytest.fixture
 async def sandboxed(demo_db, skills_settings, slack_sandbox):
-    """The engine on the demo portfolio, its registry's Google, Zoom and Slack tools on the emulations."""
+    """The engine on the demo portfolio, its registry's Slack, Google and Zoom tools on the emulations."""
     reason = "the Google and Zoom emulations are not on this branch yet"
     GoogleSandbox = pytest.importorskip("sandbox.google", reason=reason).GoogleSandbox
     google_apis = pytest.importorskip("sandbox.google_apis", reason=reason)
     ZoomSandbox = pytest.importorskip("sandbox.zoom", reason=reason).ZoomSandbox
     GoogleConnections = pytest.importorskip("tools.google.auth", reason=reason).GoogleConnections
     from aiohttp.test_utils import TestServer
+    from slack_sdk.web.async_client import AsyncWebClient
 
+    from sandbox.slack import BOT_TOKEN
     from skills.engine import SkillEngine
     from store.base import utcnow
     from tools import build_registry
@@ -156,10 +158,7 @@ async def sandboxed(demo_db, skills_settings, slack_sandbox):
     )
     zoom.add_meeting("Acme Corp weekly sync", datetime.now(UTC) - timedelta(days=1))
 
-    from sandbox.slack import BOT_TOKEN
-    from tools.slack import make_client
-
-    bot = make_client(settings, BOT_TOKEN)
+    bot = AsyncWebClient(token=BOT_TOKEN, base_url=slack_sandbox.api_url)
     registry = build_registry(demo_db, settings, slack_client=lambda ctx: bot)
     engine = SkillEngine(demo_db, registry, retry_backoff_s=0)
 
@@ -168,8 +167,41 @@ async def sandboxed(demo_db, skills_settings, slack_sandbox):
 
     world = World()
     world.db, world.registry, world.engine, world.team = demo_db, registry, engine, team
-    world.google, world.zoom = google, zoom
+    world.google, world.zoom, world.slack = google, zoom, slack_sandbox.slack
     yield world
     await registry.aclose()
     await google_server.close()
     await zoom_server.close()
+
+
+async def test_weekly_digest_and_escalation_review_post_to_slack(sandboxed):
+    if sandboxed.registry.get("slack.send_message") is None:
+        pytest.skip("the Slack tools are not in the registry yet")
+    report, _ = await run_to_the_end(sandboxed, "weekly-digest")
+    assert report.status == "completed"
+    posts = sandboxed.slack.calls_to("chat.postMessage")
+    assert any(p.get("text", "").startswith("Weekly digest for ") for p in posts)
+
+    report, approvals = await run_to_the_end(sandboxed, "escalation-review")
+    assert report.status == "completed" and len(approvals) == 1  # the customer-channel post asked first
+    posts = sandboxed.slack.calls_to("chat.postMessage")
+    assert any("We are on your escalation" in p.get("text", "") for p in posts)
+
+
+async def test_the_prd_example_runs_as_it_stands(sandboxed, prd_qbr_prep):
+    from skills.parser import parse_skill_file
+
+    skill = parse_skill_file(prd_qbr_prep).skill
+    acme = await _customer(sandboxed.db, "Acme Corp")
+    report = await sandboxed.engine.executor.start(
+        skill, user_id=USER, team_id=sandboxed.team, customer_id=acme.id, customer_name=acme.name
+    )
+    gated = []
+    while report.status == "awaiting_approval":
+        gated.append(report.approval_id)
+        assert (await sandboxed.registry.approvals.decide(report.approval_id, USER, True)).ok
+        report = await sandboxed.engine.executor.report(report.run_id)
+    assert report.status == "completed", [(s.number, s.error) for s in report.steps]
+    assert len(gated) == 2
+    names = {f["name"] for f in sandboxed.google.drive.files.values()}
+    assert {"Acme Corp Generate QBR Document", "Acme Corp Create QBR Slides"} <= names

@@ -237,3 +237,64 @@ def test_every_builtin_validates_against_the_brief_tool_names(brief_catalog):
         result = validate(parse_skill_file(path), brief_catalog)
         assert result.errors == [], (path.name, result.errors)
         assert result.skill.trigger.patterns, path.name
+
+
+def test_event_thresholds_and_defaults(brief_catalog):
+    result = check(
+        """
+        # Watch
+        ## Trigger
+        - event: renewal_approaching days=60,30
+        - Event: health_score_drop
+        - event: no_login days
+        ## Steps
+        ### 1. Log
+        - Action: activities.log
+        """,
+        brief_catalog,
+    )
+    assert [(e.event, e.params) for e in result.skill.trigger.events] == [
+        ("renewal_approaching", {"days": [60, 30]}),
+        ("health_score_drop", {"drop": 15, "within_days": 30}),
+    ]
+    assert messages(result) == [(5, 'event parameter "days" must be written key=value, e.g. days=60')]
+
+
+def test_odd_files(brief_catalog):
+    assert messages(check("#\n## Steps\n### 1. x\n- Action: tasks.list\n", brief_catalog)) == [
+        (1, 'the title is empty: write "# Skill name"')
+    ]
+    bom = check("\ufeff# With a BOM\n## Steps\n### 1. x\n- Action: tasks.list\n", brief_catalog)
+    assert bom.errors == [] and bom.skill.name == "With a BOM"
+    crlf = check(
+        "# CRLF\r\n## Steps\r\n### 1. x\r\n- Action: tasks.list\r\n- Params: { limit: 5 }\r\n", brief_catalog
+    )
+    assert crlf.errors == [] and crlf.skill.steps[0].params == {"limit": 5}
+    example = check(
+        "# Example\n## Steps\n### 1. x\n- Action: tasks.list\n\nWhat it prints:\n```\nnot params\n```\n",
+        brief_catalog,
+    )
+    assert example.errors == [] and example.skill.steps[0].params == {}
+    empty = check(
+        "# E\n## Steps\n### 1. x\n- Action: tasks.list\n- On Error:\n- Requires Approval:\n", brief_catalog
+    )
+    assert messages(empty) == [
+        (5, "On Error must be continue, abort or retry; it is empty"),
+        (6, "Requires Approval must be true or false; it is empty"),
+    ]
+
+
+def test_missing_required_params_are_a_warning(brief_catalog):
+    from pydantic import BaseModel
+
+    class TaskInput(BaseModel):
+        title: str
+        notes: str
+
+    brief_catalog.models["tasks.create"] = TaskInput
+    result = check("# T\n## Steps\n### 1. x\n- Action: tasks.create\n- Params: { due: 1 }\n", brief_catalog)
+    assert result.errors == []
+    assert [w.message for w in result.warnings] == [
+        'tasks.create has no param "due"; it is ignored (tasks.create takes: title, notes)',
+        'tasks.create needs "notes"; the step will fail without it',  # a title is filled in
+    ]

@@ -65,7 +65,6 @@ def alerts() -> list:
 
 async def another_handle(db):
     """A second, independent Database on the same database (what a second process would have)."""
-    import os
 
     from sqlalchemy import text
 
@@ -75,4 +74,23 @@ async def another_handle(db):
         return Database(db.url)
     async with db.session() as s:
         schema = (await s.execute(text("SELECT current_schema()"))).scalar_one()
-    return Database(os.environ["CSM_TEST_POSTGRES_URL"], connect_args={"options": f"-csearch_path={schema}"})
+    return Database(db.url, connect_args={"options": f"-csearch_path={schema}"})
+
+
+@pytest.fixture
+async def slack_app(demo_db, slack_sandbox):
+    """The real app on the demo portfolio against the emulated Slack, with the clock off."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    import app
+    from tests.bot.conftest import SlackHarness, settings_for
+
+    runtime = await app.build(
+        settings_for(slack_sandbox, demo_db.url), db=demo_db, migrate=False, scheduler=False
+    )
+    await runtime.start()
+    client = TestClient(TestServer(runtime.web_app))
+    await client.start_server()
+    yield SlackHarness(client, slack_sandbox, runtime)
+    await client.close()
+    await runtime.services.tasks.drain()
