@@ -184,6 +184,9 @@ async def build(
         clock.add_job("health.daily", "0 5 * * *", lambda: health.recompute())
         clock.add_job("playbooks.advance", timedelta(minutes=30), lambda: services.playbooks.advance())
         clock.add_job("slack_events.forget", "30 3 * * *", lambda: forget_older_than(db))
+        clock.add_job(
+            "conversations.forget", "45 3 * * *", lambda: services.assistant.history.forget_older_than(90)
+        )
         clock.add_job("approvals.expire", timedelta(minutes=10), lambda: registry.approvals.expire_due())
         runtime.on_start.append(automations.start)
         runtime.on_start.append(_async(clock.start))

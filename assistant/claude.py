@@ -100,8 +100,8 @@ def _blocks(content: list[Any]) -> list[dict[str, Any]]:
     out = []
     for block in content:
         data = block.model_dump(exclude_none=True) if hasattr(block, "model_dump") else dict(block)
-        if data.get("type") == "text":
-            out.append({"type": "text", "text": data.get("text", "")})
+        if data.get("type") == "text" and data.get("text"):  # the API refuses empty text blocks
+            out.append({"type": "text", "text": data["text"]})
         elif data.get("type") == "tool_use":
             out.append(
                 {"type": "tool_use", "id": data["id"], "name": data["name"], "input": data.get("input") or {}}
@@ -213,8 +213,7 @@ class ClaudeAssistant:
                 tools=tools,
                 max_tokens=self.limits.max_output_tokens,
             )
-            used = response.usage.input_tokens + response.usage.output_tokens
-            spent += used
+            spent += response.usage.input_tokens + response.usage.output_tokens
             await self.budget.add(thread.user_id, response.usage.input_tokens, response.usage.output_tokens)
             blocks = _blocks(response.content)
             new.append({"role": "assistant", "content": blocks})

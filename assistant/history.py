@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from store.base import utcnow
@@ -110,6 +110,19 @@ class ConversationStore:
                         created_at=utcnow(),
                     )
                 )
+
+    async def forget_older_than(self, days: int = 90) -> int:
+        """Delete whole threads whose last message is older than `days` (a daily job)."""
+        cutoff = utcnow() - timedelta(days=days)
+        async with self.db.transaction() as s:
+            stale = (
+                select(ConversationMessage.channel, ConversationMessage.thread_ts)
+                .group_by(ConversationMessage.channel, ConversationMessage.thread_ts)
+                .having(func.max(ConversationMessage.created_at) < cutoff)
+            )
+            thread = tuple_(ConversationMessage.channel, ConversationMessage.thread_ts)
+            done = await s.execute(delete(ConversationMessage).where(thread.in_(stale)))
+        return done.rowcount or 0
 
 
 class TokenBudget:

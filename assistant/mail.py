@@ -46,7 +46,7 @@ async def _contacts(db: Any, customer_id: int) -> list[Contact]:
                 select(Contact).where(Contact.customer_id == customer_id, Contact.email.is_not(None))
             )
         ).all()
-    return [c for c in rows if c.status != "left"]
+    return list(rows)
 
 
 async def compose_email(
@@ -64,24 +64,42 @@ async def compose_email(
         )
         if error:
             return {}, error
-        contacts = await _contacts(assistant.db, slots.customer_id)
+        everyone = await _contacts(assistant.db, slots.customer_id)
+        contacts = [c for c in everyone if c.status != "left"]
         chosen: Contact | None = None
         if to is None and recipient and recipient != "champion":
             scored = [
                 (fuzz.ratio(recipient, (c.name or "").split()[0].lower()), c) for c in contacts if c.name
             ]
             scored = [p for p in scored if p[0] >= 80]
-            chosen = max(scored, key=lambda p: p[0])[1] if scored else None
+            top = max((p[0] for p in scored), default=0)
+            best = [c for score, c in scored if score == top]
+            if len(best) > 1:
+                return (
+                    {},
+                    f"Which {recipient.capitalize()} at {snapshot['name']}: {' or '.join(c.name for c in best)}?",
+                )
+            chosen = best[0] if best else None
             if chosen is None:
                 names = ", ".join(c.name for c in contacts[:5]) or "none with an email"
-                return {}, f"I found no contact called {recipient} at {snapshot['name']} (contacts: {names})."
+                gone = [
+                    c
+                    for c in everyone
+                    if c.status == "left" and fuzz.ratio(recipient, (c.name or "x").split()[0].lower()) >= 80
+                ]
+                if gone:
+                    return {}, f"{gone[0].name} has left {snapshot['name']}. Current contacts: {names}."
+                return (
+                    {},
+                    f"I found no contact called {recipient.capitalize()} at {snapshot['name']} (contacts: {names}).",
+                )
         if to is None and chosen is None:
             champions = [c for c in contacts if c.is_champion]
             chosen = (
                 champions[0] if champions else (contacts[0] if contacts and recipient != "champion" else None)
             )
             if chosen is None:
-                what = "an active champion" if recipient == "champion" else "a contact"
+                what = "active champion" if recipient == "champion" else "contact"
                 return (
                     {},
                     f"{snapshot['name']} has no {what} with an email on record. Tell me the address, e.g. “draft an email to jane@{snapshot.get('domain') or 'example.com'}”.",

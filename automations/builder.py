@@ -86,7 +86,7 @@ async def channel_names(registry: Any, ctx: ToolContext) -> set[str] | None:
     """'#name' of every channel Slack lists, or None when that cannot be asked."""
     if registry is None or registry.get("slack.list_channels") is None:
         return None
-    result = await registry.invoke("slack.list_channels", {}, ctx)
+    result = await registry.invoke("slack.list_channels", {"limit": 1000}, ctx)
     if not result.success:
         log.info("could not list channels: %s", result.error)
         return None

@@ -213,7 +213,7 @@ class Action(BaseModel):
         if to is not None and to != "me" and not str(to).startswith("#"):
             raise ValueError('"to" is "me" or a #channel')
         channel = self.params.get("channel")
-        if channel is not None and channel != "customer" and not str(channel).startswith("#"):
+        if channel is not None and not str(channel).startswith("#"):
             raise ValueError("a channel is written with its #")
         return self
 
@@ -243,11 +243,7 @@ class AutomationDefinition(BaseModel):
 
 
 def needs_approval(actions: list[Action]) -> bool:
-    return any(
-        a.type in CUSTOMER_FACING_ACTIONS
-        or (a.type == "send_slack" and a.params.get("channel") == "customer")
-        for a in actions
-    )
+    return any(a.type in CUSTOMER_FACING_ACTIONS for a in actions)
 
 
 def _check_timezone(name: str) -> None:

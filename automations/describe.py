@@ -84,7 +84,7 @@ def action_phrase(action: Action, defn: AutomationDefinition) -> str:
     if action.type == "update_health_score":
         return f"recalculate the health score of {scope}"
     if action.type == "send_slack":
-        return f"post in {p['channel'] if p['channel'] != 'customer' else 'the customer channel'}"
+        return f"post in {p['channel']}"
     if action.type in ("draft_email", "send_email"):
         verb = "draft" if action.type == "draft_email" else "send (after your approval)"
         what = f"a {p['template']} email" if p.get("template") else "an email"

@@ -112,7 +112,10 @@ def _money(value: float | None) -> str:
 
 
 def summary_text(defn: AutomationDefinition, customers: list[Target]) -> str:
-    head = f"*{defn.name}*\n{len(customers)} {scope_phrase(defn)}"
+    who = scope_phrase(defn)
+    if len(customers) == 1:
+        who = who.replace("customers", "customer", 1)
+    head = f"*{len(customers)} {who}*"
     if not customers:
         return head + ": none today."
     lines = [
@@ -180,7 +183,7 @@ class AutomationRunner:
     ) -> list[dict[str, Any]]:
         p = action.params
         t = action.type
-        if t == "send_summary" or (t == "send_slack" and p.get("channel") != "customer"):
+        if t in ("send_summary", "send_slack"):
             target = p.get("to") or p.get("channel")
             channel = owner if target in (None, "me") else target
             return [
@@ -208,14 +211,6 @@ class AutomationRunner:
                 f"*{c.name}*: {echo(defn)}. Health {c.health_score if c.health_score is not None else '–'}."
             )
             return {**who, "tool": "slack.send_message", "input": {"channel": target, "text": text}}
-        if t == "send_slack":  # the customer's own channel
-            if not c.slack_channel:
-                return {**who, "skip": f"{c.name} has no Slack channel"}
-            return {
-                **who,
-                "tool": "slack.send_message",
-                "input": {"channel": c.slack_channel, "text": echo(defn)},
-            }
         if t in ("draft_email", "send_email"):
             if not c.contact_email:
                 return {**who, "skip": f"{c.name} has no contact with an email address"}

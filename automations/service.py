@@ -9,6 +9,7 @@ Schedule and one-off automations are jobs `automation:<id>` of `triggers.schedul
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -62,6 +63,8 @@ class AutomationService:
         self.llm = llm
         self.user_timezone = user_timezone
         self.runner = AutomationRunner(db, registry, health=health)
+        if registry is not None and hasattr(registry, "add_resume_hook"):
+            registry.add_resume_hook("automation", self.on_approval)
 
     @property
     def default_tz(self) -> str:
@@ -378,6 +381,53 @@ class AutomationService:
                     for f in firings
                 ]  # fmt: skip
         return sorted(out, key=lambda t: t["fire_time"], reverse=True)[:limit]
+
+    async def on_approval(self, outcome: Any) -> None:
+        """A gated send of one of our runs was decided: the trace says what finally happened."""
+        ref = outcome.caller_ref or ""
+        if not ref.startswith("automation:") or not ref.split(":", 1)[1].isdigit():
+            return
+        automation_id = int(ref.split(":", 1)[1])
+
+        def settle(trace: dict[str, Any]) -> bool:
+            changed = False
+            for entry in trace.get("actions") or []:
+                if entry.get("approval_id") == outcome.approval_id:
+                    entry["outcome"] = outcome.status  # executed | failed | rejected | expired
+                    entry["decided_by"] = outcome.decided_by
+                    if outcome.result is not None and not outcome.result.success:
+                        entry["error"] = outcome.result.error
+                    changed = True
+            return changed
+
+        async with self.db.transaction() as s:
+            row = await s.get(Automation, automation_id)
+            if row is None:
+                return
+            runs = (
+                await s.execute(
+                    select(AutomationRun).where(AutomationRun.automation_id == automation_id)
+                    .order_by(AutomationRun.fire_time.desc()).limit(KEEP_TRACES)
+                )
+            ).scalars().all()  # fmt: skip
+            for run in runs:
+                trace = copy.deepcopy(run.trace or {})
+                if settle(trace):
+                    run.trace = trace
+                    return
+            if row.trigger_rule_id is not None:
+                firings = (
+                    await s.execute(
+                        select(TriggerFiring).where(TriggerFiring.rule_id == row.trigger_rule_id)
+                        .order_by(TriggerFiring.id.desc()).limit(KEEP_TRACES)
+                    )
+                ).scalars().all()  # fmt: skip
+                for firing in firings:
+                    details = copy.deepcopy(firing.details or {})
+                    trace = details.get("automation") or {}
+                    if settle(trace):
+                        firing.details = {**details, "automation": trace}
+                        return
 
     def timezone_of(self, defn: AutomationDefinition, user_tz: str | None) -> str:
         return effective_timezone(defn, user_tz, self.default_tz)

@@ -54,11 +54,12 @@ def long_vtt(words: int = 10_000) -> str:
 
 
 def clear_caches() -> None:
-    from meetings.analysis.signals import _categories_default
+    from meetings.analysis.dates import find_due
+    from meetings.analysis.signals import _categories_default, _signal_categories
     from meetings.analysis.text import _content_words
 
-    _categories_default.cache_clear()
-    _content_words.cache_clear()
+    for cache in (_categories_default, _signal_categories, _content_words, find_due):
+        cache.cache_clear()
 
 
 def timed(fn, repeat: int = 5) -> float:

@@ -69,14 +69,14 @@ async def _run(args: argparse.Namespace) -> int:
         print(result.note, file=sys.stderr)
     definition = result.definition
     if args.json:
-        print(json.dumps(definition.to_json(), indent=2))
+        print(json.dumps(definition.to_json(), indent=2, ensure_ascii=False))
         return 0
     tz = effective_timezone(definition, None, settings.timezone)
     print(echo(definition, tz))
     runs = next_runs(definition, tz, now=now)
     if runs:
         print("Next runs: " + ", ".join(t.strftime("%a %d %b %Y %H:%M %Z") for t in runs))
-    print(json.dumps(definition.to_json(), indent=2))
+    print(json.dumps(definition.to_json(), indent=2, ensure_ascii=False))
     return 0
 
 

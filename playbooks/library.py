@@ -53,6 +53,10 @@ class TemplateLibrary:
     def get(self, slug: str) -> PlaybookTemplate | None:
         return self.templates.get(slug)
 
+    def for_trigger(self, trigger_type: str) -> list[str]:
+        """The playbooks that answer a trigger type (their `triggers:`), for an alert's Start button."""
+        return sorted(slug for slug, t in self.templates.items() if trigger_type in t.triggers)
+
     def nearest(self, text: str, limit: int = 3) -> list[str]:
         """The slugs closest to `text` (by slug or by name), best first."""
         choices = {slug: f"{slug} {t.name.lower()}" for slug, t in self.templates.items()}

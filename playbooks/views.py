@@ -89,8 +89,8 @@ def stage_status(statuses: list[str], stage_date: date, today: date, skipped_not
     for status in ("awaiting_approval", "running", "failed", "overdue"):
         if status in statuses:
             return "in_progress" if status == "running" else status
-    if stage_date > today and all(s == "pending" for s in statuses):
-        return "pending"
+    if stage_date > today and all(s == "pending" or s in TERMINAL for s in statuses):
+        return "pending"  # not yet due (a step skipped or run early does not start the stage)
     return "in_progress"
 
 

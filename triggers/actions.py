@@ -91,9 +91,12 @@ class ActionRunner:
             channel=channel or alert.csm_slack_id or alert.slack_channel,
         )
 
-    async def run(self, rule: Rule, alert: Alert) -> list[dict[str, Any]]:
+    async def run(self, rule: Rule, alert: Alert, only: set[int] | None = None) -> list[dict[str, Any]]:
+        """Each action's result, in order; with `only`, just the actions at those positions."""
         results = []
-        for action in rule.actions:
+        for index, action in enumerate(rule.actions):
+            if only is not None and index not in only:
+                continue
             try:
                 outcome = await self._run_one(rule, alert, action)
             except Exception as exc:  # a broken tool must not stop the other actions or the sweep

@@ -114,6 +114,13 @@ class TriggerEngine:
                 fired += await self._usage_sweep(shared, now, run_actions)
             except Exception:
                 log.exception("the usage rules failed in this sweep; the others ran")
+        if run_actions:
+            from triggers.retry import retry_failed
+
+            try:
+                await retry_failed(self, now)
+            except Exception:
+                log.exception("retrying failed alerts failed")
         return fired
 
     async def _guarded(

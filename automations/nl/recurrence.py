@@ -64,12 +64,16 @@ def build(sch: Schedule) -> dict[str, Any] | None:  # noqa: C901
     freq, interval = sch.freq, sch.interval
     tz = sch.tz
 
+    days = compress([DAY_NUMBER[d] for d in sch.days]) if sch.days else "*"
+    window = f"{sch.window[0]}-{sch.window[1]}" if sch.window else "*"
+    if sch.window and freq not in ("minutely", "hourly"):
+        raise ScheduleError("a window of hours goes with 'every hour' or 'every N minutes'")
     if freq == "minutely":
-        return _cron(f"*/{interval} * * * *" if interval > 1 else "* * * * *", tz)
+        return _cron(f"*/{interval} {window} * * {days}" if interval > 1 else f"* {window} * * {days}", tz)
     if freq == "hourly":
-        return _cron(
-            f"{minutes[0] if sch.times else 0} {'*/' + str(interval) if interval > 1 else '*'} * * *", tz
-        )
+        step = f"/{interval}" if interval > 1 else ""
+        hours = f"{window}{step}" if sch.window else ("*" + step)
+        return _cron(f"{minutes[0] if sch.times else 0} {hours} * * {days}", tz)
     if len(minutes) > 1:
         raise ScheduleError("times with different minutes in one schedule (say them as two automations)")
     minute = minutes[0]

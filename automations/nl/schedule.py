@@ -77,6 +77,7 @@ class Schedule:
     default_hour: int | None = None
     tz: str | None = None
     once_date: date | None = None
+    window: tuple[int, int] | None = None  # "between 9am and 5pm": hours of an hourly schedule
     found: bool = False
 
     def set_freq(self, freq: str, interval: int = 1) -> None:
@@ -155,6 +156,16 @@ def extract(s: Sentence, now: datetime, skip: set[int] | None = None) -> Schedul
                 end += 1
         elif low in ("weekly", "daily", "monthly") and sch.found:
             end = i + 1  # "a weekly summary" when the schedule is already said
+        elif (
+            low in ("between", "from")
+            and s.kind(i + 1) == "time"
+            and s.low(i + 2) in ("and", "to", "-", "until")
+        ):
+            first, last = s.toks[i + 1].value, s.toks[i + 3].value if s.kind(i + 3) == "time" else None
+            if first is None or last is None or last[0] < first[0]:
+                raise ScheduleError("that window of hours is not a window")
+            sch.window = (first[0], last[0])
+            end = i + 4
         elif low == "twice" and s.seq(i + 1, "a", "day") is not None:
             sch.set_freq("daily")
             end = i + 3

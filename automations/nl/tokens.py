@@ -17,7 +17,7 @@ _TOKEN_RE = re.compile(
     (?P<quote>"[^"]+"|“[^”]+”)
     | (?P<channel>\#[A-Za-z0-9][A-Za-z0-9_.\-]*)
     | (?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)
-    | (?P<time>\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|\d{1,2}:\d{2})
+    | (?P<time>\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|\d{1,2}:\d{2}|(?<=at\ )\d{1,2}\.\d{2}(?!\d))
     | (?P<money>\$\s?\d[\d,]*(?:\.\d+)?\s*(?:k|mm|m|b|million|thousand)?(?![a-z])
         |\d[\d,]*(?:\.\d+)?\s?(?:k|mm|m|million|thousand)(?![a-z]))
     | (?P<percent>[-−]?\d+(?:\.\d+)?\s*(?:%|percent(?![a-z])))
@@ -54,7 +54,7 @@ def _money(text: str) -> float:
 
 
 def _time(text: str) -> tuple[int, int] | None:
-    m = re.match(r"(\d{1,2})(?::(\d{2}))?\s*([ap])?", text.lower())
+    m = re.match(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap])?", text.lower())
     assert m is not None
     hour, minute = int(m.group(1)), int(m.group(2) or 0)
     if m.group(3):

@@ -98,7 +98,10 @@ async def answer(services: Services, client: Any, thread: Thread, text: str) -> 
     async def on_progress(step: str) -> None:
         if step != shown["step"]:
             shown["step"] = step
-            await client.chat_update(channel=thread.channel, ts=ts, text=THINKING + step)
+            try:  # progress is cosmetic: a failed update must not lose the answer
+                await client.chat_update(channel=thread.channel, ts=ts, text=THINKING + step)
+            except Exception:
+                log.warning("progress update in %s failed", thread.channel, exc_info=True)
 
     try:
         assistant = assistant_for(services, client)

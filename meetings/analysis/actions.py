@@ -277,7 +277,8 @@ def extract_action_items(
     last_turn = max(turn_speakers, default=-1)
     # Turns in which the speaker commits to something themselves: there, "Yes." opens the answer
     # and the commitment that follows is the action item, not the bare acceptance.
-    committing_turns = {s.turn_index for s in sentences if _commitments(s, meeting_date)}
+    commitments_of = {s.index: _commitments(s, meeting_date) for s in sentences if s.speaker is not None}
+    committing_turns = {sentences[i].turn_index for i, found in commitments_of.items() if found}
 
     items: list[ActionItem] = []
     item_turn: list[int] = []
@@ -313,7 +314,7 @@ def extract_action_items(
         if answering and first_of_turn and _DECLINE.search(sentence.text):
             open_requests = [r for r in open_requests if r not in answering]
             continue
-        commitments = _commitments(sentence, meeting_date)
+        commitments = commitments_of[sentence.index]
         for text, due, _raw in commitments:
             request = answering[0] if answering else None
             if request and _vague(text, request):

@@ -16,6 +16,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -185,6 +186,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
+@lru_cache(maxsize=8192)
 def find_due(text: str, meeting_date: date) -> DuePhrase | None:
     """The earliest-placed due phrase in `text`, resolved; None when there is none."""
     found: list[DuePhrase] = []

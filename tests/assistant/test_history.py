@@ -49,3 +49,29 @@ def test_thread_ref_round_trip() -> None:
     assert Thread.from_ref(thread.ref) == thread
     assert Thread.from_ref("playbook_action:7") is None
     assert Thread.from_ref(None) is None
+
+
+async def test_old_threads_are_forgotten_whole(db) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from assistant.history import ConversationStore
+    from store.base import utcnow
+    from store.models import ConversationMessage
+
+    old, recent, same_ts = (
+        Thread("D1", "100.1", "U1"),
+        Thread("D1", "200.2", "U1"),
+        Thread("D2", "100.1", "U2"),
+    )
+    async with db.transaction() as s:
+        for thread, ages in ((old, (120, 95)), (recent, (120, 3)), (same_ts, (1,))):
+            for age in ages:
+                s.add(ConversationMessage(channel=thread.channel, thread_ts=thread.thread_ts, role="user",
+                                          content=text("x"), created_at=utcnow() - timedelta(days=age)))  # fmt: skip
+    assert await ConversationStore(db).forget_older_than(90) == 2
+    async with db.session() as s:
+        left = (await s.execute(select(ConversationMessage.channel, ConversationMessage.thread_ts))).all()
+    # A thread still in use keeps its beginning; another channel's thread with the same ts is kept.
+    assert sorted(tuple(r) for r in left) == [("D1", "200.2"), ("D1", "200.2"), ("D2", "100.1")]

@@ -309,3 +309,19 @@ async def test_customers_trending_down_are_the_health_drops(portfolio, registry)
     line = next(x for x in falling.lines if x.startswith("Globex:"))
     peak, now = (int(v) for v in line.split(": ")[1].split(" (")[0].split(" → "))
     assert peak - now >= 10 and now == globex.health_score
+
+
+async def test_email_recipients_are_checked_against_the_contacts(portfolio, registry, thread) -> None:
+    from store.models import Contact
+
+    stark = (await customers(portfolio))["Stark Industries"]  # the demo's champion_left scenario
+    async with portfolio.session() as s:
+        people = (await s.scalars(select(Contact).where(Contact.customer_id == stark.id))).all()
+    left = next(c for c in people if c.status == "left")
+    offline = OfflineAssistant(registry, portfolio)
+    champion = await offline.answer("draft an email to stark's champion", thread)
+    assert champion.text.startswith("Stark Industries has no active champion with an email on record.")
+    gone = await offline.answer(f"draft a note to {left.name.split()[0].lower()} at stark", thread)
+    assert gone.text.startswith(f"{left.name} has left Stark Industries.")
+    nobody = await offline.answer("email zebulon at stark", thread)
+    assert nobody.text.startswith("I found no contact called Zebulon at Stark Industries")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -242,3 +243,56 @@ async def test_an_approved_call_continues_the_conversation_in_its_thread(
     assert "Approval #" in str(replies[0]["blocks"])
     async with portfolio.session() as s:
         assert await s.scalar(select(Task).where(Task.title == "Call Hooli about NPS")) is not None
+
+
+async def test_clicking_approve_continues_the_thread_offline(portfolio, slack_sandbox, tmp_path) -> None:
+    from sqlalchemy import select
+
+    from sandbox.driver import block_action_body
+    from store.models import PlaybookExecution, ToolSetting
+
+    async with portfolio.transaction() as s:
+        s.add(ToolSetting(name="playbooks.start", requires_approval=True))
+    h, client = await make_harness(portfolio, slack_sandbox, tmp_path)
+    try:
+        await h.runtime.services.playbooks.sync()
+        event = await h.dm("start the renewal playbook for acme")
+        thread = h.bot_replies(event["channel"], event["ts"])
+        asked = next(r for r in thread if "approval_approve" in json.dumps(r.get("blocks") or []))
+        button = next(
+            e
+            for b in asked["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == "approval_approve"
+        )
+        body = block_action_body(
+            "approval_approve", button["value"], user_id=DEMO_USER, channel_id=event["channel"],
+            message_ts=asked["ts"], response_url=h.slack.response_url(),
+        )  # fmt: skip
+        resp = await client.post("/slack/events", data=body, headers=headers_for(body, SECRET))
+        assert resp.status == 200
+        await h.runtime.services.tasks.drain()
+    finally:
+        await client.close()
+    last = h.bot_replies(event["channel"], event["ts"])[-1]
+    assert last["text"].startswith(
+        f"Approval #{button['value']} (playbooks.start) was approved by <@{DEMO_USER}> and done."
+    )
+    async with portfolio.session() as s:
+        assert await s.scalar(select(PlaybookExecution)) is not None
+
+
+async def test_a_failed_progress_update_does_not_lose_the_answer(portfolio, slack_sandbox, tmp_path) -> None:
+    async with FakeAnthropic() as fake:
+        fake.push(tool_use("customers_search", {"health_below": 50}), message("Two accounts are below 50."))
+        h, client = await make_harness(
+            portfolio, slack_sandbox, tmp_path, ANTHROPIC_API_KEY="sk-fake", ANTHROPIC_BASE_URL=fake.base_url
+        )
+        h.slack.fail_next("chat.update", status=200, error="message_not_found")
+        try:
+            event = await h.dm("who is below 50?")
+        finally:
+            await client.close()
+    (reply,) = h.bot_replies(event["channel"], event["ts"])
+    assert reply["text"] == "Two accounts are below 50."

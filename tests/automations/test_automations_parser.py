@@ -70,6 +70,18 @@ def test_prd_meeting_follow_up_needs_approval():
             {"kind": "schedule", "cron": "0 17 * * *", "timezone": "Europe/Paris"},
         ),
         ("tomorrow at 3pm send me a summary", {"kind": "once", "at": "2026-11-26T15:00:00"}),
+        (
+            "every hour between 9am and 5pm on weekdays send me a summary",
+            {"kind": "schedule", "cron": "0 9-17 * * 1-5", "timezone": None},
+        ),
+        (
+            "every morning at 7.30 send me a summary",
+            {"kind": "schedule", "cron": "30 7 * * *", "timezone": None},
+        ),
+        (
+            "every day at 6pm Sydney time send me a summary",
+            {"kind": "schedule", "cron": "0 18 * * *", "timezone": "Australia/Sydney"},
+        ),
         ("on December 3rd at 2pm PT send me a summary", {"kind": "once", "at": "2026-12-03T14:00:00-08:00"}),
     ],
 )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.automations.conftest import NOW, OWNER
 from sqlalchemy import func, select
 
 from automations.service import AutomationError, AutomationService
 from store.models import Activity, Approval, AuditLog, Automation, AutomationRun, Task, TriggerRule
+from tests.automations.conftest import NOW, OWNER
 from triggers.engine import TriggerEngine
 from triggers.scheduler import DurableScheduler
 
@@ -246,3 +246,16 @@ async def test_an_ambiguous_customer_is_asked_about(db, service, portfolio):
     assert p.customer_choices == ["Acme Corp", "Acme Labs"] and not p.ok
     with pytest.raises(AutomationError, match="Which customer"):
         await service.save(p, OWNER)
+
+
+async def test_the_trace_says_how_an_approval_was_decided(db, service, registry, world, portfolio):
+    preview = await service.preview("every friday send a check-in email to customers with health below 60", OWNER,
+                                    now=NOW)  # fmt: skip
+    row = await service.save(preview, OWNER, now=NOW)
+    run = await service.run_scheduled(row.id, NOW + timedelta(days=4))
+    approval_id = run.trace["actions"][0]["approval_id"]
+    decision = await registry.approvals.decide(approval_id, OWNER, approve=True)
+    assert decision.ok, decision.message
+    assert len(world.of("gmail.send_email")) == 1  # sent once, after the click
+    entry = (await service.traces(row.id))[0]["trace"]["actions"][0]
+    assert (entry["outcome"], entry["decided_by"]) == ("executed", OWNER)

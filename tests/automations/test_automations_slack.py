@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.automations.conftest import World, recording_tool
 from sqlalchemy import select
 
 from automations.service import AutomationService
 from sandbox.driver import headers_for, view_submission_body
 from store.models import Automation
+from tests.automations.conftest import World, recording_tool
 from tests.bot.conftest import SIGNING_SECRET, assert_valid_blocks, harness, reply_blocks  # noqa: F401
 from tools import build_registry
 

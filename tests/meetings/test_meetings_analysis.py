@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bench.meeting_accuracy import HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, TUNING, evaluate
+from bench.meeting_accuracy import HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, TUNING, evaluate
 from meetings.analysis import OfflineAnalyzer
 from meetings.analysis.models import SIGNAL_CATEGORIES
 from meetings.transcript import parse_transcript
@@ -147,9 +147,16 @@ def test_accuracy_floors_on_the_tuning_set():
 
 @pytest.mark.parametrize(
     ("directory", "actions_floor", "signals_floor"),
-    # Floors near the current figures (docs/meetings.md has each set's first, blind, run). Sets 1-3
-    # have been looked at since (set 4 too, after its blind run).
-    [(HELDOUT, 0.80, 0.85), (HELDOUT2, 0.85, 0.90), (HELDOUT3, 0.75, 0.55), (HELDOUT4, 0.90, 0.90)],
+    # Floors near the current figures (docs/meetings.md has each set's first, blind, run). Sets 1-4
+    # have been looked at since; set 5 has not: its floors are its blind figures, rounded down
+    # (signals F1 0.13: the lexicon found almost nothing in it).
+    [
+        (HELDOUT, 0.80, 0.85),
+        (HELDOUT2, 0.85, 0.90),
+        (HELDOUT3, 0.75, 0.55),
+        (HELDOUT4, 0.90, 0.90),
+        (HELDOUT5, 0.95, 0.10),
+    ],
 )
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
     scores = evaluate(directory)
@@ -160,7 +167,7 @@ def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_
 
 
 def test_labels_name_only_contract_categories():
-    for directory in (TUNING, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4):
+    for directory in (TUNING, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5):
         path = Path(directory) / "labels.yml"
         if not path.exists():
             continue

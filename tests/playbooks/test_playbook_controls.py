@@ -297,3 +297,15 @@ async def test_an_explicit_anchor_does_not_follow_the_renewal_date(executor, acm
         (await s.get(Customer, acme.id)).renewal_date = date(2027, 6, 1)
     await executor.advance(at(START + timedelta(days=1)))
     assert (await executor.get(view.id)).anchor_date == date(2027, 3, 10)
+
+
+async def test_two_processes_advancing_together_run_each_step_once(db, registry, acme, world, workspace_dir):
+    one, two = PlaybookExecutor(db, registry), PlaybookExecutor(db, registry)
+    view = await one.start("renewal-90-day", "Acme Corp", started_by="UCSM", now=at(START))
+    day = date(2026, 12, 1)
+    ran = await asyncio.gather(one.advance(at(day)), two.advance(at(day)), one.advance(at(day)))
+    assert sum(ran) == 3
+    assert world.count("docs.create_from_template") == 1
+    async with db.session() as s:
+        assert (await s.execute(select(func.count()).select_from(Task))).scalar_one() == 1
+    assert (await one.get(view.id)).stages[0].status == "completed"

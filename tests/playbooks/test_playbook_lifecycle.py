@@ -26,6 +26,8 @@ SLUGS = [
 
 @pytest.mark.parametrize("slug", SLUGS)
 async def test_whole_life_of_a_template(slug, db, executor, registry, acme, world, progress):
+    if slug not in SLUGS[:5] and db.dialect == "postgresql":
+        pytest.skip("the three extra templates run on SQLite only; the engine is the same")
     clock = {"now": at(START)}
     executor.clock = lambda: clock["now"]
     view = await executor.start(slug, "Acme Corp", started_by="UCSM")

@@ -266,3 +266,11 @@ def test_a_wrong_parameter_is_reported_with_the_file_and_field(tmp_path: Path, d
     problems = [p for p in check_against_registry(library, registry) if p.path == tmp_path / "x.yml"]
     fields = {p.field for p in problems}
     assert "stages.0.actions.0.params.titel" in fields and "stages.0.actions.0.params.title" in fields
+
+
+def test_playbooks_that_answer_a_trigger():
+    library = load_library()
+    assert library.for_trigger("renewal_approaching") == ["renewal-90-day"]
+    assert library.for_trigger("champion_left") == ["executive-sponsor-change"]
+    assert library.for_trigger("ticket_escalated") == ["support-escalation-recovery"]
+    assert "risk-mitigation" in library.for_trigger("health_score_drop")

@@ -225,3 +225,31 @@ async def test_a_broken_rule_does_not_stop_the_sweep(db):
         )
     fired = await TriggerEngine(db).sweep(NOW, run_actions=False)
     assert [f.alert.rule_slug for f in fired] == ["good"]
+
+
+async def test_an_alert_that_could_not_be_delivered_is_retried_once_delivered(db):
+    await add_customer(db, name="Acme", last_login_at=NOW - 20 * D)
+    await add_rule(db, "no_login", {"days": 14}, actions=[{"type": "log_activity"}, {"type": "alert_csm"}])
+    slack_up = False
+    delivered = []
+
+    async def on_alert(alert):
+        if not slack_up:
+            raise ConnectionError("Slack is unreachable")
+        delivered.append(alert)
+
+    engine = TriggerEngine(db, on_alert=on_alert)
+    first = await engine.sweep(NOW)
+    assert [a["ok"] for a in first[0].actions] == [False, False]  # no registry for log_activity either
+    slack_up = True
+    assert await engine.sweep(NOW + timedelta(minutes=15)) == []  # no new cause...
+    assert [a.customer_name for a in delivered] == ["Acme"]  # ...but the alert went out
+    async with db.session() as s:
+        firing = (await s.execute(select(TriggerFiring))).scalar_one()
+    assert firing.status == "failed" and firing.details["attempts"] == 2  # log_activity still fails
+    await engine.sweep(NOW + timedelta(minutes=30))
+    await engine.sweep(NOW + timedelta(minutes=45))
+    assert len(delivered) == 1  # a delivered alert is never repeated
+    async with db.session() as s:
+        firing = (await s.execute(select(TriggerFiring))).scalar_one()
+    assert firing.details["attempts"] == 3 and firing.status == "failed"
