@@ -1,8 +1,8 @@
 """The skills engine: what `bot/` and `app.py` call.
 
 `match(text)` is the DM router's hook; `run_phrase` runs the matched skill (or returns the question
-to ask when the customer is ambiguous or a required variable is missing); `run_event` runs the skills
-whose trigger is an event (e.g. `meeting_ended`) for a customer.
+to ask when the customer is ambiguous or a required variable is missing); `event_rules` are the
+trigger rules that run skills on their `event:` triggers (through the `skills.run` tool).
 """
 
 from __future__ import annotations
@@ -226,35 +226,3 @@ class SkillEngine:
             thread_ts=thread_ts,
             notify=notify,
         )
-
-    async def run_event(
-        self, event: str, *, customer_id: int, team_id: str = "", data: dict[str, Any] | None = None
-    ) -> list[SkillRunReport]:
-        """Run every skill triggered by `event` for a customer, on behalf of its CSM."""
-        skills = [
-            s
-            for s in await self.library.list(team_id)
-            if any(e.event == event for e in s.skill.trigger.events)
-        ]
-        if not skills:
-            return []
-        async with self.db.session() as session:
-            row = await session.get(Customer, customer_id)
-        if row is None:
-            return []
-        customer = CustomerRef(row.id, row.name, row.domain, row.external_id)
-        variables = {"event": event, **(data or {})}
-        reports = []
-        for stored in skills:
-            reports.append(
-                await self.run(
-                    stored,
-                    user_id=row.csm_slack_id or "system",
-                    team_id=team_id,
-                    customer=customer,
-                    variables=variables,
-                    channel=None if row.csm_slack_id else row.slack_channel,
-                    notify=True,
-                )
-            )
-        return reports

@@ -39,7 +39,9 @@ def skills_list_blocks(stored: list[Any]) -> tuple[str, list[Any]]:
         events = ", ".join(e.event for e in skill.trigger.events)
         source = "built-in" if item.source == "builtin" else "added by this workspace"
         lines = [f"*{skill.name}* (`{skill.id}`, {len(skill.steps)} steps, {source})", phrases]
-        if events:
+        if events and item.source == "builtin":
+            lines.append(f"Can run on: {events} (turn its rule on in `/csm triggers`)")
+        elif events:
             lines.append(f"Runs on: {events}")
         blocks.append(section("\n".join(lines)))
     blocks.append(
