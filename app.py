@@ -195,7 +195,9 @@ async def build(
     meeting_routes = wire_meetings(services)
 
     runtime.bolt = build_slack_app(services, client=client)
-    runtime.web_app = build_web_app(services, runtime.bolt, extra_routes=meeting_routes, on_events=on_events)
+    runtime.web_app = build_web_app(
+        services, runtime.bolt, extra_routes=meeting_routes + google_routes(services), on_events=on_events
+    )
     return runtime
 
 
@@ -204,6 +206,29 @@ def _async(func: Any) -> Any:
         func()
 
     return call
+
+
+def google_routes(services: Services) -> list[web.RouteDef]:
+    """/oauth/google/start and /oauth/google/callback; the user gets a DM when the connection is made."""
+    from types import SimpleNamespace
+
+    from tools.google.oauth_web import routes
+
+    async def connected(team_id: str, user_id: str, email: str | None) -> None:
+        client = await services.slack_client_for(team_id)
+        if client is not None:
+            who = f" as {email}" if email else ""
+            await client.chat_postMessage(
+                channel=user_id, text=f":white_check_mark: Google is connected{who}."
+            )
+
+    deps = SimpleNamespace(
+        settings=services.settings,
+        db=services.db,
+        google_auth_url=services.settings.google_auth_url,
+        on_google_connected=connected,
+    )
+    return routes(deps)
 
 
 def wire_meetings(services: Services) -> list[web.RouteDef]:

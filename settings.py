@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     google_client_secret: str | None = Field(None, alias="GOOGLE_CLIENT_SECRET")
     google_api_url: str | None = Field(None, alias="GOOGLE_API_URL")
     google_oauth_token_url: str = Field("https://oauth2.googleapis.com/token", alias="GOOGLE_OAUTH_TOKEN_URL")
+    google_auth_url: str = Field("https://accounts.google.com/o/oauth2/v2/auth", alias="GOOGLE_AUTH_URL")
 
     zoom_account_id: str | None = Field(None, alias="ZOOM_ACCOUNT_ID")
     zoom_client_id: str | None = Field(None, alias="ZOOM_CLIENT_ID")

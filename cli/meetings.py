@@ -8,6 +8,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -96,32 +97,26 @@ class SandboxZoom:
         from sandbox.zoom import ZoomSandbox
 
         self.zoom = ZoomSandbox(host_email=host_email)
-        self.runner: object | None = None
+        self.server: Any = None
 
     async def start(self) -> dict[str, str]:
         """Start the emulation; the settings that point the app at it."""
-        from aiohttp import web
+        from sandbox.zoom import ZoomServer
 
-        runner = web.AppRunner(self.zoom.app(), access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self.runner = runner
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        url = f"http://127.0.0.1:{port}"
-        self.zoom.base_url = url
+        self.server = await ZoomServer(self.zoom).start()
+        env = self.server.env()
         return {
-            "zoom_account_id": self.zoom.account_id,
-            "zoom_client_id": self.zoom.client_id,
-            "zoom_client_secret": self.zoom.client_secret,
-            "zoom_api_url": url + "/v2",
-            "zoom_oauth_url": url + "/oauth/token",
+            "zoom_account_id": env["ZOOM_ACCOUNT_ID"],
+            "zoom_client_id": env["ZOOM_CLIENT_ID"],
+            "zoom_client_secret": env["ZOOM_CLIENT_SECRET"],
+            "zoom_api_url": env["ZOOM_API_URL"],
+            "zoom_oauth_url": env["ZOOM_OAUTH_URL"],
             "zoom_webhook_secret_token": self.SECRET,
         }
 
     async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()  # type: ignore[attr-defined]
+        if self.server is not None:
+            await self.server.stop()
 
     async def meeting(self, http, app_url: str, args: str) -> str:  # noqa: ANN001
         import time as _time

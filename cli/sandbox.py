@@ -241,9 +241,11 @@ async def _main(args: argparse.Namespace) -> int:
     slack_box = await SlackSandbox(FakeSlack.from_directory(*slack_directory())).start()
     from cli.meetings import SandboxZoom
     from meetings.demo import seed_demo_meetings
+    from sandbox.google import GoogleServer
 
     zoom = SandboxZoom()
     zoom_settings = await zoom.start()
+    google = await GoogleServer().start()
     settings = base.model_copy(
         update={
             "database_url": f"sqlite+aiosqlite:///{db_path}",
@@ -255,12 +257,19 @@ async def _main(args: argparse.Namespace) -> int:
             "slack_api_url": slack_box.api_url,
             "api_token": base.api_token or API_TOKEN,
             **zoom_settings,
+            "google_client_id": "sandbox-google-client",
+            "google_client_secret": "sandbox-google-secret",
+            "google_api_url": google.url,
+            "google_oauth_token_url": google.url + "/token",
+            "google_auth_url": google.auth_url,
+            "encryption_key": base.encryption_key or SANDBOX_FERNET_KEY,
         }
     )
     db = Database(settings.database_url)
     await upgrade(db)
     seeded = await seed_demo(db)
     await seed_demo_meetings(db)
+    await connect_google(db, settings, google)
     runtime = await app.build(settings, db=db, migrate=False)
     runner = aiohttp.web.AppRunner(runtime.web_app, access_log=None)
     await runner.setup()
@@ -302,7 +311,43 @@ async def _main(args: argparse.Namespace) -> int:
             await runner.cleanup()
             await slack_box.stop()
             await zoom.stop()
+            await google.stop()
     return 0
+
+
+SANDBOX_FERNET_KEY = "c2FuZGJveC1vbmx5LWtleS1ub3QtZm9yLXJlYWwtdXM="  # the sandbox's own secrets only
+
+
+async def connect_google(db: Any, settings: Any, google: Any) -> None:
+    """Every demo CSM has Google connected to the emulation, with demo mail, events and templates."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from sandbox.google import seed_demo as seed_google
+    from sandbox.slack import TEAM_ID
+    from store.base import utcnow
+    from store.demo import CSMS
+    from store.models import Contact, Customer
+    from tools.google.auth import GoogleConnections
+
+    async with db.session() as s:
+        rows = (
+            await s.execute(
+                select(Customer.name, Customer.domain, Contact.name, Contact.email)
+                .join(Contact, Contact.customer_id == Customer.id)
+                .where(Contact.is_champion.is_(True), Contact.status == "active")
+                .order_by(Customer.id)
+                .limit(6)
+            )
+        ).all()
+    seed_google(google.sandbox, [{"name": n, "domain": d, "contact_name": cn, "contact_email": ce}
+                                 for n, d, cn, ce in rows])  # fmt: skip
+    connections = GoogleConnections(db, settings)
+    for csm in CSMS:
+        access, refresh = google.sandbox.issue_tokens(csm.email)
+        await connections.save(TEAM_ID, csm.slack_id, access_token=access, refresh_token=refresh,
+                               expires_at=utcnow() + timedelta(hours=1), account_email=csm.email)  # fmt: skip
 
 
 def _run(args: argparse.Namespace) -> int:

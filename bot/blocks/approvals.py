@@ -31,8 +31,18 @@ def _value(v: Any) -> str:
     if isinstance(v, list):
         return ", ".join(str(x) for x in v)
     if isinstance(v, dict):
-        return json.dumps(v)[:500]
+        return _mapping(v)
     return str(v)
+
+
+def _mapping(v: dict[str, Any], shown: int = 6) -> str:
+    """A readable digest of a mapping: its first plain entries, and how many more there are."""
+    plain = [(k, x) for k, x in v.items() if not isinstance(x, (dict, list)) and len(str(x)) <= 80]
+    parts = [f"{k} = {x}" for k, x in plain[:shown]]
+    more = len(v) - len(parts)
+    if more:
+        parts.append(f"… and {more} more")
+    return "; ".join(parts) if parts else json.dumps(v)[:300]
 
 
 def preview_lines(approval: Approval) -> list[str]:
