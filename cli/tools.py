@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,11 +27,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     mcp.set_defaults(func=_mcp)
 
 
-def _list(args: argparse.Namespace) -> int:
-    from settings import load_settings
+def full_registry(db: object, settings: object, **kwargs: object) -> object:
+    """The registry as the running app has it: the built-in tools plus those the engines add
+    (playbooks.start, skills.run, the assistant's look-ups…)."""
+    from assistant.lookups import register_lookup_tools
+    from playbooks.executor import PlaybookExecutor
+    from skills.engine import SkillEngine
     from tools import build_registry
 
-    registry = build_registry(None, load_settings())
+    registry = build_registry(db, settings, **kwargs)
+    PlaybookExecutor(db, registry, timezone=settings.timezone)  # type: ignore[arg-type, attr-defined]
+    SkillEngine(db, registry)
+    register_lookup_tools(registry)
+    return registry
+
+
+def _list(args: argparse.Namespace) -> int:
+    from settings import load_settings
+
+    registry: Any = full_registry(None, load_settings())
     if args.category and args.category not in registry.categories():
         print(
             f"No category {args.category!r}; categories: {', '.join(registry.categories())}", file=sys.stderr
@@ -60,7 +75,6 @@ def _mcp(args: argparse.Namespace) -> int:
     from settings import load_settings
     from store import Database
     from store.migrate import upgrade
-    from tools import build_registry
     from tools.mcp_server import serve_stdio
     from tools.model import ToolContext
 
@@ -71,7 +85,7 @@ def _mcp(args: argparse.Namespace) -> int:
         db = Database(settings.database_url)
         try:
             await upgrade(db)
-            registry = build_registry(db, settings, llm=make_client(settings))
+            registry: Any = full_registry(db, settings, llm=make_client(settings))
             if settings.slack_bot_token or settings.oauth_configured:
                 _post_approvals_in_slack(registry, settings, db)
             await serve_stdio(

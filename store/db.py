@@ -30,6 +30,7 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA cache_size = -65536")  # 64 MiB: whole-portfolio sweeps scan large indexes
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
 

@@ -139,7 +139,8 @@ def _events_for(index: int, scenario: str, rng: random.Random, now: datetime) ->
     for day in range(DEMO_DAYS):
         at = start + timedelta(days=day, hours=rng.randint(8, 17), minutes=rng.randint(0, 59))
         days_ago = DEMO_DAYS - day
-        if days_ago > silent_days and (day % 7 not in (5, 6) or rng.random() < 0.3):
+        last_active_day = silent_days and days_ago == silent_days + 1  # last login: silent_days and some hours ago
+        if last_active_day or (days_ago > silent_days and (day % 7 not in (5, 6) or rng.random() < 0.3)):
             for user in rng.sample(users, k=rng.randint(1, len(users))):
                 ev("login", at, user=user)
         factor = 1.0

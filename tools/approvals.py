@@ -115,7 +115,10 @@ class Approvals:
                 await self.registry.on_approval_requested(approval)
             except Exception:
                 log.exception("posting approval %s failed", approval.id)
-        return ToolResult.pending(approval.id, f"pending approval {approval.id}: {reason}.")
+        message = f"pending approval {approval.id}: {reason}."
+        if not approval.approvers:
+            message += " No one can approve it yet: give the customer a CSM, or set CSM_APPROVERS."
+        return ToolResult.pending(approval.id, message)
 
     async def decide(
         self, approval_id: int, user_id: str, approve: bool, edited_input: dict[str, Any] | None = None

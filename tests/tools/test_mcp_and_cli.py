@@ -65,6 +65,7 @@ def test_tools_list_json_is_the_contract(capsys):
         Draft202012Validator.check_schema(row["input_schema"])
     send = next(r for r in rows if r["name"] == "gmail.send_email")
     assert send["requires_auth"] is True and send["requires_approval"] is True
+    assert {"playbooks.start", "skills.run"} <= {r["name"] for r in rows}  # the engines' tools too
     search = next(r for r in rows if r["name"] == "customers.search")
     assert search["requires_auth"] is False and search["requires_approval"] is False
 
@@ -111,7 +112,12 @@ async def test_csm_mcp_serves_over_stdio_and_posts_approvals_in_slack(tmp_path, 
     async with stdio_client(params) as (read, write), ClientSession(read, write) as client:
         await client.initialize()
         names = {t.name for t in (await client.list_tools()).tools}
-        assert {"gmail.send_email", "customers.get_snapshot", "zoom.get_transcript"} <= names
+        assert {
+            "gmail.send_email",
+            "customers.get_snapshot",
+            "zoom.get_transcript",
+            "playbooks.start",
+        } <= names
         created = await client.call_tool("tasks.create", {"title": "From MCP"})
         assert not created.isError, created.content
         assert created.structuredContent["owner"] == "U0CSMDANA"

@@ -201,3 +201,15 @@ async def test_an_approval_interrupted_mid_run_fails_and_never_runs_again(regist
     assert seen == ["failed"]
     again = await registry.approvals.decide(pending.approval_id, "UCSM", True)
     assert not again.ok and await _tasks(registry.db) == []
+
+
+async def test_a_request_nobody_may_approve_says_so(db, settings):
+    from tools import build_registry
+    from tools.model import ToolContext
+
+    registry = build_registry(db, settings.model_copy(update={"approvers": ""}))
+    await _gate_tasks(registry)
+    pending = await registry.invoke(
+        "tasks.create", {"title": "x"}, ToolContext(user_id="system", caller_kind="trigger")
+    )
+    assert pending.requires_approval and "No one can approve it yet" in pending.error
