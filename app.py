@@ -105,6 +105,7 @@ async def build(
     from bot.playbooks import install as install_playbooks
     from bot.playbooks import progress_poster as playbook_progress_poster
     from bot.services import Services
+    from bot.skills import install as install_skills_surface
     from llm.client import make_client
     from playbooks.executor import PlaybookExecutor
     from skills.engine import SkillEngine
@@ -153,6 +154,7 @@ async def build(
         on_report=lambda report: post_skill_report(services, client, report),
         install_rules=lambda specs: install_skill_rules(db, specs),
     )
+    install_skills_surface(services)
     services.assistant = build_assistant(services, slack_for_team, llm=llm)  # follow-ups post in their thread
 
     # Automations: schedules on the durable clock, events as trigger rules owned by the user.

@@ -25,7 +25,7 @@ from skills.matching import (
     resolve_customer,
 )
 from skills.model import BUILTIN_VARIABLES, Skill
-from skills.runs import SkillRunReport
+from skills.runs import SkillRunReport, recent_runs
 from store.models import Customer
 
 
@@ -114,6 +114,12 @@ class SkillEngine:
             ]
             await self.install_rules(specs)
         return outcome
+
+    async def recent_runs(
+        self, *, user_id: str | None = None, customer_id: int | None = None, limit: int = 5
+    ) -> list[SkillRunReport]:
+        runs = await recent_runs(self.db, user_id=user_id, customer_id=customer_id, limit=limit)
+        return [SkillRunReport.of(state) for state in runs]
 
     async def customers(self) -> list[CustomerRef]:
         async with self.db.session() as session:

@@ -123,6 +123,10 @@ class SkillLibrary:
         if not result.ok or result.skill is None:
             return AddOutcome(result)
         skill = result.skill
+        for builtin in builtin_skills():  # the same title replaces the built-in, under its id
+            if builtin.skill.name.lower() == skill.name.lower():
+                skill = skill.model_copy(update={"id": builtin.skill.id})
+                result = result.model_copy(update={"skill": skill})
         async with self.db.transaction() as session:
             row = await session.scalar(
                 select(SkillRow).where(SkillRow.team_id == team_id, SkillRow.slug == skill.id)

@@ -193,6 +193,20 @@ async def claim_paused_run(db: Any, run_id: int, approval_id: int) -> bool:
         return result.rowcount == 1
 
 
+async def recent_runs(
+    db: Any, *, user_id: str | None = None, customer_id: int | None = None, limit: int = 5
+) -> list[RunState]:
+    """The latest runs, newest first, of a user or for a customer."""
+    stmt = select(SkillRun).order_by(SkillRun.id.desc()).limit(limit)
+    if user_id is not None:
+        stmt = stmt.where(SkillRun.user_id == user_id)
+    if customer_id is not None:
+        stmt = stmt.where(SkillRun.customer_id == customer_id)
+    async with db.session() as session:
+        rows = (await session.scalars(stmt)).all()
+    return [RunState.from_row(row) for row in rows]
+
+
 # -- the report ------------------------------------------------------------------------------------
 
 

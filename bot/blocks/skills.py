@@ -117,3 +117,28 @@ def problem_lines(diagnostics: list[Any], limit: int = 15) -> list[str]:
     if len(diagnostics) > limit:
         lines.append(f"… and {len(diagnostics) - limit} more")
     return lines
+
+
+RUN_STATUS = {
+    "completed": ":white_check_mark: finished",
+    "failed": ":x: failed",
+    "aborted": ":no_entry_sign: stopped",
+    "awaiting_approval": ":hourglass_flowing_sand: waiting for approval",
+    "running": ":arrows_counterclockwise: running",
+    "recovering": ":arrows_counterclockwise: running",
+}
+
+
+def runs_blocks(reports: list[Any], *, title: str, with_customer: bool = True) -> list[Any]:
+    """Recent skill runs, one line each (App Home, customer snapshot)."""
+    if not reports:
+        return []
+    lines = []
+    for report in reports:
+        done = sum(1 for s in report.steps if s.status == "completed")
+        who = f" · {report.customer_name}" if with_customer and report.customer_name else ""
+        state = RUN_STATUS.get(report.status, report.status)
+        lines.append(
+            f"*{report.skill_name}*{who} · {state} · {done}/{len(report.steps)} steps · run #{report.run_id}"
+        )
+    return [header(title), *sections("\n".join(lines))]

@@ -124,3 +124,15 @@ def test_builtins_and_the_prd_example_validate_against_the_real_registry(prd_qbr
             assert all("unknown tool" in d.message for d in result.errors), result.errors
             continue
         assert result.diagnostics == [], (path.name, result.diagnostics)
+
+
+async def test_a_workspace_skill_with_a_builtin_title_replaces_it_there_only(engine):
+    mine = '# QBR Preparation\n## Trigger\n- "prepare QBR for {customer}"\n## Steps\n### 1. Snapshot\n- Action: customers.get_snapshot\n'
+    outcome = await engine.library.add("T1", mine, created_by="U0CSMDANA")
+    assert outcome.replaced and outcome.stored.skill.id == "qbr-prep"
+    ours = [s for s in await engine.library.list("T1") if s.skill.name == "QBR Preparation"]
+    assert [(s.source, len(s.skill.steps)) for s in ours] == [("user", 1)]
+    other = [s for s in await engine.library.list("T2") if s.skill.name == "QBR Preparation"]
+    assert [(s.source, len(s.skill.steps)) for s in other] == [("builtin", 6)]
+    removed = await engine.library.remove("T1", "qbr-prep")
+    assert removed.removed and removed.message.endswith("The built-in version is back.")

@@ -115,3 +115,18 @@ async def test_add_modal_shows_errors_by_line_then_saves(slack_skills):
     assert replies[0]["text"] == 'Removed the skill "Renewal Prep Lite".'
     _, replies = await h.command("skill remove renewal-prep-lite")
     assert replies[0]["text"].startswith('There is no skill called "renewal-prep-lite".')
+
+
+async def test_runs_show_on_the_app_home_and_the_customer_card(slack_skills):
+    h = slack_skills
+    await h.command("skill risk review for Globex")
+    await h.event({"type": "app_home_opened", "user": "U0CSMDANA", "tab": "home", "channel": "D1"})
+    view = h.slack.views["U0CSMDANA"]
+    assert_valid_blocks(view["blocks"])
+    home = json.dumps(view["blocks"], ensure_ascii=False)
+    assert "Your recent skill runs" in home and "*Risk Review* · Globex · :white_check_mark: finished" in home
+    _, replies = await h.command("customer Globex")
+    card = reply_blocks(replies[0])
+    assert_valid_blocks(card)
+    text = json.dumps(card, ensure_ascii=False)
+    assert "Recent skill runs" in text and "*Risk Review* · :white_check_mark: finished" in text
