@@ -2,8 +2,8 @@
 
     python bench/nl_accuracy.py [--misses]
 
-Prints field-by-field and whole-definition accuracy for the development split and the held-out
-split (phrases written after the parser), the median parse time, and, as the baseline measured in
+Prints field-by-field and whole-definition accuracy for the development split and the two held-out
+splits (phrases written after the parser, each labeled before the parser saw it), the median parse time, and, as the baseline measured in
 the same run, a keyword matcher (first trigger/action keyword wins, no scope) on the same phrases.
 """
 
@@ -73,7 +73,8 @@ def main() -> int:
     held2 = [r for r in rows if r["split"] == "heldout2"]
     refusals = sum(r["expected"] is None for r in rows)
     print(
-        f"labeled phrases: {len(rows)} ({len(dev)} development, {len(held)} held out; {refusals} to refuse)"
+        f"labeled phrases: {len(rows)} ({len(dev)} development, {len(held)} + {len(held2)} held out; "
+        f"{refusals} to refuse)"
     )
     reports = {"development": evaluate(dev, offline)}
     if held:
