@@ -25,6 +25,8 @@ EMOJI = {
     "large_green_circle": "🟢", "large_yellow_circle": "🟡", "red_circle": "🔴", "white_circle": "⚪",
     "arrow_up": "↑", "arrow_down": "↓", "warning": "⚠️", "rotating_light": "🚨", "tada": "🎉",
     "white_check_mark": "✅", "x": "❌", "hourglass_flowing_sand": "⏳", "calendar": "📅", "bell": "🔔",
+    "arrow_forward": "▶️", "double_vertical_bar": "⏸️", "black_square_for_stop": "⏹️", "large_blue_circle": "🔵",
+    "raised_hand": "✋", "fast_forward": "⏩", "no_entry_sign": "🚫", "rocket": "🚀", "hourglass": "⌛",
 }  # fmt: skip
 
 

@@ -151,6 +151,11 @@ def register(app: AsyncApp, services: Services) -> None:
             )
             if result.requires_approval:
                 text = f"Starting {playbook} for {customer.name} needs an approval; I asked for it."
+            elif result.success and isinstance(result.data, dict) and result.data.get("already_running"):
+                text = (
+                    result.data.get("message")
+                    or f"The {playbook} playbook is already running for {customer.name}."
+                )
             elif result.success:
                 text = f"Started the {playbook} playbook for {customer.name}."
             else:
