@@ -35,6 +35,7 @@ Type what you would type in Slack:
   /csm help                 a slash command (try /csm customer Acme Corp)
   how is Acme doing?        a direct message to the bot
   home                      open the App Home tab
+  sweep                     evaluate every trigger rule now (alerts arrive as DMs)
   3                         click button [3] of the last output
   submit name=value ...     submit the open modal's inputs
   as U0CSMRAJ               act as another user (U0CSMDANA, U0CSMRAJ, U0CSMLEA)
@@ -104,6 +105,9 @@ class Console:
             status, text = await self._post(slash_command_body(line[4:].strip(), user_id=self.user,
                                                                response_url=self.slack.response_url()))  # fmt: skip
             self._show_ack(status, text)
+        elif line == "sweep":
+            fired = await self.runtime.services.triggers.sweep()
+            self.print(f"(the sweep fired {len(fired)} alert{'s' if len(fired) != 1 else ''})")
         elif line == "home":
             await self._post(event_body({"type": "app_home_opened", "user": self.user, "tab": "home",
                                          "channel": self.slack.im_channel(self.user).id}), json_body=True)  # fmt: skip

@@ -27,6 +27,8 @@ EMOJI = {
     "white_check_mark": "✅", "x": "❌", "hourglass_flowing_sand": "⏳", "calendar": "📅", "bell": "🔔",
     "arrow_forward": "▶️", "double_vertical_bar": "⏸️", "black_square_for_stop": "⏹️", "large_blue_circle": "🔵",
     "raised_hand": "✋", "fast_forward": "⏩", "no_entry_sign": "🚫", "rocket": "🚀", "hourglass": "⌛",
+    "memo": "📝", "speech_balloon": "💬", "chart_with_upwards_trend": "📈", "chart_with_downwards_trend": "📉",
+    "zzz": "💤", "wave": "👋", "small_red_triangle_down": "🔻", "handshake": "🤝", "bulb": "💡",
 }  # fmt: skip
 
 
