@@ -12,12 +12,10 @@ import inspect
 import logging
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.blocks.common import to_dicts
 from bot.blocks.meetings import analysis_blocks, meeting_list_blocks, signals_home_blocks
 from bot.services import Services
-from store.models import Customer
+from store.customers import customer_choices as store_customer_choices
 from tools.model import ToolContext
 
 log = logging.getLogger(__name__)
@@ -25,10 +23,7 @@ log = logging.getLogger(__name__)
 
 async def customer_choices(services: Services, limit: int = 100) -> list[tuple[int, str]]:
     async with services.db.session() as s:
-        rows = (
-            await s.execute(select(Customer.id, Customer.name).order_by(Customer.name).limit(limit))
-        ).all()
-    return [(cid, name) for cid, name in rows]
+        return await store_customer_choices(s, limit)
 
 
 async def host_user_id(services: Services, email: str | None) -> str | None:

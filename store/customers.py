@@ -9,7 +9,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import Customer, HealthScore, Login, Ticket
+from store.models import Contact, Customer, HealthScore, Login, Ticket
 
 HEALTHY, AT_RISK, CRITICAL = "healthy", "at risk", "critical"
 
@@ -172,3 +172,23 @@ async def portfolio(session: AsyncSession, owner: str | None = None, limit: int 
     scored = [c for c in customers if c.health_score is not None and c.health_score < 70]
     scored.sort(key=lambda c: (c.health_score, c.renewal_date or date.max))
     return Portfolio(total=len(customers), by_band=by_band, at_risk=scored[:limit])
+
+
+async def customer_choices(session: AsyncSession, limit: int = 100) -> list[tuple[int, str]]:
+    """(id, name) of customers by name, for pickers."""
+    rows = (
+        await session.execute(select(Customer.id, Customer.name).order_by(Customer.name).limit(limit))
+    ).all()
+    return [(cid, name) for cid, name in rows]
+
+
+async def contact_emails(session: AsyncSession, customer_id: int, limit: int = 10) -> list[str]:
+    """The customer's active contacts' emails, the champion first."""
+    rows = (
+        await session.execute(
+            select(Contact.email)
+            .where(Contact.customer_id == customer_id, Contact.email.is_not(None), Contact.status != "left")
+            .order_by(Contact.is_champion.desc(), Contact.id)
+        )
+    ).scalars()
+    return list(dict.fromkeys(rows))[:limit]

@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from sqlalchemy import select
 
 from bot.blocks.common import to_dicts
 from bot.blocks.meetings import analysis_blocks
 from bot.services import Services
-from store.models import Contact
+from store.customers import contact_emails
 from tools.model import ToolContext
 
 
@@ -36,22 +35,7 @@ async def follow_up_recipients(services: Services, customer_id: int | None) -> l
     if customer_id is None:
         return []
     async with services.db.session() as s:
-        rows = (
-            (
-                await s.execute(
-                    select(Contact.email)
-                    .where(
-                        Contact.customer_id == customer_id,
-                        Contact.email.is_not(None),
-                        Contact.status != "left",
-                    )
-                    .order_by(Contact.is_champion.desc(), Contact.id)
-                )
-            )
-            .scalars()
-            .all()
-        )
-    return list(dict.fromkeys(rows))[:10]
+        return await contact_emails(s, customer_id)
 
 
 def outcome_text(result: Any, done: str) -> str:
