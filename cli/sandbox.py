@@ -275,6 +275,7 @@ async def _main(args: argparse.Namespace) -> int:
     await seed_demo_meetings(db)
     await connect_google(db, settings, google)
     runtime = await app.build(settings, db=db, migrate=False)
+    playbook_templates_in_drive(runtime.services.playbooks, google)
     runner = aiohttp.web.AppRunner(runtime.web_app, access_log=None)
     await runner.setup()
     site = aiohttp.web.TCPSite(runner, "127.0.0.1", 0)
@@ -352,6 +353,22 @@ async def connect_google(db: Any, settings: Any, google: Any) -> None:
         access, refresh = google.sandbox.issue_tokens(csm.email)
         await connections.save(TEAM_ID, csm.slack_id, access_token=access, refresh_token=refresh,
                                expires_at=utcnow() + timedelta(hours=1), account_email=csm.email)  # fmt: skip
+
+
+def playbook_templates_in_drive(executor: Any, google: Any) -> None:
+    """The playbooks' document steps need the workspace's Drive templates (values.yml in production):
+    in the sandbox, one emulated Doc or Slides file per declared template variable."""
+    from sandbox.google_apis import DOC, SLIDES
+
+    for template in executor.library.templates.values():
+        for var in template.variables:
+            if var.name in executor.library.values or not var.name.endswith(("_doc", "_deck")):
+                continue
+            kind = SLIDES if var.name.endswith("_deck") else DOC
+            title = var.name.replace("_", " ").capitalize() + " template"
+            text = "{{customer_name}}: " + var.description
+            made = google.sandbox.drive.add_file(title, kind, text=text)
+            executor.library.values[var.name] = made["id"]
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -21,7 +21,8 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
 from store.base import utcnow
-from store.models import Approval, AuditLog, OAuthConnection, ToolSetting
+from store.connections import find_connection
+from store.models import Approval, AuditLog, ToolSetting
 from tools.approvals import Approvals
 from tools.audit import AuditWriter
 from tools.base import Tool, ToolError, ToolRun, TransientToolError
@@ -269,13 +270,7 @@ class Registry:
             return None
         if tool.connection == "google":
             async with self.db.session() as s:
-                found = await s.scalar(
-                    select(OAuthConnection.id).where(
-                        OAuthConnection.provider == "google",
-                        OAuthConnection.team_id == ctx.team_id,
-                        OAuthConnection.slack_user_id == ctx.user_id,
-                    )
-                )
+                found = await find_connection(s, "google", ctx.team_id, ctx.user_id)
             return None if found else CONNECT_HINTS["google"]
         if tool.connection == "zoom":
             s = self.settings

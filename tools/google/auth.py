@@ -26,6 +26,7 @@ from googleapiclient.errors import HttpError
 from sqlalchemy import select
 
 from store.base import utcnow
+from store.connections import find_connection
 from store.crypto import SecretBox
 from store.models import OAuthConnection
 from tools.base import Tool, ToolError, ToolRun, TransientToolError
@@ -78,13 +79,7 @@ class GoogleConnections:
 
     async def get(self, team_id: str, user_id: str) -> OAuthConnection | None:
         async with self.db.session() as s:
-            return await s.scalar(
-                select(OAuthConnection).where(
-                    OAuthConnection.provider == "google",
-                    OAuthConnection.team_id == team_id,
-                    OAuthConnection.slack_user_id == user_id,
-                )
-            )
+            return await find_connection(s, "google", team_id, user_id)
 
     async def save(
         self,
