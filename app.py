@@ -237,6 +237,7 @@ def wire_meetings(services: Services) -> list[web.RouteDef]:
     """The meetings engine: analysis posted by bot/meetings.py, triggers told, the Zoom webhook."""
     from bot.meetings import MeetingPoster, home_section, snapshot_section
     from meetings.analysis import make_analyzer
+    from meetings.registry_tools import register_meeting_tools
     from meetings.service import MeetingService
     from meetings.webhook import ZoomWebhookDeps, routes
 
@@ -245,6 +246,7 @@ def wire_meetings(services: Services) -> list[web.RouteDef]:
         services.db, analyzer=make_analyzer(settings), own_domains=tuple(settings.own_domain_list)
     )
     meetings.on_analysis = MeetingPoster(services)
+    register_meeting_tools(services.registry, meetings)  # meetings.create_notes
 
     async def evaluate(customer_id: int, event_type: str = "meeting") -> None:
         if services.triggers is not None:  # meeting_ended, negative_sentiment (the rule's threshold)

@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-from pydantic import BaseModel
 from rapidfuzz import fuzz
 from sqlalchemy import select
 
 from store.models import Contact
+from tools import email_templates
 from tools.model import ToolContext
 
 if TYPE_CHECKING:
     from assistant.intents import IntentMatch
     from assistant.offline import OfflineAssistant
-
-
-class EmailTemplate(BaseModel):
-    keywords: list[str]
-    subject: str
-    body: str
-
-
-@cache
-def templates() -> dict[str, EmailTemplate]:
-    raw = yaml.safe_load(Path(__file__).with_name("email_templates.yaml").read_text())
-    return {name: EmailTemplate.model_validate(t) for name, t in raw.items()}
-
-
-def pick_template(text: str) -> EmailTemplate:
-    lowered = text.lower()
-    for template in templates().values():
-        if any(k in lowered for k in template.keywords):
-            return template
-    return templates()["check_in"]
 
 
 async def _contacts(db: Any, customer_id: int) -> list[Contact]:
@@ -114,15 +91,11 @@ async def compose_email(
         )
     if to and first_name == "there" and "@" in to:
         first_name = to.split("@")[0].split(".")[0].capitalize()
-    template = pick_template(text)
-    values = {
-        "first_name": first_name,
-        "customer": snapshot.get("name") or (to.split("@")[1] if to else ""),
-        "renewal_date": snapshot.get("renewal_date") or "your renewal date",
-        "renewal_in_days": snapshot.get("renewal_in_days") or "",
-    }
-    return {
-        "to": [to],
-        "subject": template.subject.format(**values),
-        "body": template.body.format(**values),
-    }, None
+    subject, body = email_templates.render(
+        email_templates.pick(text),
+        first_name=first_name,
+        customer=snapshot.get("name") or (to.split("@")[1] if to else ""),
+        renewal_date=snapshot.get("renewal_date"),
+        renewal_in_days=snapshot.get("renewal_in_days"),
+    )
+    return {"to": [to], "subject": subject, "body": body}, None

@@ -18,9 +18,13 @@ from typing import Any, Literal
 from assistant.claude import Progress
 from assistant.history import Thread
 from assistant.reply import AssistantReply
-from automations.detect import looks_like_automation
 
 log = logging.getLogger(__name__)
+
+try:  # the automations engine's detector: it parses the sentence, so it is the one test
+    from automations.detect import looks_like_automation
+except ImportError:  # a deployment without the automations room: nothing is taken for an automation
+    looks_like_automation = None  # type: ignore[assignment]
 
 
 @dataclass
@@ -38,6 +42,12 @@ class DmRouter:
         self.skills = skills
         self.automations = automations
 
+    def is_automation(self, text: str) -> bool:
+        """The automations engine's own test; False without the engine."""
+        return (
+            self.automations is not None and looks_like_automation is not None and looks_like_automation(text)
+        )
+
     async def route(self, text: str, thread: Thread, on_progress: Progress | None = None) -> Routed:
         if self.skills is not None and await self.skills.match(text, thread.team_id) is not None:
             outcome = await self.skills.run_phrase(
@@ -48,7 +58,7 @@ class DmRouter:
                 thread_ts=thread.thread_ts,
             )
             return Routed(kind="skill", skill=outcome)
-        if self.automations is not None and looks_like_automation(text):
+        if self.automations is not None and self.is_automation(text):
             # The automations engine's own test: a schedule or an event plus an order, not a question.
             try:
                 preview = await self.automations.preview(text, thread.user_id, team_id=thread.team_id)

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from automations.definition import Action, AutomationDefinition, EventTrigger
 from automations.describe import echo, scope_phrase
-from automations.templates import render
 from store import Database
 from store.models import Contact, Customer
+from tools.email_templates import render
 from tools.model import ToolContext
 
 MAX_LISTED = 25  # customers listed in one summary message
@@ -215,7 +215,9 @@ class AutomationRunner:
             if not c.contact_email:
                 return {**who, "skip": f"{c.name} has no contact with an email address"}
             first = c.contact_name.split()[0] if c.contact_name else None
-            subject, body = render(p.get("template"), c.name, first)
+            subject, body = render(
+                p.get("template"), customer=c.name, first_name=first, renewal_date=c.renewal_date
+            )
             tool = "gmail.draft_email" if t == "draft_email" else "gmail.send_email"
             return {**who, "tool": tool, "input": {"to": [c.contact_email], "subject": subject, "body": body}}
         if t == "create_task":

@@ -29,8 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def full_registry(db: object, settings: object, **kwargs: object) -> object:
     """The registry as the running app has it: the built-in tools plus those the engines add
-    (playbooks.start, skills.run, the assistant's look-ups…)."""
+    (playbooks.start, skills.run, meetings.create_notes, the assistant's look-ups…)."""
     from assistant.lookups import register_lookup_tools
+    from meetings.registry_tools import register_meeting_tools
+    from meetings.service import MeetingService
     from playbooks.executor import PlaybookExecutor
     from skills.engine import SkillEngine
     from tools import build_registry
@@ -39,6 +41,7 @@ def full_registry(db: object, settings: object, **kwargs: object) -> object:
     PlaybookExecutor(db, registry, timezone=settings.timezone)  # type: ignore[arg-type, attr-defined]
     SkillEngine(db, registry)
     register_lookup_tools(registry)
+    register_meeting_tools(registry, MeetingService(db))  # notes from stored analyses only
     return registry
 
 

@@ -50,9 +50,14 @@ class ExecutorControls:
             if execution.status not in ("active", "paused"):
                 raise PlaybookError(f"Playbook #{execution_id} is already {execution.status}.")
             execution.status, execution.active_key, execution.completed_at = "cancelled", None, now
+            waiting = []
             for run in await self._runs(session, execution_id):
-                if run.status in OPEN:
+                if run.status in OPEN or run.status == "awaiting_approval":
+                    if run.status == "awaiting_approval":
+                        waiting.append(f"playbook_action:{run.id}")
                     run.status, run.finished_at, run.error = "skipped", now, "The playbook was cancelled."
+        # Their approvals are withdrawn through the registry: a later click says they are no longer pending.
+        await self.registry.approvals.withdraw("playbook", waiting, "The playbook was cancelled", by)
         await self._refresh(execution_id, now)
         view = await self.get(execution_id)
         await self._emit(view, "cancelled", f"Cancelled{_by(by)}.")

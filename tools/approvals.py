@@ -171,6 +171,46 @@ class Approvals:
             return Decision(True, f"Rejected: {approval.tool_name} will not run.", "rejected", approval)
         return await self._run(approval)
 
+    async def withdraw(
+        self, caller_kind: str, caller_refs: list[str], reason: str, by: str | None = None
+    ) -> list[int]:
+        """Reject the pending approvals of these callers because their work was called off (a cancelled
+        playbook): a later click says the approval is no longer pending, and why; each caller's resume
+        hook is told ('rejected'). Returns the ids withdrawn here (each exactly once across processes)."""
+        if not caller_refs:
+            return []
+        async with self.db.session() as s:
+            pending = (
+                await s.scalars(
+                    select(Approval).where(
+                        Approval.status == "pending",
+                        Approval.caller_kind == caller_kind,
+                        Approval.caller_ref.in_(caller_refs),
+                    )
+                )
+            ).all()
+        withdrawn = []
+        for approval in pending:
+            now = utcnow()
+            async with self.db.transaction() as s:
+                res = await s.execute(
+                    update(Approval)
+                    .where(Approval.id == approval.id, Approval.status == "pending")
+                    .values(status="rejected", decided_by=by, decided_at=now, error=reason)
+                    .execution_options(synchronize_session=False)
+                )
+            if res.rowcount != 1:  # decided by a click meanwhile
+                continue
+            approval.status, approval.decided_by, approval.decided_at, approval.error = (
+                "rejected",
+                by,
+                now,
+                reason,
+            )
+            withdrawn.append(approval.id)
+            await self.registry.resume(self._outcome(approval, "rejected", None))
+        return withdrawn
+
     async def _not_claimed(self, approval_id: int) -> Decision:
         approval = await self.get(approval_id)
         assert approval is not None
@@ -187,6 +227,13 @@ class Approvals:
                 approval,
             )
         by = f" by <@{approval.decided_by}>" if approval.decided_by else ""
+        if approval.status == "rejected" and approval.error:  # withdrawn: its work was called off
+            return Decision(
+                False,
+                f"Approval #{approval_id} is no longer pending: {approval.error.rstrip('.')}{by}.",
+                approval.status,
+                approval,
+            )
         verb = "rejected" if approval.status == "rejected" else "approved"
         state = "" if approval.status in ("rejected", "approved") else f" ({approval.status})"
         return Decision(

@@ -11,6 +11,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from sqlalchemy import select
+
+from store import Database
+from store.models import Contact, Customer
+from tools import email_templates
 from tools.model import ToolContext, ToolResult
 from triggers.alerts import Alert
 from triggers.model import Action, Rule
@@ -76,10 +81,12 @@ class ActionRunner:
         registry: ToolInvoker | None,
         on_alert: OnAlert | None = None,
         health: HealthRecomputer | None = None,
+        db: Database | None = None,
     ) -> None:
         self.registry = registry
         self.on_alert = on_alert
         self.health = health
+        self.db = db
 
     def context(self, rule: Rule, alert: Alert, channel: str | None = None) -> ToolContext:
         return ToolContext(
@@ -149,16 +156,7 @@ class ActionRunner:
                 "slack.send_message", {"channel": target, "text": text}, self.context(rule, alert, target)
             )
         if t in ("draft_email", "send_email"):
-            data: dict[str, Any] = {
-                "subject": fill(p.get("subject") or "{customer}: {what}", alert),
-                "body": fill(p.get("body") or "{what}\n\n{why}", alert),
-            }
-            if p.get("to") and p["to"] != "me":
-                data["to"] = [p["to"]] if isinstance(p["to"], str) else p["to"]
-            if p.get("template"):
-                data["template"] = p["template"]
-            name = "gmail.draft_email" if t == "draft_email" else "gmail.send_email"
-            return await self._invoke(name, data, self.context(rule, alert))
+            return await self._email(rule, alert, action)
         if t == "create_task":
             data = {"title": fill(p["title"], alert), "customer": alert.customer_name, "notes": alert.what}
             if p.get("due_in_days") is not None:
@@ -185,6 +183,81 @@ class ActionRunner:
             await self.health.recompute([alert.customer_id])
             return {"ok": True}
         if t == "create_meeting_notes":
-            data = {"customer": alert.customer_name, "meeting_id": alert.details.get("meeting_id")}
+            data = {"customer": str(alert.customer_id)}
+            if alert.details.get("meeting_id"):
+                data["meeting_id"] = str(alert.details["meeting_id"])
             return await self._invoke("meetings.create_notes", data, self.context(rule, alert))
         return {"ok": False, "error": f"unknown action {t}"}
+
+    async def _email(self, rule: Rule, alert: Alert, action: Action) -> dict[str, Any]:
+        """A valid gmail.draft_email / gmail.send_email input: to the customer's active champion (or
+        the rule's `to`), subject and body from the named template (the trigger type's by default);
+        the rule's own `subject`/`body` win. Without a champion the CSM is told, and nothing is sent."""
+        p = action.params
+        name = "gmail.draft_email" if action.type == "draft_email" else "gmail.send_email"
+        to = p.get("to") if p.get("to") not in (None, "", "me", "champion") else None
+        first_name = None
+        champion = await active_champion(self.db, alert.customer_id) if to is None else None
+        if to is None and champion is None:
+            return await self._no_champion(rule, alert, action)
+        if champion is not None:
+            to, first_name = champion.email, (champion.name or "").split()[0] or None
+        snapshot = await self._renewal(alert.customer_id)
+        subject, body = email_templates.render(
+            p.get("template") or email_templates.for_trigger(alert.trigger_type),
+            customer=alert.customer_name,
+            first_name=first_name,
+            renewal_date=snapshot,
+            what=alert.what,
+            why=alert.why,
+            rule=alert.rule_name,
+        )
+        data = {
+            "to": [to] if isinstance(to, str) else list(to),
+            "subject": fill(p["subject"], alert) if p.get("subject") else subject,
+            "body": fill(p["body"], alert) if p.get("body") else body,
+        }
+        return await self._invoke(name, data, self.context(rule, alert))
+
+    async def _no_champion(self, rule: Rule, alert: Alert, action: Action) -> dict[str, Any]:
+        """Tell the CSM why no email was written; recorded as skipped (a retry would not find one either)."""
+        reason = f"{alert.customer_name} has no active champion with an email address"
+        what = "drafted" if action.type == "draft_email" else "sent"
+        target = alert.csm_slack_id or rule.owner_slack_id or alert.slack_channel
+        if target is None:
+            return {"ok": False, "error": f"{reason}, and no CSM to tell"}
+        text = (
+            f"*{alert.customer_name}*: no email was {what} for “{rule.name}”: {reason}. "
+            "Mark a contact as champion (a `stakeholder` event with `champion: true`) "
+            "or give the rule's action a `to` address."
+        )
+        told = await self._invoke(
+            "slack.send_message", {"channel": target, "text": text}, self.context(rule, alert, target)
+        )
+        if not told["ok"]:
+            return {"ok": False, "error": f"{reason}; telling the CSM failed: {told.get('error')}"}
+        return {"ok": True, "skipped": reason, "told": target}
+
+    async def _renewal(self, customer_id: int) -> Any:
+        if self.db is None:
+            return None
+        async with self.db.session() as s:
+            return await s.scalar(select(Customer.renewal_date).where(Customer.id == customer_id))
+
+
+async def active_champion(db: Database | None, customer_id: int) -> Contact | None:
+    """The customer's active champion with an email (the most recent one when several are marked)."""
+    if db is None:
+        return None
+    async with db.session() as s:
+        return await s.scalar(
+            select(Contact)
+            .where(
+                Contact.customer_id == customer_id,
+                Contact.is_champion.is_(True),
+                Contact.status == "active",
+                Contact.email.is_not(None),
+            )
+            .order_by(Contact.created_at.desc(), Contact.id.desc())
+            .limit(1)
+        )

@@ -65,7 +65,7 @@ class TriggerEngine:
     ) -> None:
         self.db = db
         self.health = health
-        self.runner = ActionRunner(registry, on_alert=on_alert, health=health)
+        self.runner = ActionRunner(registry, on_alert=on_alert, health=health, db=db)
         self._max_parallel = max_parallel
         self._queues: dict[int, asyncio.Lock] = {}
         self._running: set[int] = set()

@@ -88,6 +88,8 @@ def approval_blocks(approval: Approval, outcome: str | None = None) -> list[Any]
 
 
 def outcome_line(approval: Approval) -> str:
+    if approval.status == "rejected" and approval.error:  # withdrawn: its work was called off
+        return f":no_entry_sign: Withdrawn: {approval.error[:500].rstrip('.')}; nothing was done."
     template = STATUS_LINE.get(approval.status, "Status: {status}")
     return template.format(
         by=approval.decided_by or "?",

@@ -309,3 +309,30 @@ async def test_two_processes_advancing_together_run_each_step_once(db, registry,
     async with db.session() as s:
         assert (await s.execute(select(func.count()).select_from(Task))).scalar_one() == 1
     assert (await one.get(view.id)).stages[0].status == "completed"
+
+
+async def test_cancelling_withdraws_the_pending_approvals(executor, registry, acme, world, db):
+    from store.models import Approval
+
+    view = await executor.start("risk-mitigation", "Acme Corp", started_by="UCSM", now=at(START))
+    await executor.advance(at(START + timedelta(days=2)))
+    email = action(await executor.get(view.id), "champion-email")
+    assert email.status == "awaiting_approval"
+    cancelled = await executor.cancel(view.id, by="UCSM", now=at(START + timedelta(days=2)))
+    assert action(cancelled, "champion-email").status == "skipped"
+    async with db.session() as s:
+        approval = await s.get(Approval, email.approval_id)
+    assert (approval.status, approval.decided_by) == ("rejected", "UCSM")
+    from bot.blocks.approvals import outcome_line
+
+    assert (
+        outcome_line(approval) == ":no_entry_sign: Withdrawn: The playbook was cancelled; nothing was done."
+    )
+    assert [a.id for a in await registry.approvals.list_pending()] == []
+    late = await registry.approvals.decide(email.approval_id, "UCSM", True)
+    assert not late.ok
+    assert late.message == (
+        f"Approval #{email.approval_id} is no longer pending: The playbook was cancelled by <@UCSM>."
+    )
+    assert world.count("gmail.send_email") == 0
+    assert action(await executor.get(view.id), "champion-email").status == "skipped"

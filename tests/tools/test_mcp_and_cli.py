@@ -65,7 +65,9 @@ def test_tools_list_json_is_the_contract(capsys):
         Draft202012Validator.check_schema(row["input_schema"])
     send = next(r for r in rows if r["name"] == "gmail.send_email")
     assert send["requires_auth"] is True and send["requires_approval"] is True
-    assert {"playbooks.start", "skills.run"} <= {r["name"] for r in rows}  # the engines' tools too
+    assert {"playbooks.start", "skills.run", "meetings.create_notes", "meetings.list_analyses"} <= {
+        r["name"] for r in rows
+    }  # the engines' tools too
     search = next(r for r in rows if r["name"] == "customers.search")
     assert search["requires_auth"] is False and search["requires_approval"] is False
 

@@ -1,0 +1,31 @@
+"""In the running app, a trigger rule's run_skill and create_meeting_notes reach the engines' tools
+(skills.run, meetings.create_notes) that app.build registers."""
+
+from __future__ import annotations
+
+from meetings.demo import seed_demo_meetings
+from triggers.model import RuleSpec
+from triggers.rules import save_rule
+
+
+async def test_run_skill_and_meeting_notes_through_the_app_registry(slack_app):
+    services = slack_app.runtime.services
+    await seed_demo_meetings(services.db)
+    spec = RuleSpec(
+        slug="acme-notes",
+        name="Acme notes",
+        type="health_score_drop",
+        params={"below": 100},
+        scope={"customer": "Acme Corp"},
+        actions=[{"type": "run_skill", "params": {"skill": "risk-review"}}, {"type": "create_meeting_notes"}],
+    )
+    await save_rule(services.db, spec)
+    fired = [f for f in await services.triggers.sweep() if f.alert.rule_slug == "acme-notes"]
+    assert [f.alert.customer_name for f in fired] == ["Acme Corp"]
+    skill, notes = fired[0].actions
+    assert skill["ok"] and skill["tool"] == "skills.run", skill
+    assert notes["ok"] and notes["tool"] == "meetings.create_notes", notes
+    assert notes["data"]["meeting_id"] == "demo-acme_renewal"
+    [post] = [c for c in slack_app.slack.calls_to("chat.postMessage") if c["text"] == notes["data"]["text"]]
+    assert post["channel"] == notes["data"]["channel"]
+    assert post["text"].startswith("*Meeting notes – Acme Corp: Acme Corp renewal*")
