@@ -99,7 +99,7 @@ async def build(
     # Imported here so that `python app.py` without credentials answers at once.
     from bot.actions.skills import post_report as post_skill_report
     from bot.app import build_slack_app, client_provider, make_web_client
-    from bot.approvals import approval_poster
+    from bot.approvals import approval_closer, approval_poster
     from bot.commands.approvals import home_section as approvals_home_section
     from bot.events.assistant import build_assistant
     from bot.playbooks import install as install_playbooks
@@ -133,6 +133,7 @@ async def build(
     slack_for_team = client_provider(services, client)
     registry = build_registry(db, settings, llm=llm, slack_client=lambda ctx: slack_for_team(ctx.team_id))
     registry.on_approval_requested = approval_poster(services, slack_for_team)
+    registry.on_approval_closed = approval_closer(services, slack_for_team)
     services.registry = registry
     services.slack_client_for = slack_for_team
     services.home_sections.append(approvals_home_section)

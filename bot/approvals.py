@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.blocks.approvals import approval_blocks
+from bot.blocks.approvals import approval_blocks, outcome_line
 from bot.blocks.common import to_dicts
 from bot.services import Services
 from store.models import Approval
@@ -31,3 +31,23 @@ def approval_poster(
         await services.registry.approvals.set_message(approval.id, resp["channel"], resp["ts"])
 
     return post
+
+
+def approval_closer(
+    services: Services, client_for: Callable[[str], Awaitable[Any]]
+) -> Callable[[Approval], Awaitable[None]]:
+    """An approval that expired or was withdrawn: its card loses the buttons and says why."""
+
+    async def close(approval: Approval) -> None:
+        if not (approval.channel and approval.message_ts):
+            return
+        client = await client_for((approval.context or {}).get("team_id", ""))
+        if client is None:
+            return
+        line = outcome_line(approval)
+        await client.chat_update(
+            channel=approval.channel, ts=approval.message_ts, text=line,
+            blocks=to_dicts(approval_blocks(approval, outcome=line)),
+        )  # fmt: skip
+
+    return close

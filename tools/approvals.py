@@ -209,7 +209,18 @@ class Approvals:
             )
             withdrawn.append(approval.id)
             await self.registry.resume(self._outcome(approval, "rejected", None))
+            await self._closed(approval)
         return withdrawn
+
+    async def _closed(self, approval: Approval) -> None:
+        """Tell whoever shows the approval (the Slack card) that it closed without a click."""
+        callback = self.registry.on_approval_closed
+        if callback is None:
+            return
+        try:
+            await callback(approval)
+        except Exception:
+            log.exception("updating the message of approval %s failed", approval.id)
 
     async def _not_claimed(self, approval_id: int) -> Decision:
         approval = await self.get(approval_id)
@@ -303,6 +314,7 @@ class Approvals:
             return False
         approval.status = "expired"
         await self.registry.resume(self._outcome(approval, "expired", None))
+        await self._closed(approval)
         return True
 
     async def expire_due(self) -> list[int]:

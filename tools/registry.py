@@ -115,6 +115,8 @@ class Registry:
             settings=settings, db=db, llm=llm, slack_client=slack_client, slack_user_client=slack_user_client
         )
         self.on_approval_requested = on_approval_requested
+        # Called when an approval closes without a click (expired, or withdrawn by its caller).
+        self.on_approval_closed: Callable[[Approval], Awaitable[None]] | None = None
         self.approval_ttl = approval_ttl
         self.retry_backoff_s = retry_backoff_s
         self.max_retry_wait_s = max_retry_wait_s

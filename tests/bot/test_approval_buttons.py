@@ -115,3 +115,25 @@ async def test_pending_approvals_command_and_home(harness, gated):
     assert "Pending approvals" in json.dumps(home)
     _, replies = await harness.command("approvals", user="U0CSMRAJ")
     assert replies[0]["text"] == "Nothing is waiting for your approval."
+
+
+async def test_an_expired_approval_card_loses_its_buttons(harness, gated):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from store.base import utcnow
+    from store.models import Approval
+
+    approval_id = await request_approval(harness)
+    async with harness.runtime.services.db.transaction() as s:
+        await s.execute(
+            update(Approval)
+            .where(Approval.id == approval_id)
+            .values(expires_at=utcnow() - timedelta(minutes=1))
+        )
+    assert await harness.runtime.services.registry.approvals.expire_due() == [approval_id]
+    update_call = harness.slack.calls_to("chat.update")[-1]
+    assert update_call["text"].startswith(":hourglass: Expired on")
+    assert "approval_approve" not in json.dumps(blocks_of(update_call))
+    assert gated == []
