@@ -11,21 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-TRIGGER_TYPES: tuple[str, ...] = (
-    "health_score_drop",
-    "no_login",
-    "ticket_escalated",
-    "ticket_created",
-    "renewal_approaching",
-    "nps_submitted",
-    "champion_left",
-    "usage_spike",
-    "usage_drop",
-    "contract_milestone",
-    "meeting_ended",
-    "negative_sentiment",
-    "payment_overdue",
-)
+from tools.vocabulary import ACTION_TYPES, FILTER_FIELDS, FILTER_OPS, TRIGGER_TYPES
 
 # Each trigger type's parameters: name -> required?
 TRIGGER_PARAMS: dict[str, dict[str, bool]] = {
@@ -44,34 +30,9 @@ TRIGGER_PARAMS: dict[str, dict[str, bool]] = {
     "payment_overdue": {"days": True},
 }
 
-FILTER_FIELDS: tuple[str, ...] = (
-    "health_score",
-    "arr",
-    "renewal_in_days",
-    "days_since_login",
-    "nps",
-    "segment",
-    "tier",
-    "owner",
-    "open_tickets",
-    "usage_change_pct",
-)
 TEXT_FIELDS = frozenset({"segment", "tier", "owner"})
-OPS: tuple[str, ...] = ("<", "<=", ">", ">=", "==", "!=")
+OPS = FILTER_OPS
 
-ACTION_TYPES: tuple[str, ...] = (
-    "send_summary",
-    "alert_csm",
-    "send_slack",
-    "draft_email",
-    "send_email",
-    "create_task",
-    "run_playbook",
-    "run_skill",
-    "create_meeting_notes",
-    "update_health_score",
-    "log_activity",
-)
 ACTION_PARAMS: dict[str, dict[str, bool]] = {
     "send_summary": {"to": True},
     "alert_csm": {},

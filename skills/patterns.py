@@ -5,25 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tools.vocabulary import TRIGGER_TYPES
+
 _SLOT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 # The events a skill may run on: the trigger types of CONTRACTS §5.
-EVENT_TYPES = (
-    "health_score_drop",
-    "no_login",
-    "ticket_escalated",
-    "ticket_created",
-    "renewal_approaching",
-    "nps_submitted",
-    "champion_left",
-    "usage_spike",
-    "usage_drop",
-    "contract_milestone",
-    "meeting_ended",
-    "negative_sentiment",
-    "payment_overdue",
-)
+EVENT_TYPES = TRIGGER_TYPES
 
 
 # An event trigger without parameters uses the thresholds of the default alerts (CONTRACTS §3).

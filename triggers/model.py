@@ -10,47 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-TRIGGER_TYPES = (
-    "health_score_drop",
-    "no_login",
-    "ticket_escalated",
-    "ticket_created",
-    "renewal_approaching",
-    "nps_submitted",
-    "champion_left",
-    "usage_spike",
-    "usage_drop",
-    "contract_milestone",
-    "meeting_ended",
-    "negative_sentiment",
-    "payment_overdue",
-)
-ACTION_TYPES = (
-    "send_summary",
-    "alert_csm",
-    "send_slack",
-    "draft_email",
-    "send_email",
-    "create_task",
-    "run_playbook",
-    "run_skill",
-    "create_meeting_notes",
-    "update_health_score",
-    "log_activity",
-)
-FILTER_FIELDS = (
-    "health_score",
-    "arr",
-    "renewal_in_days",
-    "days_since_login",
-    "nps",
-    "segment",
-    "tier",
-    "owner",
-    "open_tickets",
-    "usage_change_pct",
-)
-FILTER_OPS = ("<", "<=", ">", ">=", "==", "!=")
+from tools.vocabulary import ACTION_TYPES, FILTER_FIELDS, FILTER_OPS, TRIGGER_TYPES
+
 RunMode = Literal["single", "queued", "parallel"]
 
 
