@@ -29,11 +29,18 @@ class Fired:
     )
 
     def __init__(
-        self, firing_id: int, rule: Rule, customer_id: int, cause: str, details: Any, now: datetime
+        self,
+        firing_id: int,
+        rule: Rule,
+        customer_id: int,
+        cause: str,
+        details: Any,
+        now: datetime,
+        customer: tuple[str, str | None, str | None] = ("", None, None),
     ) -> None:
         self.firing_id, self.rule, self.customer_id, self.cause = firing_id, rule, customer_id, cause
         self._details, self.now = details, now  # JSON text until first used
-        self.customer: tuple[str, str | None, str | None] = ("", None, None)  # name, CSM, channel
+        self.customer = customer  # name, CSM, channel
         self.actions: list[dict[str, Any]] = []
         self._alert: Alert | None = None
 
