@@ -46,7 +46,7 @@ from triggers.actions import ActionRunner, HealthRecomputer, OnAlert, ToolInvoke
 from triggers.alerts import describe
 from triggers.conditions import BUILDERS, EVENT_TRIGGER_TYPES, SHARED_USAGE_TYPES, EvalContext, weekly_usage
 from triggers.filters import FilterError, scope_clauses
-from triggers.firings import Fired, as_dict, json_object, recent_alerts, snooze
+from triggers.firings import Fired, as_dict, gc_paused, json_object, recent_alerts, snooze
 from triggers.model import Rule
 from triggers.sql import insert_ignore
 
@@ -313,7 +313,9 @@ class TriggerEngine:
             ["rule_id", "customer_id", "cause"],
             from_select=(["rule_id", "customer_id", "cause", "details", "status", "fired_at"], select_rows),
         ).returning(table.c.id, table.c.customer_id, table.c.cause, details, *customer_columns(table))
-        inserted = list((await s.execute(stmt)).all())
+        result = await s.execute(stmt)
+        with gc_paused():
+            inserted = list(result.all())
         if inserted:
             await s.execute(
                 update(TriggerRule)
@@ -325,13 +327,11 @@ class TriggerEngine:
     async def _finish(self, rule: Rule, inserted: list[Any], now: datetime, run_actions: bool) -> list[Fired]:
         if not inserted:
             return []
-        fired = sorted(
-            (
+        with gc_paused():
+            fired = [
                 Fired(fid, rule, cid, cause, d, now, (name or "", csm, channel))
-                for fid, cid, cause, d, name, csm, channel in inserted
-            ),
-            key=lambda f: f.firing_id,
-        )
+                for fid, cid, cause, d, name, csm, channel in sorted(inserted, key=lambda row: row[0])
+            ]
         if run_actions:
             await self._act(rule, fired)
         return fired
