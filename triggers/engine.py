@@ -11,6 +11,7 @@ processes run.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -24,15 +25,18 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     cast,
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
     type_coerce,
     update,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 from store import Database
 from store.base import UTCDateTime
@@ -42,7 +46,7 @@ from triggers.actions import ActionRunner, HealthRecomputer, OnAlert, ToolInvoke
 from triggers.alerts import describe
 from triggers.conditions import BUILDERS, EVENT_TRIGGER_TYPES, SHARED_USAGE_TYPES, EvalContext, weekly_usage
 from triggers.filters import FilterError, scope_clauses
-from triggers.firings import Fired, as_dict, json_object, recent_alerts, snooze
+from triggers.firings import Fired, as_dict, gc_paused, json_object, recent_alerts, snooze
 from triggers.model import Rule
 from triggers.sql import insert_ignore
 
@@ -51,7 +55,17 @@ log = logging.getLogger(__name__)
 __all__ = ["Fired", "TriggerEngine", "recent_alerts", "snooze"]
 
 HEALTH_INPUT_EVENTS = {"login", "usage", "ticket", "nps", "stakeholder", "meeting"}
-CHUNK = 900
+ACT_BATCH = 500  # firings whose actions run before their outcomes are written
+
+
+def customer_columns(firings: Any) -> list[Any]:
+    """Name, CSM and channel of a firing's customer, as scalar subqueries a RETURNING clause can hold."""
+    # Qualified by hand: SQLAlchemy renders RETURNING columns bare, which would not correlate.
+    customer_id = literal_column(f"{firings.name}.customer_id")
+    return [
+        select(column).where(Customer.id == customer_id).scalar_subquery()
+        for column in (Customer.name, Customer.csm_slack_id, Customer.slack_channel)
+    ]
 
 
 class TriggerEngine:
@@ -275,7 +289,8 @@ class TriggerEngine:
     async def _insert(
         self, s: Any, rule: Rule, now: datetime, customer_id: int | None, usage_table: Any = None
     ) -> list[Any]:
-        """One INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING: the firings this call recorded."""
+        """One INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING: the firings this call recorded,
+        each with its customer's name, CSM and channel (looked up by the RETURNING clause itself)."""
         src = self.candidates_query(rule, now, customer_id, usage_table=usage_table).subquery("src")
         table = TriggerFiring.__table__
         select_rows = select(
@@ -297,8 +312,10 @@ class TriggerEngine:
             table,
             ["rule_id", "customer_id", "cause"],
             from_select=(["rule_id", "customer_id", "cause", "details", "status", "fired_at"], select_rows),
-        ).returning(table.c.id, table.c.customer_id, table.c.cause, details)
-        inserted = list((await s.execute(stmt)).all())
+        ).returning(table.c.id, table.c.customer_id, table.c.cause, details, *customer_columns(table))
+        result = await s.execute(stmt)
+        with gc_paused():
+            inserted = list(result.all())
         if inserted:
             await s.execute(
                 update(TriggerRule)
@@ -310,41 +327,51 @@ class TriggerEngine:
     async def _finish(self, rule: Rule, inserted: list[Any], now: datetime, run_actions: bool) -> list[Fired]:
         if not inserted:
             return []
-        fired = sorted(
-            (Fired(fid, rule, cid, cause, d, now) for fid, cid, cause, d in inserted),
-            key=lambda f: f.firing_id,
-        )
-        await self._attach_customers(rule, fired, now)
+        with gc_paused():
+            fired = [
+                Fired(fid, rule, cid, cause, d, now, (name or "", csm, channel))
+                for fid, cid, cause, d, name, csm, channel in sorted(inserted, key=lambda row: row[0])
+            ]
         if run_actions:
             await self._act(rule, fired)
         return fired
 
-    async def _attach_customers(self, rule: Rule, fired: list[Fired], now: datetime) -> None:
-        """Name, CSM and channel of each firing's customer: one query for the whole batch."""
-        f = TriggerFiring
-        q = (
-            select(f.id, Customer.name, Customer.csm_slack_id, Customer.slack_channel)
-            .join(Customer, Customer.id == f.customer_id)
-            .where(f.rule_id == rule.id, f.fired_at == now)
-        )
-        if len(fired) <= CHUNK:
-            q = q.where(f.id.in_([x.firing_id for x in fired]))
-        async with self.db.session() as s:
-            info = {fid: (name, csm, channel) for fid, name, csm, channel in await s.execute(q)}
-        for x in fired:
-            x.customer = info.get(x.firing_id, ("", None, None))
-
     async def _act(self, rule: Rule, fired: list[Fired]) -> None:
+        """Run each firing's actions (concurrently up to `max_parallel` for parallel rules) and record
+        how each ended; outcomes are written per batch of firings in one statement, not one
+        transaction per firing."""
         limit = asyncio.Semaphore(self._max_parallel if rule.run_mode == "parallel" else 1)
 
         async def one(item: Fired) -> None:
             async with limit:
                 item.actions = await self.runner.run(rule, item.alert)
-            ok = all(r.get("ok") for r in item.actions)
-            async with self.db.transaction() as s:
-                firing = await s.get(TriggerFiring, item.firing_id)
-                if firing is not None:
-                    firing.status = "actioned" if ok else "failed"
-                    firing.details = {**(firing.details or {}), "actions": item.actions}
 
-        await asyncio.gather(*(one(f) for f in fired))
+        for start in range(0, len(fired), ACT_BATCH):
+            batch = fired[start : start + ACT_BATCH]
+            await asyncio.gather(*(one(f) for f in batch))
+            await self._record_outcomes(batch)
+
+    async def _record_outcomes(self, batch: list[Fired]) -> None:
+        """Status and action results of each firing, merged into its details by the database (an
+        approval recorded meanwhile on the same firing is kept)."""
+        table = TriggerFiring.__table__
+        actions = bindparam("actions_json", type_=Text)
+        if self.db.dialect == "postgresql":
+            merged = table.c.details.op("||")(func.jsonb_build_object("actions", cast(actions, JSONB)))
+        else:
+            merged = func.json_set(func.coalesce(table.c.details, "{}"), "$.actions", func.json(actions))
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("firing_id"))
+            .values(status=bindparam("outcome"), details=merged)
+        )
+        rows = [
+            {
+                "firing_id": item.firing_id,
+                "outcome": "actioned" if all(r.get("ok") for r in item.actions) else "failed",
+                "actions_json": json.dumps(item.actions, default=str),
+            }
+            for item in batch
+        ]
+        async with self.db.transaction() as s:
+            await (await s.connection()).execute(stmt, rows)

@@ -96,3 +96,50 @@ async def test_an_approval_decided_later_is_recorded_on_the_firing(db):
             "error": None,
         }
     ]
+
+
+async def test_each_firing_of_a_batch_keeps_its_own_outcome_facts_and_approvals(db):
+    """Outcomes are written per batch: each firing gets its own status and action results, keeps the
+    numbers it fired with, and an approval decided while the batch was still running is not lost."""
+    from tools.model import ApprovalOutcome, ToolResult
+
+    delivered: list[str] = []
+    engine: TriggerEngine
+
+    async def on_alert(alert):
+        if alert.customer_name == "Broken":
+            raise RuntimeError("Slack is down")
+        if alert.customer_name == "Acme":  # decided before the batch's outcomes are written
+            await engine.on_approval_decided(
+                ApprovalOutcome(
+                    approval_id=3,
+                    tool_name="gmail.send_email",
+                    caller_kind="trigger",
+                    caller_ref=f"trigger_firing:{alert.firing_id}",
+                    status="rejected",
+                    result=ToolResult.fail("rejected"),
+                    decided_by="U_CSM",
+                )
+            )
+        delivered.append(alert.customer_name)
+
+    engine = TriggerEngine(db, on_alert=on_alert)
+    ids = {
+        name: await add_customer(db, name=name, csm_slack_id="U_CSM", last_login_at=NOW - days * D)
+        for name, days in (("Acme", 20), ("Broken", 16), ("Globex", 30))
+    }
+    await add_rule(db, "no_login", {"days": 14})
+    fired = await engine.sweep(NOW)
+    assert sorted(delivered) == ["Acme", "Globex"] and len(fired) == 3
+    async with db.session() as s:
+        rows = {f.customer_id: f for f in (await s.execute(select(TriggerFiring))).scalars()}
+    acme, broken, globex = (rows[ids[n]] for n in ("Acme", "Broken", "Globex"))
+    assert (acme.status, broken.status, globex.status) == ("actioned", "failed", "actioned")
+    assert broken.details["actions"] == [
+        {"type": "alert_csm", "ok": False, "error": "alert_csm failed: Slack is down"}
+    ]
+    assert globex.details["actions"] == [{"type": "alert_csm", "ok": True}]
+    assert globex.details["last_login_at"].startswith("2026-10-26")
+    assert acme.details["approvals"][0]["status"] == "rejected"
+    assert acme.details["actions"] == [{"type": "alert_csm", "ok": True}]
+    assert "last_login_at" in acme.details
