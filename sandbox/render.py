@@ -28,12 +28,13 @@ EMOJI = {
     "arrow_forward": "▶️", "double_vertical_bar": "⏸️", "black_square_for_stop": "⏹️", "large_blue_circle": "🔵",
     "raised_hand": "✋", "fast_forward": "⏩", "no_entry_sign": "🚫", "rocket": "🚀", "hourglass": "⌛",
     "memo": "📝", "speech_balloon": "💬", "chart_with_upwards_trend": "📈", "chart_with_downwards_trend": "📉",
-    "zzz": "💤", "wave": "👋", "small_red_triangle_down": "🔻", "handshake": "🤝", "bulb": "💡",
+    "studio_microphone": "🎙️", "zzz": "💤", "wave": "👋", "small_red_triangle_down": "🔻", "handshake": "🤝", "bulb": "💡",
 }  # fmt: skip
 
 
 def _mrkdwn(text: str, color: bool) -> str:
     text = re.sub(r":([a-z0-9_+-]+):", lambda m: EMOJI.get(m.group(1), m.group(0)), text)
+    text = re.sub(r"<!date\^[^|>]*\|([^>]*)>", r"\1", text)
     text = re.sub(r"<@([A-Z0-9]+)>", r"@\1", text)
     text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2 (\1)", text)
     text = re.sub(r"<#([A-Z0-9]+)(\|[^>]*)?>", r"#\1", text)

@@ -35,9 +35,20 @@ def portfolio_blocks(portfolio: Portfolio, scope: str) -> list[Any]:
     return blocks
 
 
+def _is_divider(block: Any) -> bool:
+    return (block.to_dict() if hasattr(block, "to_dict") else block).get("type") == "divider"
+
+
 def home_view(sections: list[list[Any]]) -> dict[str, Any]:
+    """The sections one after another, one divider between two (a section's own edge dividers dropped)."""
     blocks: list[Any] = []
-    for i, part in enumerate(s for s in sections if s):
+    parts = [list(part) for part in sections]
+    for part in parts:
+        while part and _is_divider(part[0]):
+            part.pop(0)
+        while part and _is_divider(part[-1]):
+            part.pop()
+    for i, part in enumerate(p for p in parts if p):
         if i:
             blocks.append(divider())
         blocks.extend(part)
