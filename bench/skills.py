@@ -21,6 +21,8 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
 PARSE_TARGET_MS = 50.0
 STEP_TARGET_MS = 2.0
 STEPS = 20
