@@ -36,7 +36,8 @@ HELDOUT = TUNING / "heldout"  # blind at its first run; the signal lexicon was b
 HELDOUT2 = TUNING / "heldout2"  # blind at its first run (docs/meetings.md); two action fixes came after it
 HELDOUT3 = TUNING / "heldout3"  # blind at its first run; offers were added after it
 HELDOUT4 = TUNING / "heldout4"  # blind at its first run; cue rules and accepted asks came after it
-HELDOUT5 = TUNING / "heldout5"  # written after the cue rules; blind
+HELDOUT5 = TUNING / "heldout5"  # written after the cue rules; blind until the signal classifier
+HELDOUT6 = TUNING / "heldout6"  # written before the signal classifier was tuned; blind
 TEXT_MATCH = 60
 
 
@@ -180,7 +181,8 @@ def main() -> None:
         ("held-out 2 (seen)", HELDOUT2),
         ("held-out 3 (seen)", HELDOUT3),
         ("held-out 4 (seen)", HELDOUT4),
-        ("held-out 5 (blind)", HELDOUT5),
+        ("held-out 5", HELDOUT5),
+        ("held-out 6 (blind)", HELDOUT6),
     )
     for title, directory in sets:
         if not (directory / "labels.yml").exists():

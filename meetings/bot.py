@@ -110,6 +110,8 @@ class IncrementalSignalDetector:
         self.held.setdefault(utterance.speaker, []).extend(
             (sentence, utterance.start) for sentence in split_text(utterance.text)
         )
+        if not self.internal and len({turn.speaker for turn in self.turns if turn.speaker}) < 2:
+            return []  # one voice so far: nobody can be told apart from the CSM yet, so hold it
         vendor = self._vendor()
         found: list[Signal] = []
         # Everyone not (or no longer) on the vendor side has their held sentences looked at: a

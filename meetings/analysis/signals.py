@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, field_validator
 
 from meetings.analysis.models import CATEGORY_TYPE, Signal
+from meetings.analysis.signal_model import classify
 from meetings.analysis.text import Sentence
 
 SIGNALS_FILE = Path(__file__).with_name("signals.yml")
@@ -134,7 +135,7 @@ def _quote(text: str, limit: int = 300) -> str:
 
 
 def signal_categories(sentence: str) -> list[str]:
-    """Categories a customer's sentence carries: the patterns, then the cue rules."""
+    """Categories a customer's sentence carries: the patterns, the cue rules, then the classifier."""
     return list(_signal_categories(sentence))
 
 
@@ -161,6 +162,13 @@ def _signal_categories(sentence: str) -> tuple[str, ...]:
             if rule.max_compound is not None and compound > rule.max_compound:
                 continue
         found.append(rule.category)
+    learned = classify(sentence)
+    if (
+        learned
+        and learned not in found
+        and not (sentence.rstrip().endswith("?") and learned != "feature_request")
+    ):
+        found.append(learned)
     return tuple(found)
 
 

@@ -1,0 +1,97 @@
+"""The offline signal classifier: multinomial naive Bayes over a customer's sentence.
+
+The patterns in `signals.yml` are precise but only know the phrasings they were written for. This
+classifier generalises from `signal_examples.yml`: a dozen generic sentences per category plus
+ordinary call talk (`none`). Features are light-stemmed words (the intent router's `stem`) and
+adjacent word pairs; naive Bayes with add-alpha smoothing, a prior that favours `none` (most
+sentences in a call carry no signal), and a confidence floor. Trained once, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import cache, lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, field_validator
+
+from assistant.intents import stem
+from meetings.analysis.models import CATEGORY_TYPE
+
+EXAMPLES_FILE = Path(__file__).with_name("signal_examples.yml")
+NONE = "none"
+ALPHA = 0.3
+NONE_PRIOR = 0.5  # share of the prior mass on `none`; the rest is spread over the categories
+MIN_CONFIDENCE = 0.7
+MIN_WORDS = 4  # content words; shorter sentences ("That would help.") lean on context the classifier lacks
+STOPWORDS = frozenset("a an the of to and or is are be been it this that for in on at with so just".split())
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+class SignalExamples(BaseModel):
+    examples: dict[str, list[str]]
+
+    @field_validator("examples")
+    @classmethod
+    def _known(cls, examples: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(examples) - set(CATEGORY_TYPE) - {NONE}
+        if unknown:
+            raise ValueError(f"unknown signal categories: {', '.join(sorted(unknown))}")
+        if NONE not in examples:
+            raise ValueError("the examples need a 'none' list of ordinary call talk")
+        return examples
+
+
+def features(sentence: str) -> list[str]:
+    words = [stem(w.replace("'", "")) for w in _WORD.findall(sentence.lower())]
+    words = [w for w in words if w not in STOPWORDS]
+    return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+class SignalClassifier:
+    def __init__(self, examples: dict[str, list[str]]) -> None:
+        self.counts: dict[str, Counter[str]] = {}
+        for label, sentences in examples.items():
+            counter = self.counts.setdefault(label, Counter())
+            for sentence in sentences:
+                counter.update(features(sentence))
+        self.vocabulary = set().union(*self.counts.values())
+        size = len(self.vocabulary)
+        self.log_denominator = {
+            label: math.log(sum(c.values()) + ALPHA * size) for label, c in self.counts.items()
+        }
+        others = len(self.counts) - 1
+        self.log_prior = {
+            label: math.log(NONE_PRIOR if label == NONE else (1 - NONE_PRIOR) / others)
+            for label in self.counts
+        }
+
+    def posterior(self, sentence: str) -> list[tuple[str, float]]:
+        known = [f for f in features(sentence) if f in self.vocabulary]
+        if not known:
+            return [(NONE, 1.0)]
+        scores = {
+            label: self.log_prior[label]
+            + sum(math.log(counts[f] + ALPHA) - self.log_denominator[label] for f in known)
+            for label, counts in self.counts.items()
+        }
+        top = max(scores.values())
+        exp = {label: math.exp(s - top) for label, s in scores.items()}
+        total = sum(exp.values())
+        return sorted(((label, v / total) for label, v in exp.items()), key=lambda x: -x[1])
+
+
+@cache
+def classifier(path: Path = EXAMPLES_FILE) -> SignalClassifier:
+    raw = yaml.safe_load(path.read_text())
+    return SignalClassifier(SignalExamples(examples=raw).examples)
+
+
+@lru_cache(maxsize=32768)
+def classify(sentence: str) -> str | None:
+    """The signal category the classifier is confident `sentence` carries, else None."""
+    label, confidence = classifier().posterior(sentence)[0]
+    return None if label == NONE or confidence < MIN_CONFIDENCE else label
