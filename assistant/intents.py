@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from assistant.slots import CUSTOMER, EMAIL, NUM, CustomerMatcher, KnownCustomer, Slots, extract, tokenize
+from llm.text import stem as shared_stem
 
 UNKNOWN = "unknown"
 # Below this posterior the router does not act; it says what it can do instead.
@@ -58,24 +59,8 @@ def load_specs(path: Path | None = None) -> dict[str, IntentSpec]:
 
 
 def stem(word: str) -> str:
-    """A light suffix stripper: renewals/renewing -> renew, escalated/escalation -> escalat."""
-    if word in PLACEHOLDERS or len(word) <= 4:
-        return word
-    for suffix, replacement in (
-        ("ations", "at"),
-        ("ation", "at"),
-        ("ies", "y"),
-        ("ing", ""),
-        ("als", ""),
-        ("al", ""),
-        ("ed", ""),
-        ("es", ""),
-        ("s", ""),
-        ("e", ""),
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + replacement
-    return word
+    """The shared light stemmer, leaving slot placeholders alone."""
+    return shared_stem(word, PLACEHOLDERS)
 
 
 @dataclass

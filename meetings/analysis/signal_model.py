@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, field_validator
 
-from assistant.intents import stem
+from llm.text import stem
 from meetings.analysis.models import CATEGORY_TYPE
 
 EXAMPLES_FILE = Path(__file__).with_name("signal_examples.yml")
