@@ -30,7 +30,7 @@ async def resolve_customer(session: AsyncSession, ref: str) -> Customer | None:
     ref = ref.strip()
     if not ref:
         return None
-    low = ref.lower()
+    low = ref.lower().removeprefix("https://").removeprefix("http://").removeprefix("www.").rstrip("/")
     stmt = select(Customer).where(
         or_(Customer.external_id == ref, func.lower(Customer.domain) == low, func.lower(Customer.name) == low)
     )

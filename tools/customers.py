@@ -8,12 +8,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import Field
-from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.base import utcnow
-from store.customers import band_for
+from store.customers import band_for, suggest_customers
+from store.customers import resolve_customer as find_customer
 from store.models import (
     Contact,
     Customer,
@@ -52,15 +52,9 @@ async def resolve_customer(session: AsyncSession, ref: str | int | None, ctx: To
         found = await session.get(Customer, int(text))
         if found is not None:
             return found
-    lowered = text.lower().removeprefix("https://").removeprefix("http://").removeprefix("www.").rstrip("/")
-    for cond in (
-        Customer.external_id == text,
-        func.lower(Customer.domain) == lowered,
-        func.lower(Customer.name) == lowered,
-    ):
-        rows = (await session.scalars(select(Customer).where(cond).limit(2))).all()
-        if len(rows) == 1:
-            return rows[0]
+    found = await find_customer(session, text)
+    if found is not None:
+        return found
     rows = (
         await session.scalars(
             select(Customer).where(or_(Customer.name.ilike(f"%{text}%"), Customer.domain.ilike(f"%{text}%")))
@@ -71,8 +65,7 @@ async def resolve_customer(session: AsyncSession, ref: str | int | None, ctx: To
     if len(rows) > 1:
         names = ", ".join(sorted(c.name for c in rows)[:5])
         raise ToolError(f"'{text}' matches several customers ({names}); say which one.")
-    names = (await session.scalars(select(Customer.name))).all()
-    near = [m for m, _s, _i in process.extract(text, names, scorer=fuzz.WRatio, limit=3, score_cutoff=60)]
+    near = await suggest_customers(session, text)
     hint = f" Did you mean {', '.join(near)}?" if near else ""
     raise ToolError(f"No customer matches '{text}'.{hint}")
 
