@@ -207,21 +207,19 @@ class Console:
         self.seen_responses = len(self.slack.responses)
         for call in calls:
             a = call.args
+            blocks = a.get("blocks")
+            msg = {
+                "text": a.get("text", ""),
+                "blocks": json.loads(blocks) if isinstance(blocks, str) else blocks,
+            }
+            channel = (call.result or {}).get("channel") or a.get("channel", "")
             if call.method == "chat.postMessage":
-                ch = self.slack._channel(a.get("channel"))
-                msg = next((m for m in reversed(ch.messages) if m.get("text") == a.get("text")), None) or a
-                blocks = a.get("blocks")
-                self._render({"text": a.get("text", ""), "blocks": json.loads(blocks) if isinstance(blocks, str) else blocks},
-                             self._where(ch.id) + (" (in thread)" if a.get("thread_ts") else ""), ch.id,
-                             msg.get("ts"))  # fmt: skip
+                where = self._where(channel) + (" (in thread)" if a.get("thread_ts") else "")
+                self._render(msg, where, channel, (call.result or {}).get("ts"))
             elif call.method == "chat.update":
-                blocks = a.get("blocks")
-                self._render({"text": a.get("text", ""), "blocks": json.loads(blocks) if isinstance(blocks, str) else blocks},
-                             self._where(a.get("channel", "")) + " (updated)", a.get("channel"), a.get("ts"))  # fmt: skip
+                self._render(msg, self._where(channel) + " (updated)", channel, a.get("ts"))
             elif call.method == "chat.postEphemeral":
-                blocks = a.get("blocks")
-                self._render({"text": a.get("text", ""), "blocks": json.loads(blocks) if isinstance(blocks, str) else blocks},
-                             self._where(a.get("channel", "")) + " (only visible to you)", a.get("channel"), None)  # fmt: skip
+                self._render(msg, self._where(channel) + " (only visible to you)", channel, None)
             elif call.method == "views.publish" and a.get("user_id") == self.user:
                 self._render({}, "", None, None, view=self.slack.views[self.user])
             elif call.method in ("views.open", "views.push", "views.update"):

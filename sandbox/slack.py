@@ -78,6 +78,7 @@ class Call:
     method: str
     args: dict[str, Any]
     token: str | None
+    result: dict[str, Any] | None = None  # what the method answered (None when it failed)
 
 
 class SlackError(Exception):
@@ -160,7 +161,8 @@ class FakeSlack:
 
     # -- method dispatch ------------------------------------------------------------------------
     def handle(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
-        self.calls.append(Call(method, args, token))
+        call = Call(method, args, token)
+        self.calls.append(call)
         if self.failures.get(method):
             status, error, retry_after = self.failures[method].pop(0)
             if error:
@@ -173,8 +175,8 @@ class FakeSlack:
         handler = getattr(self, "m_" + method.replace(".", "_"), None)
         if handler is None:
             raise SlackError("unknown_method")
-        result = handler(args, token)
-        return {"ok": True, **result}
+        call.result = {"ok": True, **handler(args, token)}
+        return call.result
 
     def _channel(self, channel_id: str | None) -> SlackChannel:
         if not channel_id:

@@ -11,19 +11,6 @@ from store.migrate import upgrade
 from store.models import Customer
 
 
-async def test_migrations_create_every_model_table(db):
-    def tables(conn):
-        from sqlalchemy import inspect
-
-        return set(inspect(conn).get_table_names())
-
-    async with db.engine.connect() as conn:
-        names = await conn.run_sync(tables)
-    from store.base import metadata
-
-    assert set(metadata.tables) <= names
-
-
 async def test_upgrade_twice_is_a_no_op(sqlite_db):
     await upgrade(sqlite_db)
     await upgrade(sqlite_db)

@@ -63,7 +63,7 @@ class Subcommand:
     usage: str
     example: str
     summary: str
-    handler: Handler
+    handler: Handler | None  # None: answered in the ack by the dispatcher itself (help)
     aliases: list[str] = field(default_factory=list)
 
 
@@ -129,4 +129,5 @@ def register(app: AsyncApp, services: Services) -> None:
         async def tell(message: str) -> None:
             await respond(text=message, response_type="ephemeral")
 
+        assert entry.handler is not None
         services.tasks.spawn(entry.handler(ctx), what=f"`/csm {entry.name}`", notify=tell)

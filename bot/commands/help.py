@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.common import context, header, section
-from bot.commands import SUBCOMMANDS, CommandContext, subcommand
+from bot.commands import SUBCOMMANDS, Subcommand
 
 
 def help_blocks(prefix: str | None = None) -> tuple[str, list[Any]]:
@@ -34,7 +34,5 @@ def help_blocks(prefix: str | None = None) -> tuple[str, list[Any]]:
     return text, blocks
 
 
-@subcommand("help", usage="help", example="help", summary="this list")
-async def help_command(ctx: CommandContext) -> None:  # answered in the ack; kept for the table
-    text, blocks = help_blocks()
-    await ctx.reply(text, blocks)
+# Listed like the others; the dispatcher answers it in the ack, so it has no handler.
+SUBCOMMANDS["help"] = Subcommand("help", "help", "help", "this list", None)
