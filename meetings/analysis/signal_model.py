@@ -1,8 +1,9 @@
 """The offline signal classifier: multinomial naive Bayes over a customer's sentence.
 
 The patterns in `signals.yml` are precise but only know the phrasings they were written for. This
-classifier generalises from `signal_examples.yml`: a dozen generic sentences per category plus
-ordinary call talk (`none`). Features are light-stemmed words (the intent router's `stem`) and
+classifier generalises from the `signal_examples*.yml` files: generic sentences per category plus ordinary
+call talk (`none`), one file written with the analyser, one by an author who had seen neither it
+nor the evaluation calls. Features are light-stemmed words (the intent router's `stem`) and
 adjacent word pairs; naive Bayes with add-alpha smoothing, a prior that favours `none` (most
 sentences in a call carry no signal), and a confidence floor. Trained once, in milliseconds.
 """
@@ -21,11 +22,11 @@ from pydantic import BaseModel, field_validator
 from llm.text import stem
 from meetings.analysis.models import CATEGORY_TYPE
 
-EXAMPLES_FILE = Path(__file__).with_name("signal_examples.yml")
+EXAMPLES_DIR = Path(__file__).parent  # every signal_examples*.yml here is training data
 NONE = "none"
 ALPHA = 0.3
-NONE_PRIOR = 0.5  # share of the prior mass on `none`; the rest is spread over the categories
-MIN_CONFIDENCE = 0.7
+NONE_PRIOR = 0.7  # share of the prior mass on `none`; the rest is spread over the categories
+MIN_CONFIDENCE = 0.8
 MIN_WORDS = 4  # content words; shorter sentences ("That would help.") lean on context the classifier lacks
 STOPWORDS = frozenset("a an the of to and or is are be been it this that for in on at with so just".split())
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -84,10 +85,22 @@ class SignalClassifier:
         return sorted(((label, v / total) for label, v in exp.items()), key=lambda x: -x[1])
 
 
+def load_examples(directory: Path = EXAMPLES_DIR) -> dict[str, list[str]]:
+    """The training sentences of every `signal_examples*.yml` in `directory`, merged per category."""
+    merged: dict[str, list[str]] = {}
+    for path in sorted(directory.glob("signal_examples*.yml")):
+        try:
+            examples = SignalExamples(examples=yaml.safe_load(path.read_text())).examples
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from exc
+        for label, sentences in examples.items():
+            merged.setdefault(label, []).extend(sentences)
+    return merged
+
+
 @cache
-def classifier(path: Path = EXAMPLES_FILE) -> SignalClassifier:
-    raw = yaml.safe_load(path.read_text())
-    return SignalClassifier(SignalExamples(examples=raw).examples)
+def classifier(directory: Path = EXAMPLES_DIR) -> SignalClassifier:
+    return SignalClassifier(load_examples(directory))
 
 
 @lru_cache(maxsize=32768)

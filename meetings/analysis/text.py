@@ -98,18 +98,57 @@ _CUSTOMER_MARKERS = re.compile(
 )
 
 
+# How a host opens a call: colleagues are introduced ("I've brought Arjun along", "I have Mateo from our
+# support team with me"), the other side is greeted ("Hi Danielle, hi Sebastián").
+_INTRODUCES = r"(?:brought(?: along)?|(?:i've|i have|we've|we have)(?: also)?(?: got)?|joined by|with me is|invited|roped in|looped in|asked)\s+"
+_COLLEAGUE_AFTER = r"(?:,)?\s+(?:along\b|from (?:our|my)\b|(?:on|in|of) (?:our|my)\b|(?:who is |who's |he's |she's |,\s*)?(?:our|my)\b|with (?:me|us)\b)"
+_GREETS = r"(?i:\b(?:hi|hey|hello|morning|afternoon|evening|welcome|thanks?|thank you)\b)[^.?!]{0,20}?"
+
+
+def _opening_evidence(transcript: Transcript) -> tuple[set[str], set[str]]:
+    """(colleagues, customers): whom the host introduces as colleagues or greets in their first two
+    turns, and who greets the host by name in their own first turn."""
+    host = transcript.speakers[0]
+    by_first = {first_name(s).lower(): s for s in transcript.speakers if s != host}
+    opening = " ".join([t.text for t in transcript.turns if t.speaker == host][:2])
+    colleagues, customers = set(), set()
+    host_first = first_name(host).lower()
+    for speaker in by_first.values():
+        first_turn = next(t.text for t in transcript.turns if t.speaker == speaker)
+        for greeted in re.findall(_GREETS + r"\b([A-Z][\w'-]{2,})", first_turn):
+            if greeted.lower() in host_first:  # "Morning, Seun" to Oluwaseun: the other side greets the host
+                customers.add(speaker)
+    for name, speaker in by_first.items():
+        n = re.escape(name)
+        if re.search(_INTRODUCES + n + r"\b", opening, re.I) or re.search(
+            r"\b" + n + _COLLEAGUE_AFTER, opening, re.I
+        ):
+            colleagues.add(speaker)
+        elif re.search(_GREETS + r"\b" + n + r"\b", opening, re.I):
+            customers.add(speaker)
+    customers -= colleagues
+    return colleagues, customers
+
+
 def vendor_side(transcript: Transcript, known: set[str] | None = None) -> set[str]:
     """The speakers who speak for the vendor (the CSM's side). Signals are the customer's voice.
 
-    `known` (from the meeting's participants' email domains, when there is one) wins; otherwise
-    each speaker's words are scored for vendor and customer markers, with a nudge for the host
-    (the first speaker), who on a customer call is nearly always the CSM.
+    `known` (from the meeting's participants' email domains, when there is one) wins. Otherwise the
+    host (the first speaker, on a customer call nearly always the CSM) is the vendor, and so are the
+    colleagues the host introduces; the people the host greets are the customer; anyone else is
+    judged by their words, scored for vendor and customer markers.
     """
     if known:
         return {s for s in transcript.speakers if s in known}
+    if not transcript.speakers:
+        return set()
+    colleagues, customers = _opening_evidence(transcript)
     score: dict[str, float] = {s: 0.0 for s in transcript.speakers}
-    if transcript.speakers:
-        score[transcript.speakers[0]] += 0.5
+    score[transcript.speakers[0]] += 0.5
+    for s in colleagues:
+        score[s] += 3
+    for s in customers:
+        score[s] -= 3
     for turn in transcript.turns:
         if turn.speaker is None:
             continue
@@ -120,4 +159,6 @@ def vendor_side(transcript: Transcript, known: set[str] | None = None) -> set[st
         # Everyone cannot be the vendor: keep the clearly vendor-sounding ones.
         top = max(score.values())
         vendor = {s for s, v in score.items() if v >= top and v > 0.5} or {transcript.speakers[0]}
+        if colleagues & vendor:  # the host who introduced them speaks for the same side
+            vendor |= colleagues | {transcript.speakers[0]}
     return vendor

@@ -205,3 +205,53 @@ def test_the_signal_classifier_reads_phrasings_no_pattern_knows():
     assert "budget" not in signal_categories(
         "Is purchasing asking departments to shave costs off subscriptions?"
     )
+
+
+def test_the_host_introduces_colleagues_and_greets_the_customer():
+    from meetings.analysis.text import vendor_side
+
+    transcript = parse_transcript(
+        "Bethany Okafor: Hi Colm, hi Imani. I've brought Rajesh from our support engineering team.\n"
+        "Rajesh Iyer: Hi both.\n"
+        "Colm Gallagher: Hi. I'm not in a great mood about this.\n"
+        "Imani Brooks: Since Monday the reminder texts just aren't going out for half our sites.\n"
+        "Rajesh Iyer: There's a bug in how the messaging service retries after a carrier timeout.\n",
+        filename="call.txt",
+    )
+    assert vendor_side(transcript) == {"Bethany Okafor", "Rajesh Iyer"}
+    signals = OfflineAnalyzer().analyze_now(transcript, meeting_date=date(2027, 3, 4)).signals
+    assert {s.speaker for s in signals if s.category == "product_issue"} == {"Imani Brooks"}
+
+
+def test_someone_who_greets_the_host_by_name_is_the_customer():
+    from meetings.analysis.text import vendor_side
+
+    transcript = parse_transcript(
+        "Oluwaseun Adeyemi: Morning both. Shall we look at usage first?\n"
+        "Diego Santamaria: Sure.\n"
+        "Harriet Lindqvist: Morning, Seun. Can you make sure Diego gets the renewal paperwork?\n",
+        filename="call.txt",
+    )
+    assert vendor_side(transcript) == {"Oluwaseun Adeyemi"}
+
+
+def test_an_opportunity_turned_down_in_the_same_breath_is_no_signal():
+    from meetings.analysis.signals import signal_categories
+
+    assert "advocacy" in signal_categories("I'd love to do a case study with you.")
+    assert "advocacy" not in signal_categories(
+        "I'd love to do a case study, honestly, but our legal team won't allow vendor case studies."
+    )
+
+
+def test_every_examples_file_trains_the_classifier_and_a_bad_one_is_named(tmp_path):
+    from meetings.analysis.signal_model import EXAMPLES_DIR, load_examples
+
+    merged = load_examples()
+    assert len(merged["none"]) > sum(
+        len(yaml.safe_load(p.read_text())["none"]) for p in [EXAMPLES_DIR / "signal_examples.yml"]
+    )
+    (tmp_path / "signal_examples.yml").write_text("none: [Hello there.]\npraise: [Lovely work.]\n")
+    (tmp_path / "signal_examples_extra.yml").write_text("none: [Bye.]\nflattery: [You are great.]\n")
+    with pytest.raises(ValueError, match="(?s)signal_examples_extra.yml.*flattery"):
+        load_examples(tmp_path)
