@@ -229,6 +229,8 @@ def find_due(text: str, meeting_date: date) -> DuePhrase | None:
     def rank(p: DuePhrase) -> int:
         return 0 if _DEADLINE_LEAD.match(p.text) else 2 if _EVENT_LEAD.match(p.text) else 1
 
+    # "From Monday onwards", "starting in April": when something starts, never when it is due.
+    found = [p for p in found if not re.match(r"(?:from|starting)\b", p.text, re.I)]
     # A phrase inside a longer one ("Thursday" in "Thursday next week") is not a second date.
     found = [
         p
@@ -238,4 +240,6 @@ def find_due(text: str, meeting_date: date) -> DuePhrase | None:
             for q in found
         )
     ]
+    if not found:
+        return None
     return min(found, key=lambda p: (rank(p), p.start, -(p.end - p.start)))
