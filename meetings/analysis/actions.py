@@ -461,7 +461,7 @@ def extract_action_items(
             if own_offer and _PRONOUN_OBJECT.match(text) and not _substantive(text):
                 offers.remove(own_offer)  # "I can switch it over... I'll do that right after this call"
                 text, due = own_offer.text, due or own_offer.due
-            elif not request and _PRONOUN_OBJECT.match(text):
+            elif not request and _PRONOUN_OBJECT.match(text) and not (items and item_turn[-1] == turn):
                 # "Our legal team has some redlines. I'll send those across today."
                 before = [x for x in sentences[: sentence.index] if x.turn_index == turn]
                 source = antecedent.get(turn) or (_noun_phrase(before[-1].text) if before else None)
@@ -478,9 +478,7 @@ def extract_action_items(
                     if t == turn and item.owner == owner:
                         item.due = item.due or due
                 continue
-            if (
-                not _substantive(text) or (_PRONOUN_OBJECT.match(text) and len(content_words(text)) < 3)
-            ) and not (due or recipient):
+            if not (_substantive(text) or due or recipient):
                 continue  # "I'll dig into that", "I'll sign things off for a bit": nothing to hand over
             items.append(ActionItem(owner=owner, text=text, due=due))
             item_turn.append(turn)
