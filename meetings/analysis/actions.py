@@ -73,7 +73,7 @@ _CLAUSE_SPLIT = re.compile(
 )
 _CUT = re.compile(
     r"\s+(?:so that|so (?:you|we|they|he|she|it)|because|in case|once|when|if|since|until|unless|as soon as|"
-    r"before (?:I|we|you|they|he|she|it)|while|the (?:moment|minute|second))\b.*$|,\s*(?:thank you|thanks|so|which)\b.*$",
+    r"before (?:I|we|you|they|he|she|it)|while|the (?:moment|minute|second))\b.*$|,?\s+and (?:I|we)(?:'ll| will)\b.*$|,\s*(?:thank you|thanks|so|which)\b.*$",
     re.I,
 )
 _REQUEST_Q = re.compile(
@@ -145,7 +145,7 @@ def _clean(text: str, due_text: str | None) -> str:
         text = re.sub(re.escape(due_text), " ", text, count=1, flags=re.I)
     text = _CUT.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:!?-")
-    text = re.sub(r"\s+(?:for you|as well|too|again|first)$", "", text, flags=re.I)
+    text = re.sub(r"\s+(?:for you|as well|too|again|first|later)$", "", text, flags=re.I)
     return text
 
 
