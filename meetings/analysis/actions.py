@@ -360,6 +360,8 @@ def _vague(text: str, request: _Request) -> bool:
         return True
     if not _substantive(text) or (_BARE_PRONOUN.search(text) and len(content_words(text)) < 3):
         return True
+    if re.match(r"\S+ [A-Z][\w'-]+$", text):
+        return False  # "I'll email Imani": short, but it says who hears what
     return len(content_words(text)) <= 2 and not (_stems(text) & _stems(request.text))
 
 

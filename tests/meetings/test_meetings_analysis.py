@@ -163,7 +163,7 @@ def test_accuracy_floors_on_the_tuning_set():
     # (signals F1 0.13: the lexicon found almost nothing in it). The signal classifier raised set 5 to
     # 0.50 and costs set 2 two false positives (0.97 -> 0.88); set 6 was blind at the classifier's
     # first run (0.91). Sets 7 and 8 (a separate author, long natural calls) were blind at 0.58 / 0.60
-    # actions F1; the coreference, minimum-content and offer rules came after them (0.88 / 0.97).
+    # actions F1; the coreference, minimum-content and offer rules came after them (0.93 / 0.97).
     [
         (HELDOUT, 0.85, 0.85),
         (HELDOUT2, 0.85, 0.85),
@@ -171,7 +171,7 @@ def test_accuracy_floors_on_the_tuning_set():
         (HELDOUT4, 0.90, 0.90),
         (HELDOUT5, 0.95, 0.45),
         (HELDOUT6, 0.85, 0.85),
-        (HELDOUT7, 0.85, 0.50),
+        (HELDOUT7, 0.90, 0.50),
         (HELDOUT8, 0.92, 0.45),
     ],
 )
@@ -261,6 +261,13 @@ def test_an_i_can_offer_counts_once_taken_up_and_takes_the_answers_date():
         "Rajesh Iyer: Separately, I can confirm what we're seeing.\n"
         "Imani Brooks: Right.\n"
     ) == [("Rajesh Iyer", "force a re-send of the failed reminders", date(2026, 11, 18))]
+
+
+def test_a_short_answer_that_names_its_recipient_is_its_own_item():
+    assert _items(
+        "Imani Brooks: And will we get a heads-up when the patch goes out?\n"
+        "Rajesh Iyer: Yep — I'll email you the moment it's live, which should be tomorrow night.\n"
+    ) == [("Rajesh Iyer", "email Imani", date(2026, 11, 19))]
 
 
 def test_an_accepted_offer_made_concrete_in_the_next_turn():
