@@ -38,6 +38,8 @@ HELDOUT3 = TUNING / "heldout3"  # blind at its first run; offers were added afte
 HELDOUT4 = TUNING / "heldout4"  # blind at its first run; cue rules and accepted asks came after it
 HELDOUT5 = TUNING / "heldout5"  # written after the cue rules; blind until the signal classifier
 HELDOUT6 = TUNING / "heldout6"  # written before the signal classifier was tuned; blind
+HELDOUT7 = TUNING / "heldout7"  # written blind by a separate author; actions were tuned after it
+HELDOUT8 = TUNING / "heldout8"  # written blind by a separate author; actions were tuned after it
 TEXT_MATCH = 60
 
 
@@ -183,6 +185,8 @@ def main() -> None:
         ("held-out 4 (seen)", HELDOUT4),
         ("held-out 5", HELDOUT5),
         ("held-out 6 (blind)", HELDOUT6),
+        ("held-out 7 (seen)", HELDOUT7),
+        ("held-out 8 (seen)", HELDOUT8),
     )
     for title, directory in sets:
         if not (directory / "labels.yml").exists():

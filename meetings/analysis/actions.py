@@ -26,7 +26,8 @@ ACTION_VERBS = frozenset(
     escalate clean sync forward submit upload organize arrange compile test fix deploy enable install post
     publish document find identify calculate approve process open build order reserve dig touch ping remind
     message grab pick let give grant train map migrate ship complete finish sign return resend reschedule
-    outline summarize summarise walkthrough demo present loop reconcile refund credit email""".split()
+    outline summarize summarise walkthrough demo present loop reconcile refund credit email switch take
+    drop""".split()
 )
 _MULTI_VERBS = (
     "make sure",
@@ -44,6 +45,9 @@ _MULTI_VERBS = (
     "clean up",
     "dig into",
     "touch base",
+    "come back with",
+    "come back to you with",
+    "kick off",
 )
 _ADVERBS = re.compile(
     r"^(?:also|personally|definitely|just|then|still|quickly|first|certainly|gladly|happily|immediately|"
@@ -59,15 +63,17 @@ _IN_MEETING = re.compile(
     r"^(?:get (?:straight|right) (?:to|into)|be (?:upfront|honest|brief|quick|clear)|keep (?:it|this) (?:short|brief)|"
     r"hand (?:it|this) (?:over|off) to|start (?:with|by)|kick (?:it|things) off|walk (?:you )?through|jump in|"
     r"go (?:first|ahead)|turn it over|wrap (?:up|it up|things up)|leave it (?:there|at that)|pass it (?:to|over)|"
-    r"share my screen|take (?:a )?notes?)",
+    r"share my screen|take (?:a )?notes?|put (?:it|this|that) (?:on the table|out there|plainly|bluntly))",
     re.I,
 )
 _CLAUSE_SPLIT = re.compile(
-    r",?\s+(?:and|but|so|then|and then)\s+(?=(?:I|we)(?:'ll| will|'m going to| can)\s)", re.I
+    r",?\s+(?:and|but|so|then|and then)\s+(?=(?:I|we)(?:'ll| will|'m going to| can)\s)|\s+[—–]\s+|;\s+"
+    r"|,?\s+(?=let me\s)",
+    re.I,
 )
 _CUT = re.compile(
     r"\s+(?:so that|so (?:you|we|they|he|she|it)|because|in case|once|when|if|since|until|unless|as soon as|"
-    r"before (?:I|we|you|they|he|she|it)|while)\b.*$|,\s*(?:thank you|thanks).*$",
+    r"before (?:I|we|you|they|he|she|it)|while|the (?:moment|minute|second))\b.*$|,?\s+and (?:I|we)(?:'ll| will)\b.*$|,\s*(?:thank you|thanks|so|which)\b.*$",
     re.I,
 )
 _REQUEST_Q = re.compile(
@@ -95,7 +101,7 @@ _BARE_PRONOUN = re.compile(
     r"\b(?:it|them)\b|\b(?:that|this)\b(?=\s*(?:$|together|over|up|to|for|by|with|on|in|as|and|,|\.))", re.I
 )
 _DELEGATION = re.compile(
-    r"^have (?:my|our|the) [\w ]{1,30}? (?:send|pull|get|do|share|put|email|forward)\b", re.I
+    r"^(?:have|get) (?:my|our|the) [\w ]{1,30}? (?:to )?(?:send|pull|get|do|share|put|email|forward)\b", re.I
 )
 _CONTINUATION = re.compile(
     r"^(?:let you know|get back to you|report back|circle back|follow up with you|"
@@ -139,17 +145,20 @@ def _clean(text: str, due_text: str | None) -> str:
         text = re.sub(re.escape(due_text), " ", text, count=1, flags=re.I)
     text = _CUT.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:!?-")
-    text = re.sub(r"\s+(?:for you|as well|too|again|first)$", "", text, flags=re.I)
+    text = re.sub(r"\s+(?:for you|as well|too|again|first|later)$", "", text, flags=re.I)
     return text
 
 
-_GIVE_VERBS = r"(send|email|give|get|show|forward|share with|bring)"
+_GIVE_VERBS = r"(send|email|give|get|show|forward|share with|bring|drop|ping|message|call)"
 
 
-def _as_commitment(text: str) -> str:
-    """ "send you the deck" -> "send the deck": the owner speaks to the room; the item reads alone."""
-    text = re.sub(rf"^{_GIVE_VERBS} you\b\s*", r"\1 ", text, flags=re.I)
-    return re.sub(r"\s+(?:to|with) you(?= |$)", "", text).strip()
+def _as_commitment(text: str, addressee: str | None = None) -> str:
+    """ "send you the deck" -> "send the deck": the owner speaks to the room; the item reads alone.
+    When "you" is all the verb has ("I'll email you"), it names the one spoken to."""
+    if addressee and re.fullmatch(rf"{_GIVE_VERBS} you", text.strip(), flags=re.I):
+        return re.sub(r"\byou$", first_name(addressee), text.strip())
+    text = re.sub(rf"^{_GIVE_VERBS} you(?: both| two| all)?\b\s*", r"\1 ", text, flags=re.I)
+    return re.sub(r"\s+(?:to|with) you(?: both| two| all)?(?= |$)", "", text).strip()
 
 
 def _as_request(text: str, requester: str | None) -> str:
@@ -177,19 +186,35 @@ def _addressee(sentence: Sentence, speakers: list[str], next_speaker: str | None
 
 
 _OFFER = re.compile(
-    r"\b(?:would it help if I|(?:do|would) you (?:want|like) me to|want me to|should I|shall I|how about I|"
-    r"what if I|would you like me to) (?P<rest>.+?)\?*$",
+    r"\b(?:would it (?:help|be (?:useful|helpful|easier|worth it)) if I|(?:do|would) you (?:want|like) me to|"
+    r"want me to|should I|shall I|how about I|what if I|would you like me to) (?P<rest>.+?)\?*$",
     re.I,
 )
+# "Could we set up a monthly check-in with you?": the asker proposes to do it with the one asked.
+_PROPOSAL = re.compile(r"\b(?:can|could|shall|should) we (?P<rest>.+?\byou\b.*?)\?*$", re.I)
 _OFFER_ACCEPT = re.compile(
-    r"^(?:yes|yeah|yep|sure|absolutely|of course|definitely|please|please do|that would (?:help|be great|be helpful)|"
-    r"let's do (?:that|it)|sounds good|that works|go ahead|ok(?:ay)?)\b",
+    r"^(?:(?:oh|ah|ooh|great|brilliant|perfect|lovely)[,!.]?\s+)?(?:yes|yeah|yep|sure|absolutely|of course|"
+    r"definitely|please|please do|that would (?:help|be great|be helpful)|"
+    r"that(?:'d| would) be (?:\w+ )?(?:amazing|perfect|great|brilliant|lovely|helpful|useful|fantastic|"
+    r"wonderful|ideal|ace)|let's do (?:that|it)|sounds good|that works|go ahead|ok(?:ay)?|i like (?:that|it)|"
+    r"let's (?:do|plan|book|go|set))\b",
     re.I,
 )
 _SHOWING_UP = re.compile(r"\bI(?:'ll| will) (?:be there|do (?:it|that)|see you)\b", re.I)
 _NEED_FROM_YOU = re.compile(
     r"^(?:\w+,\s*)?I(?:'ll| will)? (?:need|want) (?P<rest>(?:the |your |a |an |some )?[\w -]+?)(?: from you)?(?: first)?[.!]?$",
     re.I,
+)
+_IF_YOU_COULD = re.compile(r"^(?:\w+,\s*)?if you could (?P<rest>.+?)(?:,\s*(?:I|we)\b.*)?[.!]?$", re.I)
+# "I'd like to come back to you with a proposal": an intention whose object a later "I'll have
+# that with you by the 26th" points back to.
+_INTENTION = re.compile(r"\bI(?:'d| would) (?:like|love|want) to (?P<rest>.+)$", re.I)
+# Verbs with no meaning of their own: "I'll have it to you", "I can do that" take the request's verb.
+_LIGHT_VERBS = frozenset("have get do handle sort".split())
+# "I can confirm what we're seeing", "I can tell you": said now, not a task for later.
+_STATIVE = frozenset(
+    """see hear tell say confirm imagine understand think guess believe appreciate promise assure recommend
+    suggest only probably definitely try live be ask speak talk relate""".split()
 )
 
 
@@ -198,17 +223,22 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
     if need and not sentence.is_question:
         return f"provide {need.group('rest').strip()}", None
     if sentence.is_question:
+        if _PROPOSAL.search(sentence.text) and not _REQUEST_Q.search(sentence.text.split(" we ", 1)[0]):
+            return None
         match = _REQUEST_Q.search(sentence.text)
         rest = match.group("rest") if match else None
     else:
-        match = _REQUEST_IMP.search(sentence.text)
-        rest = (match.group("rest") or match.group("rest2")) if match else None
+        match = _IF_YOU_COULD.match(sentence.text.strip()) or _REQUEST_IMP.search(sentence.text)
+        rest = (match.groupdict().get("rest") or match.groupdict().get("rest2")) if match else None
     if not rest:
         return None
     rest = _strip_adverbs(rest.strip())
     if not _verb_ok(rest) and not rest.lower().startswith("get "):
         return None
     due = find_due(rest, meeting_date)
+    # "Give me till Friday": the time is what is asked for, not a task due then.
+    if due and re.match(r"(?:till|til|until)\b", due.text, re.I) and not _substantive(rest[: due.start]):
+        return None
     # A time inside the thing asked for ("the reports you build by hand today") is not its due date.
     if due and re.search(r"\b(?:you|we|they)\s+\w+(?:\s+\w+){0,4}\s*$", rest[: due.start]):
         due = None
@@ -217,10 +247,11 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
 
 
 def _offer_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None] | None:
-    """ "Would it help if I joined your team meeting?": an action for the one who offers, once accepted."""
+    """ "Would it help if I joined your team meeting?", "Could we set up a check-in with you?": an
+    action for the one who offers, once accepted."""
     if not sentence.is_question:
         return None
-    match = _OFFER.search(sentence.text)
+    match = _OFFER.search(sentence.text) or _PROPOSAL.search(sentence.text)
     if not match:
         return None
     rest = _strip_adverbs(match.group("rest").strip())
@@ -232,40 +263,114 @@ def _offer_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None]
     return (text, due.due if due else None) if text else None
 
 
-def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date | None, str]]:
-    """(text, due, raw clause) for each first-person commitment in the sentence."""
-    if sentence.is_question:
-        return []
+_RELATIVE_HEAD = re.compile(
+    r"\b(?:something|anything|everything|nothing|what|whatever|which|thing|things|stuff|the only|all|then)\s*$",
+    re.I,
+)
+_GENERIC = frozenset("something anything things stuff bit lot everything".split())
+_PRONOUN = r"(?:that|it|both|them|those|this|these|something|one)"
+_PRONOUN_OBJECT = re.compile(
+    rf"^(?P<verb>\S+(?: (?:up|in|on|off|out|back|over|through))?) {_PRONOUN}\b(?: over\b)?", re.I
+)
+_POSSESSIVE_OBJECT = re.compile(r"^\S+ (?:their|its|his|her)\b", re.I)
+_RECIPIENT = re.compile(r"\bto (?:you|him|her|them|[A-Z][\w'-]+|(?:the|our|your|my) \w+)", re.I)
+_DANGLING = re.compile(r"\b(?:till|til|until|by|for|to|the|a|an|of|with|on|in|before)$", re.I)
+
+
+def _substantive(text: str) -> bool:
+    """The minimum an action item says: its verb has an object with a content word (not "things",
+    "something", "a bit"), and it does not end in a preposition whose object was a date."""
+    if _DANGLING.search(text.strip()):
+        return False
+    lowered = text.lower()
+    verb = next((v for v in _MULTI_VERBS if lowered.startswith(v)), lowered.split(" ", 1)[0])
+    rest = [w for w in content_words(text[len(verb) :]) if w not in _GENERIC]
+    return bool(rest)
+
+
+def _object_of(text: str) -> str:
+    """The thing a request or offer is about: "send Mei your usage for Q1 — the raw file" -> "the usage for Q1"."""
+    text = re.split(r"\s+[—–]\s+|;\s+", text)[0]
+    lowered = text.lower()
+    verb = next((v for v in _MULTI_VERBS if lowered.startswith(v)), lowered.split(" ", 1)[0])
+    rest = text[len(verb) :].strip()
+    rest = re.sub(r"^(?:me|us|you|him|her|them)(?: both| two| all)?\b\s*|^[A-Z][\w'-]+\s+(?=\S)", "", rest)
+    rest = re.sub(r"^(?:to|with|on|in|up)\s+(?:me|us|you|him|her|them)\b\s*", "", rest)
+    return re.sub(r"\byour\b", "the", rest).strip(" ,.")
+
+
+def _resolve(text: str, antecedent: str) -> str | None:
+    """ "send that over" + "send me the usage for Q1" -> "send the usage for Q1": a pronoun object takes
+    the antecedent's object, and the commitment keeps its own verb. None when there is no pronoun."""
+    match = _PRONOUN_OBJECT.match(text)
+    if not match:
+        return None
+    thing = _object_of(antecedent)
+    if not thing or not _substantive(f"x {thing}"):
+        return None
+    return f"{match.group('verb')} {thing}{text[match.end() :]}".strip()
+
+
+def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date | None, bool]]:
+    """(text, due, is an offer) for each first-person commitment in the sentence. "I can..." is an
+    offer: an action item only once the other side takes it up.
+
+    In a question only a clause after the first can commit ("Can you send me the costs, and I'll
+    take it to finance?"). A clause whose "I" follows a noun is a relative clause ("something I
+    can put in front of the committee"), not a commitment; one after "then" is a consequence."""
     found = []
-    for clause in _CLAUSE_SPLIT.split(sentence.text):
+    clauses = _CLAUSE_SPLIT.split(sentence.text)
+    for position, clause in enumerate(clauses):
+        if sentence.is_question and position == 0:
+            continue
         match = _COMMIT.search(clause) or _LET_ME.search(clause)
         if not match:
             continue
         prefix = clause[: match.start()].lower()
-        if re.search(r"\b(?:if|unless|whether|suppose|imagine)\b", prefix):
+        if re.search(r"\b(?:if|unless|whether|suppose|imagine)\b", prefix) or _RELATIVE_HEAD.search(prefix):
             continue
+        if position > 0 and match.re is _LET_ME and position < len(clauses) - 1:
+            continue  # "— let me loop in our account exec, and we'll have it by Wednesday": an aside
         rest = _strip_adverbs(match.group("rest").strip())
-        if re.match(r"(?:not|never|no longer)\b", rest, re.I) or not _verb_ok(rest):
+        is_offer = match.groupdict().get("modal", "").lower() == " can"
+        first = rest.lower().split(" ", 1)[0]
+        if re.match(r"(?:not|never|no longer)\b", rest, re.I) or _IN_MEETING.match(rest):
+            continue
+        if not (_verb_ok(rest) or (first == "do" and (_substantive(rest) or _PRONOUN_OBJECT.match(rest)))):
+            if not (is_offer and first not in _STATIVE and _substantive(rest)):
+                continue
+        if is_offer and first in _STATIVE:
             continue
         due = find_due(rest, meeting_date)
+        if due and re.search(r"\bof\s*$", rest[: due.start]):
+            due = None  # "a written summary of today": the date is the object, not the deadline
         text = _clean(rest, due.text if due else None)
         is_we = match.groupdict().get("subj", "I").lower() == "we"
         if is_we and not due and not re.search(r"\byou(?:r)?\b", rest, re.I):
             continue  # "we'll get it fixed": a team intention, not a task someone owns
-        text = _as_commitment(text)
         if text:
-            found.append((text, due.due if due else None, rest))
+            # "I can get those to you by Monday": with a date, a promise rather than an offer.
+            found.append((text, due.due if due else None, is_offer and not due))
     return found
 
 
 def _vague(text: str, request: _Request) -> bool:
     lowered = text.lower()
-    if lowered.split(" ", 1)[0] == "do" or _DELEGATION.match(lowered):
+    if _DELEGATION.match(lowered):
         return True
-    words = content_words(text)
-    if _BARE_PRONOUN.search(text) and len(words) < 3:
+    if not _substantive(text) or (_BARE_PRONOUN.search(text) and len(content_words(text)) < 3):
         return True
-    return len(words) <= 2 and not (_stems(text) & _stems(request.text))
+    if re.match(r"\S+ [A-Z][\w'-]+$", text):
+        return False  # "I'll email Imani": short, but it says who hears what
+    return len(content_words(text)) <= 2 and not (_stems(text) & _stems(request.text))
+
+
+@dataclass
+class _Offer:
+    owner: str
+    turn: int
+    text: str
+    due: date | None
 
 
 def extract_action_items(
@@ -275,31 +380,41 @@ def extract_action_items(
     for s in sentences:
         turn_speakers.setdefault(s.turn_index, s.speaker)
     last_turn = max(turn_speakers, default=-1)
+    commitments_of = {s.index: _commitments(s, meeting_date) for s in sentences if s.speaker is not None}
     # Turns in which the speaker commits to something themselves: there, "Yes." opens the answer
     # and the commitment that follows is the action item, not the bare acceptance.
-    commitments_of = {s.index: _commitments(s, meeting_date) for s in sentences if s.speaker is not None}
-    committing_turns = {sentences[i].turn_index for i, found in commitments_of.items() if found}
+    committing_turns = {
+        sentences[i].turn_index for i, found in commitments_of.items() if any(not c[2] for c in found)
+    }
+    asking_turns = {s.turn_index for s in sentences if s.speaker and _request_in(s, meeting_date)}
 
     items: list[ActionItem] = []
     item_turn: list[int] = []
     open_requests: list[_Request] = []
-    offers: list[tuple[str, int, str, date | None]] = []  # (offerer, turn, text, due) awaiting an answer
-    accepted: dict[str, tuple[ActionItem, int]] = {}  # offerer -> (the accepted offer's item, turn)
+    offers: list[_Offer] = []  # awaiting an answer
+    accepted: dict[str, tuple[ActionItem, int, bool]] = {}  # offerer -> (item, turn, restated yet)
+    antecedent: dict[int, str] = {}  # turn -> the latest thing its speaker offered or meant to do
     for sentence in sentences:
         owner = sentence.speaker
         if owner is None:
             continue
         turn = sentence.turn_index
         first_in_turn = sentence.index == 0 or sentences[sentence.index - 1].turn_index != turn
+        previous_speaker = turn_speakers.get(turn - 1)
         if first_in_turn and offers:
-            for offer in [o for o in offers if o[0] != owner and o[1] < turn]:
+            for offer in [o for o in offers if o.owner != owner and o.turn < turn]:
                 offers.remove(offer)
-                if _DECLINE.search(sentence.text) or not _OFFER_ACCEPT.match(sentence.text):
+                if turn - offer.turn > 1 or _DECLINE.search(sentence.text):
                     continue
-                item = ActionItem(owner=offer[0], text=offer[2], due=offer[3])
+                if not _OFFER_ACCEPT.match(sentence.text):
+                    continue
+                found = _answer_due(sentences, sentence.index, meeting_date)  # "Yes please. Today, ideally."
+                item = ActionItem(
+                    owner=offer.owner, text=offer.text, due=offer.due or (found.due if found else None)
+                )
                 items.append(item)
                 item_turn.append(turn)
-                accepted[offer[0]] = (item, turn)
+                accepted[offer.owner] = (item, turn, False)
         if owner in accepted and turn - accepted[owner][1] <= 3 and _SHOWING_UP.search(sentence.text):
             item = accepted[owner][0]
             found = find_due(sentence.text, meeting_date)
@@ -310,47 +425,136 @@ def extract_action_items(
                 r.answer_turn = turn
         open_requests = [r for r in open_requests if r.answer_turn is None or r.answer_turn >= turn]
         answering = [r for r in open_requests if r.answer_turn == turn]
-        first_of_turn = sentence.index == 0 or sentences[sentence.index - 1].turn_index != turn
-        if answering and first_of_turn and _DECLINE.search(sentence.text):
+        if answering and first_in_turn and _DECLINE.search(sentence.text):
             open_requests = [r for r in open_requests if r not in answering]
             continue
-        commitments = commitments_of[sentence.index]
-        for text, due, _raw in commitments:
+        made = 0
+        for text, due, is_offer in commitments_of[sentence.index]:
+            addressee = previous_speaker if previous_speaker != owner else None
+            recipient = bool(_RECIPIENT.search(text))
+            text = _as_commitment(text, addressee)
+            previous = items[-1] if items and item_turn[-1] == turn and items[-1].owner == owner else None
+            if is_offer and previous and _BARE_PRONOUN.search(text) and len(content_words(text)) < 3:
+                continue  # "I'll write up a summary, and I can send it to your CTO": the same item
+            if is_offer and not answering:
+                if turn not in asking_turns:
+                    offers.append(_Offer(owner, turn, text, due))
+                    antecedent[turn] = text
+                continue
             request = answering[0] if answering else None
             if request and _vague(text, request):
-                text, due = request.text, due or request.due
-            elif request is None and text.lower().split(" ", 1)[0] == "do":
-                continue
+                verb = text.lower().split(" ", 1)[0]
+                resolved = None if verb in _LIGHT_VERBS else _resolve(text, request.text)
+                text, due = resolved or request.text, due or request.due
             offered = accepted.get(owner)
-            if offered and turn - offered[1] <= 3 and len(_stems(text) & _stems(offered[0].text)) >= 2:
-                offered[0].due = offered[0].due or due  # the offer, restated ("I'll schedule the session...")
-                continue
+            if offered and turn - offered[1] <= 3 and turn > offered[1]:
+                item, _, restated = offered
+                if (_PRONOUN_OBJECT.match(text) and not _substantive(text)) or len(
+                    _stems(text) & _stems(item.text)
+                ) >= 2:
+                    item.due = item.due or due  # the offer, restated ("I'll book that in for next week")
+                    accepted[owner] = (item, offered[1], True)
+                    continue
+                if not restated and _substantive(text) and not request and _stems(text) & _stems(item.text):
+                    item.text, item.due = text, due or item.due  # the offer, made concrete
+                    accepted[owner] = (item, offered[1], True)
+                    continue
+            own_offer = next((o for o in offers if o.owner == owner and o.turn == turn), None)
+            if own_offer and _PRONOUN_OBJECT.match(text) and not _substantive(text):
+                offers.remove(own_offer)  # "I can switch it over... I'll do that right after this call"
+                text, due = own_offer.text, due or own_offer.due
+            elif not request and _PRONOUN_OBJECT.match(text) and not (items and item_turn[-1] == turn):
+                # "Our legal team has some redlines. I'll send those across today."
+                before = [x for x in sentences[: sentence.index] if x.turn_index == turn]
+                source = antecedent.get(turn) or (_noun_phrase(before[-1].text) if before else None)
+                text = (
+                    _resolve(text, f"x {source}" if turn not in antecedent else source) if source else None
+                ) or text
             previous = items[-1] if items and item_turn[-1] == turn and items[-1].owner == owner else None
             if previous and (
-                _CONTINUATION.match(text) or (_BARE_PRONOUN.search(text) and len(content_words(text)) < 3)
+                _CONTINUATION.match(text)
+                or (_PRONOUN_OBJECT.match(text) and len(content_words(text)) < 3)
+                or _POSSESSIVE_OBJECT.match(text)
             ):
-                previous.due = previous.due or due
+                for item, t in zip(items, item_turn, strict=True):
+                    if t == turn and item.owner == owner:
+                        item.due = item.due or due
                 continue
+            if not (_substantive(text) or due or recipient):
+                continue  # "I'll dig into that", "I'll sign things off for a bit": nothing to hand over
             items.append(ActionItem(owner=owner, text=text, due=due))
             item_turn.append(turn)
+            made += 1
             if request:
                 open_requests.remove(request)
                 answering.remove(request)
-        if answering and turn not in committing_turns and first_of_turn and _ACCEPT.match(sentence.text):
+        if answering and turn not in committing_turns and first_in_turn and _ACCEPT.match(sentence.text):
             request = answering[0]
-            items.append(ActionItem(owner=owner, text=request.text, due=request.due))
-            item_turn.append(turn)
             open_requests.remove(request)
+            recent = [i for i, t in zip(items, item_turn, strict=True) if i.owner == owner and turn - t <= 3]
+            if recent and re.match(r"make sure (?:it|that|they|this)\b", request.text, re.I):
+                continue  # "Can you make sure it's one combined quote?": the last item, refined
+            found = _answer_due(sentences, sentence.index, meeting_date)
+            items.append(
+                ActionItem(owner=owner, text=request.text, due=request.due or (found.due if found else None))
+            )
+            item_turn.append(turn)
+            made += 1
+        if not made and not first_in_turn and not commitments_of[sentence.index]:
+            # "I'll get the dispatcher to pull it. Give me till Friday.": the turn's date, said after.
+            found = find_due(sentence.text, meeting_date)
+            if found:
+                for item, t in zip(items, item_turn, strict=True):
+                    if t == turn and item.owner == owner and item.due is None:
+                        item.due = found.due
         offered_now = _offer_in(sentence, meeting_date)
         if offered_now:
-            offers.append((owner, turn, _as_commitment(offered_now[0]), offered_now[1]))
+            text = _as_commitment(offered_now[0])
+            offers.append(_Offer(owner, turn, text, offered_now[1]))
+            antecedent[turn] = text
+        intention = None if offered_now else _INTENTION.search(sentence.text)
+        if intention and _verb_ok(_strip_adverbs(intention.group("rest"))):
+            antecedent[turn] = _clean(_strip_adverbs(intention.group("rest")), None)
         asked = None if offered_now else _request_in(sentence, meeting_date)
         if asked:
             next_speaker = turn_speakers.get(turn + 1) if turn + 1 <= last_turn else None
             addressee = _addressee(sentence, speakers, next_speaker)
+            text = _as_request(asked[0], owner)
+            # "Soo-ah, can you pull that together?" from one who was just asked: the same request, passed on.
+            passed = next((r for r in open_requests if r.addressee == owner), None)
+            if passed and _PRONOUN_OBJECT.match(text):
+                open_requests.remove(passed)
+                text = passed.text
             if addressee:
-                open_requests.append(_Request(sentence, addressee, _as_request(asked[0], owner), asked[1]))
+                open_requests.append(_Request(sentence, addressee, text, asked[1]))
     return _dedupe(items)
+
+
+def _answer_due(sentences: list[Sentence], index: int, meeting_date: date):
+    """The date in an answer ("Yes please. Today, ideally."), up to the answer's first question."""
+    turn = sentences[index].turn_index
+    for s in sentences[index:]:
+        if s.turn_index != turn or s.is_question:
+            return None
+        found = find_due(s.text, meeting_date)
+        if found:
+            return found
+    return None
+
+
+_NOUN_PHRASE = re.compile(
+    r"\b(?:some|the|a|an|our|my|your|their|those|these)\s+(?:[\w'-]+\s+){0,6}?[\w'-]+(?=\s*(?:[.!?,;—–]|$))",
+    re.I,
+)
+
+
+def _noun_phrase(text: str) -> str | None:
+    """The last noun phrase closing a sentence ("our legal team has some redlines on the DPA." ->
+    "some redlines on the DPA"), for a pronoun in the speaker's next sentence to point at."""
+    found = None
+    for match in _NOUN_PHRASE.finditer(text):
+        found = match.group(0)
+    return found
 
 
 def _dedupe(items: list[ActionItem]) -> list[ActionItem]:

@@ -45,7 +45,22 @@ _WD = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _NUM = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a couple|couple of|a few)"
 _ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
-_LEAD = r"(?:by |on |before |until |for |no later than |due |this coming |starting |from )?"
+_LEAD = r"(?:by |on |before |until |till |til |for |no later than |due |this coming |starting |from )?"
+# Spelled ordinals ("the twenty-sixth"), as people say dates aloud.
+_ORDINAL_WORDS = {
+    w: i + 1
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+        "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+    )
+}
+_ORDINAL_WORDS.update({f"twenty-{w}": 20 + i for w, i in list(_ORDINAL_WORDS.items())[:9]})
+_ORDINAL_WORDS.update({"thirtieth": 30, "thirty-first": 31})
+_ORD_WORD = r"(" + "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True)) + r")"
+# A deadline's lead ("by Friday") says more about when a task is due than an event's ("a demo for
+# Thursday"): where a clause holds both, the deadline wins.
+_DEADLINE_LEAD = re.compile(r"^(?:by|before|until|till|til|no later than|due)\b", re.I)
+_EVENT_LEAD = re.compile(r"^(?:for|starting|from)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -150,7 +165,10 @@ def _rules(meeting: date):
                 )
             ),
         ),
-        (rf"\b{_LEAD}next {_WD}\b", lambda g: _following_week_day(m, WEEKDAYS.index(g.group(1)))),
+        (
+            rf"\b{_LEAD}(?:next {_WD}|{_WD} (?:of )?next week)\b",
+            lambda g: _following_week_day(m, WEEKDAYS.index(g.group(1) or g.group(2))),
+        ),
         (
             rf"\b{_LEAD}(?:this |first thing |every )?{_WD}\b",
             lambda g: _next_weekday(m, WEEKDAYS.index(g.group(1))),
@@ -168,6 +186,10 @@ def _rules(meeting: date):
         (
             r"\b(?:by |on |before |until )the (\d{1,2})(?:st|nd|rd|th)\b",
             lambda g: _month_day(m, None, int(g.group(1))),
+        ),
+        (
+            rf"\b(?:by |on |before |until |till )the {_ORD_WORD}\b",
+            lambda g: _month_day(m, None, _ORDINAL_WORDS[g.group(1)]),
         ),
         (
             r"\b(?:by |on |before |until )(\d{1,2})/(\d{1,2})\b",
@@ -199,8 +221,25 @@ def find_due(text: str, meeting_date: date) -> DuePhrase | None:
                 due = None
             if due is not None:
                 found.append(DuePhrase(due, match.start(), match.end(), text[match.start() : match.end()]))
-                break
     if not found:
         return None
-    # Prefer the phrase that starts first; on a tie the longest ("end of next week" over "next week").
-    return min(found, key=lambda p: (p.start, -(p.end - p.start)))
+
+    # Prefer a deadline ("by Friday") to a bare time, and a bare time to an event's ("for Thursday");
+    # then the phrase that starts first; on a tie the longest ("end of next week" over "next week").
+    def rank(p: DuePhrase) -> int:
+        return 0 if _DEADLINE_LEAD.match(p.text) else 2 if _EVENT_LEAD.match(p.text) else 1
+
+    # "From Monday onwards", "starting in April": when something starts, never when it is due.
+    found = [p for p in found if not re.match(r"(?:from|starting)\b", p.text, re.I)]
+    # A phrase inside a longer one ("Thursday" in "Thursday next week") is not a second date.
+    found = [
+        p
+        for p in found
+        if not any(
+            q is not p and q.start <= p.start and p.end <= q.end and (q.end - q.start) > (p.end - p.start)
+            for q in found
+        )
+    ]
+    if not found:
+        return None
+    return min(found, key=lambda p: (rank(p), p.start, -(p.end - p.start)))

@@ -7,7 +7,18 @@ import jsonschema
 import pytest
 import yaml
 
-from bench.meeting_accuracy import HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, TUNING, evaluate
+from bench.meeting_accuracy import (
+    HELDOUT,
+    HELDOUT2,
+    HELDOUT3,
+    HELDOUT4,
+    HELDOUT5,
+    HELDOUT6,
+    HELDOUT7,
+    HELDOUT8,
+    TUNING,
+    evaluate,
+)
 from meetings.analysis import OfflineAnalyzer
 from meetings.analysis.models import SIGNAL_CATEGORIES
 from meetings.transcript import parse_transcript
@@ -152,18 +163,23 @@ def test_accuracy_floors_on_the_tuning_set():
     # (signals F1 0.13: the lexicon found almost nothing in it). The signal classifier raised set 5 to
     # 0.50 and costs set 2 two false positives (0.97 -> 0.88); set 6 was blind at the classifier's
     # first run (0.91); the blind authors' training sentences moved it to 0.80 and set 5 to 0.60.
+    # Sets 7 and 8 (a separate author, long natural calls) were blind at 0.58 / 0.60 actions F1 and
+    # 0.55 / 0.51 signals F1; the coreference, minimum-content and offer rules, the vendor-side
+    # evidence and the blind training sentences came after them.
     [
-        (HELDOUT, 0.80, 0.85),
+        (HELDOUT, 0.85, 0.85),
         (HELDOUT2, 0.85, 0.85),
-        (HELDOUT3, 0.75, 0.60),
+        (HELDOUT3, 0.78, 0.60),
         (HELDOUT4, 0.90, 0.90),
         (HELDOUT5, 0.95, 0.55),
         (HELDOUT6, 0.85, 0.75),
+        (HELDOUT7, 0.90, 0.75),
+        (HELDOUT8, 0.92, 0.65),
     ],
 )
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
     scores = evaluate(directory)
-    assert scores.transcripts == 3
+    assert scores.transcripts >= 3
     assert scores.actions[2] >= actions_floor
     assert scores.signals[2] >= signals_floor
     assert scores.due_accuracy >= 0.8
@@ -189,6 +205,97 @@ def test_an_accepted_offer_is_the_offerers_action_and_a_declined_one_is_not():
     )
     assert [(a.owner, a.text, a.due) for a in result.action_items] == [
         ("Dana Lee", "set up a call with our product lead", date(2026, 11, 20))
+    ]
+
+
+def _items(text: str, meeting_date: date = date(2026, 11, 18)) -> list[tuple]:
+    return [(a.owner, a.text, a.due) for a in analyse(text, meeting_date).action_items]
+
+
+def test_a_pronoun_object_takes_the_requests_object_and_keeps_the_commitments_verb():
+    assert _items(
+        "Jun Park: If you could send me your query usage for the last quarter, I'll see what fits.\n"
+        "Kwame Mensah: Yeah, I'll send that over by Friday.\n"
+    ) == [("Kwame Mensah", "send the query usage for the last quarter", date(2026, 11, 20))]
+    assert _items(
+        "Omar Diaz: Could you send me last night's file and the list of the ones that went missing?\n"
+        "Diego Ruiz: Yeah, I'll send both over this afternoon.\n"
+    ) == [
+        (
+            "Diego Ruiz",
+            "send last night's file and the list of the ones that went missing",
+            date(2026, 11, 18),
+        )
+    ]
+
+
+def test_a_pronoun_points_back_to_an_intention_earlier_in_the_turn():
+    assert _items(
+        "Keanu Makoa: Vikram, I'd like to come back to you with a proper renewal proposal. "
+        "I'll have that with you by the twenty-sixth.\n"
+        "Vikram Rao: That'd be useful.\n"
+    ) == [("Keanu Makoa", "have a proper renewal proposal", date(2026, 11, 26))]
+
+
+def test_a_request_passed_on_keeps_its_words():
+    assert _items(
+        "Ingrid Hall: Can you send me the costs of walking the guests?\n"
+        "Chidi Eze: Soo-ah, can you pull that together?\n"
+        "Soo-ah Lim: Yes, I'll have it to Ingrid by Monday.\n"
+    ) == [("Soo-ah Lim", "send Ingrid the costs of walking the guests", date(2026, 11, 23))]
+
+
+def test_fragments_without_content_are_not_action_items():
+    assert _items(
+        "Harriet Lind: I'm not vanishing, I'll still sign things off for a bit.\n"
+        "Kwame Mensah: I think there's a chunk of credits we never touch. I can dig into that.\n"
+        "Brigid Fenn: Look, I'll just put it on the table. We're looking at FieldPoint.\n"
+        "Danielle Reyes: It has to be something I can put in front of the committee.\n"
+        "Brigid Fenn: I'll get the dispatcher to pull the list. Give me till Friday.\n"
+    ) == [("Brigid Fenn", "get the dispatcher to pull the list", date(2026, 11, 20))]
+
+
+def test_an_i_can_offer_counts_once_taken_up_and_takes_the_answers_date():
+    assert _items(
+        "Rajesh Iyer: In the meantime I can force a re-send of the failed reminders, if that helps.\n"
+        "Imani Brooks: Yes please. Today, ideally.\n"
+        "Rajesh Iyer: I'll kick that off right after this call.\n"
+        "Rajesh Iyer: Separately, I can confirm what we're seeing.\n"
+        "Imani Brooks: Right.\n"
+    ) == [("Rajesh Iyer", "force a re-send of the failed reminders", date(2026, 11, 18))]
+
+
+def test_a_short_answer_that_names_its_recipient_is_its_own_item():
+    assert _items(
+        "Imani Brooks: And will we get a heads-up when the patch goes out?\n"
+        "Rajesh Iyer: Yep — I'll email you the moment it's live, which should be tomorrow night.\n"
+    ) == [("Rajesh Iyer", "email Imani", date(2026, 11, 19))]
+
+
+def test_an_accepted_offer_made_concrete_in_the_next_turn():
+    assert _items(
+        "Ayesha Sid: Would it be useful if I introduced you to Josie?\n"
+        "Tomasz Wier: That would be amazing, yes please.\n"
+        "Ayesha Sid: I'll drop you both an email intro later this week.\n"
+    ) == [("Ayesha Sid", "drop an email intro", date(2026, 11, 20))]
+
+
+def test_a_commitment_in_a_question_and_a_date_in_the_next_sentence():
+    assert _items(
+        "Ingrid Hall: Can you send me the costs, and I'll take it to our finance team for a credit?\n"
+        "Soo-ah Lim: Sure.\n"
+    ) == [
+        ("Ingrid Hall", "take it to our finance team for a credit", None),
+        ("Soo-ah Lim", "send Ingrid the costs", None),
+    ]
+    assert _items(
+        "Tomasz Wier: Great, I'll get a demo in the diary for Thursday next week and send the invite today.\n"
+    ) == [
+        (
+            "Tomasz Wier",
+            "get a demo in the diary for Thursday next week and send the invite",
+            date(2026, 11, 18),
+        )
     ]
 
 

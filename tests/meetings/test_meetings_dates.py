@@ -31,6 +31,13 @@ WEDNESDAY = date(2026, 11, 18)
         ("by the 3rd", date(2026, 12, 3)),
         ("end of quarter", date(2026, 12, 31)),
         ("by Jan 8", date(2027, 1, 8)),
+        ("I'll have that with you by the twenty-sixth", date(2026, 11, 26)),
+        ("give me till Friday", date(2026, 11, 20)),
+        ("a demo on Thursday next week", date(2026, 11, 26)),
+        # a deadline beats an event's time, whichever comes first
+        ("get a demo in the diary for Thursday and send the invite today", WEDNESDAY),
+        ("send the agenda for Monday's review by Friday", date(2026, 11, 20)),
+        ("on Monday or Tuesday", date(2026, 11, 23)),
     ],
 )
 def test_due_phrases(phrase, expected):
