@@ -148,14 +148,15 @@ def signal_categories(sentence: str) -> list[str]:
 def _signal_categories(sentence: str) -> tuple[str, ...]:
     found = [category for category, _ in categories_in(sentence)]
     lexicon = load_lexicon()
-    guarded = sentence.rstrip().endswith("?") or bool(
-        _HYPOTHETICAL.search(sentence) or _NEGATION.search(sentence)
-    )
+    guarded = sentence.rstrip().endswith("?") or bool(_HYPOTHETICAL.search(sentence))
     compound = None
     for rule, requires, also in lexicon.cue_rules:
         if rule.category in found or (guarded and not rule.plain):
             continue
-        if not requires.search(sentence) or (also is not None and not also.search(sentence)):
+        cue = requires.search(sentence)
+        if not cue or (also is not None and not also.search(sentence)):
+            continue
+        if not rule.plain and _negated(sentence, cue.start()):
             continue
         if rule.min_compound is not None or rule.max_compound is not None:
             if compound is None:

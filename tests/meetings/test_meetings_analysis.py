@@ -366,3 +366,13 @@ def test_every_examples_file_trains_the_classifier_and_a_bad_one_is_named(tmp_pa
     (tmp_path / "signal_examples_extra.yml").write_text("none: [Bye.]\nflattery: [You are great.]\n")
     with pytest.raises(ValueError, match="(?s)signal_examples_extra.yml.*flattery"):
         load_examples(tmp_path)
+
+
+def test_praise_told_as_an_outcome_and_a_negation_elsewhere_in_the_sentence():
+    from meetings.analysis.signals import signal_categories
+
+    assert "praise" in signal_categories(
+        "I was pretty skeptical going in, not going to lie, but it's been really good."
+    )
+    assert "praise" in signal_categories("The new routing has saved us, I don't know, five hours a week.")
+    assert "praise" not in signal_categories("It hasn't been great, honestly.")
