@@ -21,7 +21,7 @@ from meetings.analysis.text import Sentence
 
 SIGNALS_FILE = Path(__file__).with_name("signals.yml")
 _HYPOTHETICAL = re.compile(r"\b(?:if|would|could|might|unless)\b", re.I)
-_NEGATION = re.compile(r"\b(?:no|not|never|nothing|without|hardly|zero)\b|n't\b", re.I)
+_NEGATION = re.compile(r"\b(?:no|not|never|nothing|none|without|hardly|zero)\b|n't\b", re.I)
 # An opportunity the customer turns down in the same breath ("I'd love to, but legal has a blanket no").
 _DECLINED = re.compile(
     r"\bbut\b[^.?!]*?(?:\b(?:no|not|never|can't|cannot|won't|isn't|aren't|doesn't|don't|unable)\b|n't\b)",
@@ -47,7 +47,7 @@ class CueRule(BaseModel):
     also: str | None = None
     min_compound: float | None = None
     max_compound: float | None = None
-    plain: bool = False  # true: also in questions, hypotheticals and negated sentences
+    plain: bool = False  # true: also in questions and hypotheticals
 
     @field_validator("requires", "also")
     @classmethod
@@ -104,9 +104,14 @@ def load_lexicon(path: Path = SIGNALS_FILE) -> _Compiled:
     return _Compiled(SignalLexicon.model_validate(yaml.safe_load(path.read_text())))
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:—–]|\s-\s|\bbut\b", re.I)
+
+
 def _negated(text: str, start: int) -> bool:
-    before = text[:start].split()[-3:]
-    return bool(_NEGATION.search(" ".join(before)))
+    """A negation within five words before `start`, in the same clause ("not going to lie, but it's
+    been really good" is not negated)."""
+    clause = _CLAUSE_BREAK.split(text[:start])[-1]
+    return bool(_NEGATION.search(" ".join(clause.split()[-5:])))
 
 
 def categories_in(sentence: str, lexicon: _Compiled | None = None) -> list[tuple[str, int]]:
@@ -156,7 +161,7 @@ def _signal_categories(sentence: str) -> tuple[str, ...]:
         cue = requires.search(sentence)
         if not cue or (also is not None and not also.search(sentence)):
             continue
-        if not rule.plain and _negated(sentence, cue.start()):
+        if _negated(sentence, cue.start()):
             continue
         if rule.min_compound is not None or rule.max_compound is not None:
             if compound is None:

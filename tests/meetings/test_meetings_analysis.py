@@ -376,3 +376,18 @@ def test_praise_told_as_an_outcome_and_a_negation_elsewhere_in_the_sentence():
     )
     assert "praise" in signal_categories("The new routing has saved us, I don't know, five hours a week.")
     assert "praise" not in signal_categories("It hasn't been great, honestly.")
+
+
+def test_a_wished_for_thing_that_would_help_is_a_feature_request_and_none_negates():
+    from meetings.analysis.signals import signal_categories
+
+    assert "feature_request" in signal_categories(
+        "A shared view of the calendar for our partner clinics would be useful."
+    )
+    assert "feature_request" in signal_categories(
+        "And we need some kind of alerting if the sync breaks again."
+    )
+    assert "complaint" not in signal_categories(
+        "And, just so you know, none of this is a complaint about support or anything like that."
+    )
+    assert "complaint" in signal_categories("My real complaint is how long support takes to answer.")
