@@ -104,6 +104,13 @@ def load_lexicon(path: Path = SIGNALS_FILE) -> _Compiled:
     return _Compiled(SignalLexicon.model_validate(yaml.safe_load(path.read_text())))
 
 
+# An unlikely condition ("If the queue ever got that slow again, …") imagines; "If we did decide to
+# switch, …" still says switching is on the table.
+_LEADING_CONDITION = re.compile(
+    r"^(?:and |but |so |well,? )?(?:if|in case) [^,;—]*\b(?:ever|were to|hypothetically)\b[^,;—]*[,;—]", re.I
+)
+# A wish ("What I'd love is…") is a feature request, not praise, whatever its warm words.
+_WISH = re.compile(r"\b(?:I|we)(?:'d| would) (?:really |honestly |also )?(?:love|like)\b|\bwish\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:—–]|\s-\s|\bbut\b", re.I)
 
 
@@ -128,6 +135,7 @@ def _categories_default(sentence: str) -> tuple[tuple[str, int], ...]:
 
 def _categories(sentence: str, lexicon: _Compiled) -> list[tuple[str, int]]:
     is_question = sentence.rstrip().endswith("?")
+    condition = _LEADING_CONDITION.match(sentence)
     found = []
     for category, negatable, pattern in lexicon.rules:
         if is_question and category != "feature_request":
@@ -135,6 +143,8 @@ def _categories(sentence: str, lexicon: _Compiled) -> list[tuple[str, int]]:
         for match in pattern.finditer(sentence):
             if negatable and _negated(sentence, match.start()):
                 continue
+            if condition and match.start() < condition.end() and category != "feature_request":
+                continue  # inside the unlikely condition: imagined, not said
             found.append((category, match.start()))
             break
     return found
@@ -182,6 +192,8 @@ def _signal_categories(sentence: str) -> tuple[str, ...]:
         found.append(learned)
     if _DECLINED.search(sentence):
         found = [c for c in found if CATEGORY_TYPE[c] != "opportunity"]
+    if "praise" in found and "feature_request" in found and _WISH.search(sentence):
+        found.remove("praise")
     return tuple(found)
 
 

@@ -391,3 +391,22 @@ def test_a_wished_for_thing_that_would_help_is_a_feature_request_and_none_negate
         "And, just so you know, none of this is a complaint about support or anything like that."
     )
     assert "complaint" in signal_categories("My real complaint is how long support takes to answer.")
+
+
+def test_failures_in_plain_words_an_unlikely_condition_and_a_wish():
+    from meetings.analysis.signals import signal_categories
+
+    assert "product_issue" in signal_categories("So since Thursday the transcode queue just stalls.")
+    assert "product_issue" in signal_categories(
+        "On Saturday we had eleven rooms double-booked at the Porto property."
+    )
+    assert "product_issue" not in signal_categories(
+        "If the review queue ever got as slow as it was back in 2025 you'd be hearing from me, but it hasn't."
+    )
+    assert "churn" in signal_categories(
+        "If we did decide to switch, we would need about three months to migrate, so I need a decision soon."
+    )
+    wish = signal_categories(
+        "What I'd really love is for it to offer the slot to the next person on the waitlist."
+    )
+    assert "feature_request" in wish and "praise" not in wish
