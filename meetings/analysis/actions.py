@@ -63,7 +63,10 @@ _IN_MEETING = re.compile(
     r"^(?:get (?:straight|right) (?:to|into)|be (?:upfront|honest|brief|quick|clear)|keep (?:it|this) (?:short|brief)|"
     r"hand (?:it|this) (?:over|off) to|start (?:with|by)|kick (?:it|things) off|walk (?:you )?through|jump in|"
     r"go (?:first|ahead)|turn it over|wrap (?:up|it up|things up)|leave it (?:there|at that)|pass it (?:to|over)|"
-    r"share my screen|take (?:a )?notes?|put (?:it|this|that) (?:on the table|out there|plainly|bluntly))",
+    r"share my screen|take (?:a )?notes?|put (?:it|this|that) (?:on the table|out there|plainly|bluntly)|"
+    # Leave-taking: "I'll let you catch your flight", "I'll give you ten minutes back".
+    r"let (?:you|everyone|everybody|y'all)(?: (?:both|all|two|guys))? (?:go|get (?:back|on|going)|catch|run|head|jump|"
+    r"enjoy|be off)|give (?:you |everyone |everybody )?(?:(?:both|all|two|guys) )?(?:(?:some|\w+) )?(?:minutes?|time) back)",
     re.I,
 )
 _CLAUSE_SPLIT = re.compile(

@@ -303,6 +303,14 @@ def test_a_commitment_in_a_question_and_a_date_in_the_next_sentence():
     ]
 
 
+def test_leave_taking_is_not_a_commitment():
+    assert _items(
+        "Marcus Lee: Okay, I'll let you both get back to it.\n"
+        "Dana Cho: Thanks. And I'll let you catch your flight, Jordan.\n"
+        "Marcus Lee: Otherwise I'll give you all ten minutes back. I'll let you know by Friday.\n"
+    ) == [("Marcus Lee", "let you know", date(2026, 11, 20))]
+
+
 def test_the_signal_classifier_reads_phrasings_no_pattern_knows():
     from meetings.analysis.signal_model import classify
     from meetings.analysis.signals import categories_in, signal_categories
