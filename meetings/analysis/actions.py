@@ -15,7 +15,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from meetings.analysis.dates import find_due
+from meetings.analysis.dates import DuePhrase, find_due
 from meetings.analysis.models import ActionItem
 from meetings.analysis.text import Sentence, content_words, first_name
 
@@ -63,7 +63,8 @@ _IN_MEETING = re.compile(
     r"^(?:get (?:straight|right) (?:to|into)|be (?:upfront|honest|brief|quick|clear)|keep (?:it|this) (?:short|brief)|"
     r"hand (?:it|this) (?:over|off) to|start (?:with|by)|kick (?:it|things) off|walk (?:you )?through|jump in|"
     r"go (?:first|ahead)|turn it over|wrap (?:up|it up|things up)|leave it (?:there|at that)|pass it (?:to|over)|"
-    r"share my screen|take (?:a )?notes?|put (?:it|this|that) (?:on the table|out there|plainly|bluntly)|"
+    r"share my screen|take (?:a )?notes?|give (?:you )?(?:the|a|an|my) (?:\w+ )?(?:picture|rundown|background|context|"
+    r"overview|lay of the land|short version|headline)s?\b|put (?:it|this|that) (?:on the table|out there|plainly|bluntly)|"
     # Leave-taking: "I'll let you catch your flight", "I'll give you ten minutes back".
     r"let (?:you|everyone|everybody|y'all)(?: (?:both|all|two|guys))? (?:go|get (?:back|on|going)|catch|run|head|jump|"
     r"enjoy|be off)|give (?:you |everyone |everybody )?(?:(?:both|all|two|guys) )?(?:(?:some|\w+) )?(?:minutes?|time) back)",
@@ -76,7 +77,13 @@ _CLAUSE_SPLIT = re.compile(
 )
 _CUT = re.compile(
     r"\s+(?:so that|so (?:you|we|they|he|she|it)|because|in case|once|when|if|since|until|unless|as soon as|"
-    r"before (?:I|we|you|they|he|she|it)|while|the (?:moment|minute|second))\b.*$|,?\s+and (?:I|we)(?:'ll| will)\b.*$|,\s*(?:thank you|thanks|so|which)\b.*$",
+    r"before (?:I|we|you|they|he|she|it)|while|the (?:moment|minute|second))\b.*$|,?\s+and (?:I|we)(?:'ll| will)\b.*$|,\s*(?:thank you|thanks|so|which)\b.*$"
+    # A clause of its own after the task: "..., but it's roughly twenty percent over", "..., and Owen
+    # can correct my numbers", "..., they have opinions", "..., after your batch window closes".
+    r"|,?\s+(?:but|though|although)\b.*$|,\s*(?:after|once|before)\b.*$"
+    r"|,?\s+(?:and|so)\s+(?:(?-i:[A-Z][\w'-]+)|he|she|they|it|there|you|someone|somebody)"
+    r"(?:'s|'re|'ll| (?:can|could|will|would|should|might|may|is|are|was|were|has|have))\b.*$"
+    r"|,\s+(?:they|he|she|it|there|that)(?:'re|'s| are| is| have| has| will| can| were| was)\b.*$",
     re.I,
 )
 _REQUEST_Q = re.compile(
@@ -148,6 +155,9 @@ def _clean(text: str, due_text: str | None) -> str:
         text = re.sub(re.escape(due_text), " ", text, count=1, flags=re.I)
     text = _CUT.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:!?-")
+    text = re.sub(r"\s+(?:for |at )?(?:sometime|some point|some time)$", "", text, flags=re.I)
+    if due_text:  # "schedule the rollback for [this evening]": the preposition went with its date
+        text = re.sub(r"\s+(?:for|by|on|at|in|till|until|before)$", "", text, flags=re.I)
     text = re.sub(r"\s+(?:for you|as well|too|again|first|later)$", "", text, flags=re.I)
     return text
 
@@ -346,7 +356,14 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
             continue
         due = find_due(rest, meeting_date)
         if due and re.search(r"\bof\s*$", rest[: due.start]):
-            due = None  # "a written summary of today": the date is the object, not the deadline
+            # "a written summary of today('s commitments)": that date is the object, not the deadline;
+            # one later in the clause ("... this afternoon") still is.
+            later = find_due(rest[due.end :], meeting_date)
+            due = (
+                DuePhrase(later.due, later.start + due.end, later.end + due.end, later.text)
+                if later
+                else None
+            )
         text = _clean(rest, due.text if due else None)
         is_we = match.groupdict().get("subj", "I").lower() == "we"
         if is_we and not due and not re.search(r"\byou(?:r)?\b", rest, re.I):

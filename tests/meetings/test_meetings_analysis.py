@@ -311,6 +311,24 @@ def test_leave_taking_is_not_a_commitment():
     ) == [("Marcus Lee", "let you know", date(2026, 11, 20))]
 
 
+def test_a_task_ends_where_another_clause_begins_and_keeps_its_later_date():
+    assert _items(
+        "Beatriz Salgado: Let me give you the honest picture, and Owen can correct my numbers. "
+        "Council cut the budget last Tuesday.\n"
+        "Chloe Park: It's a jump. I'll get you exact numbers, but it's roughly twenty percent over your plan.\n"
+        "Tomasz Nowak: I'll schedule the rollback for this evening, after your batch window closes.\n"
+        "Ingrid Solberg: I'll check with procurement this week on how it's handled, they have opinions.\n"
+        "Nadia Haddad: I'll send a written recap of today's commitments this afternoon.\n"
+        "Daniel Kowalczyk: I'll have the dedicated pool provisioned by end of day tomorrow.\n"
+    ) == [
+        ("Chloe Park", "get exact numbers", None),
+        ("Tomasz Nowak", "schedule the rollback", date(2026, 11, 18)),
+        ("Ingrid Solberg", "check with procurement on how it's handled", date(2026, 11, 20)),
+        ("Nadia Haddad", "send a written recap of today's commitments", date(2026, 11, 18)),
+        ("Daniel Kowalczyk", "have the dedicated pool provisioned", date(2026, 11, 19)),
+    ]
+
+
 def test_the_signal_classifier_reads_phrasings_no_pattern_knows():
     from meetings.analysis.signal_model import classify
     from meetings.analysis.signals import categories_in, signal_categories
