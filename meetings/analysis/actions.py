@@ -480,6 +480,26 @@ def extract_action_items(
                     accepted[owner] = (item, offered[1], True)
                     continue
             own_offer = next((o for o in offers if o.owner == owner and o.turn == turn), None)
+            if _DELIVERY.match(text):
+                # "I'll set up a demo. I'll send you a couple of time options tomorrow.": the logistics of
+                # the commitment (or offer) just made in the same turn, not a task of its own.
+                served = next(
+                    (
+                        i
+                        for i, t in zip(items[::-1], item_turn[::-1], strict=True)
+                        if t == turn and i.owner == owner
+                    ),
+                    None,
+                )
+                if served is not None and not own_offer:
+                    served.text, served.due = f"{served.text} and {text}", served.due or due
+                    if request:
+                        open_requests.remove(request)
+                        answering.remove(request)
+                    continue
+                if own_offer:
+                    offers.remove(own_offer)
+                    text, due = f"{own_offer.text} and {text}", due or own_offer.due
             if own_offer and _PRONOUN_OBJECT.match(text) and not _substantive(text):
                 offers.remove(own_offer)  # "I can switch it over... I'll do that right after this call"
                 text, due = own_offer.text, due or own_offer.due
@@ -562,6 +582,17 @@ def _answer_due(sentences: list[Sentence], index: int, meeting_date: date):
     return None
 
 
+_LOGISTICS = (
+    r"(?:time options|times|time slots|slots|dates|availability|options|(?:calendar )?invites?|invitation|"
+    r"series|link|(?:calendar )?holds?)"
+)
+# A delivery with no object of its own: "send some times over", "get you a batch", "send the invite".
+_DELIVERY = re.compile(
+    r"^(?:send|get|email|share|forward|drop|shoot|circulate)(?: over| across| through)? "
+    rf"(?:(?:a|an|some|a couple of|a few|a couple|a handful of) [\w-]+|(?:the |an? |some |a couple of |a few )?(?:[\w-]+ )?{_LOGISTICS})"
+    r"(?: (?:over|across|through|along|out))?$",
+    re.I,
+)
 _NOUN_PHRASE = re.compile(
     r"\b(?:some|the|a|an|our|my|your|their|those|these)\s+(?:[\w'-]+\s+){0,6}?[\w'-]+(?=\s*(?:[.!?,;—–]|$))",
     re.I,

@@ -329,6 +329,30 @@ def test_a_task_ends_where_another_clause_begins_and_keeps_its_later_date():
     ]
 
 
+def test_the_logistics_said_after_a_commitment_belong_to_it():
+    assert _items(
+        "Arjun Mehta: I'd really like us to look at the data capture add-on.\n"
+        "Rafael Castillo: Let me set up a proper demo of Data Capture. I'll send you a couple of time options tomorrow.\n"
+        "Arjun Mehta: Great.\n"
+        "Yusuf Karim: And I can set up a forecasting walkthrough for Henrik, if that's useful. "
+        "I'll send some times over tomorrow.\n"
+        "Catherine Mwangi: Yes, do that.\n"
+        "Yusuf Karim: I'll send you the renewal quote by Friday.\n"
+    ) == [
+        (
+            "Rafael Castillo",
+            "set up a proper demo of Data Capture and send a couple of time options",
+            date(2026, 11, 19),
+        ),
+        (
+            "Yusuf Karim",
+            "set up a forecasting walkthrough for Henrik and send some times over",
+            date(2026, 11, 19),
+        ),
+        ("Yusuf Karim", "send the renewal quote", date(2026, 11, 20)),
+    ]
+
+
 def test_the_signal_classifier_reads_phrasings_no_pattern_knows():
     from meetings.analysis.signal_model import classify
     from meetings.analysis.signals import categories_in, signal_categories
