@@ -218,7 +218,9 @@ _NEED_FROM_YOU = re.compile(
     r"^(?:\w+,\s*)?I(?:'ll| will)? (?:need|want) (?P<rest>(?:the |your |a |an |some )?[\w -]+?)(?: from you)?(?: first)?[.!]?$",
     re.I,
 )
-_IF_YOU_COULD = re.compile(r"^(?:\w+,\s*)?if you could (?P<rest>.+?)(?:,\s*(?:I|we)\b.*)?[.!]?$", re.I)
+_IF_YOU_COULD = re.compile(
+    r"^(?:\w+,\s*)?if you (?:could|can) (?P<rest>.+?)(?:,\s*(?:I|we)\b.*)?[.!]?$", re.I
+)
 # "I'd like to come back to you with a proposal": an intention whose object a later "I'll have
 # that with you by the 26th" points back to.
 _INTENTION = re.compile(r"\bI(?:'d| would) (?:like|love|want) to (?P<rest>.+)$", re.I)
@@ -553,8 +555,10 @@ def extract_action_items(
             offers.append(_Offer(owner, turn, text, offered_now[1]))
             antecedent[turn] = text
         intention = None if offered_now else _INTENTION.search(sentence.text)
-        if intention and _verb_ok(_strip_adverbs(intention.group("rest"))):
-            antecedent[turn] = _clean(_strip_adverbs(intention.group("rest")), None)
+        # "What I'd like to do is set up usage alerts": the intention is what follows "is".
+        meant = re.sub(r"^do is (?:to )?", "", intention.group("rest")) if intention else ""
+        if intention and _verb_ok(_strip_adverbs(meant)):
+            antecedent[turn] = _clean(_strip_adverbs(meant), None)
         asked = None if offered_now else _request_in(sentence, meeting_date)
         if asked:
             next_speaker = turn_speakers.get(turn + 1) if turn + 1 <= last_turn else None

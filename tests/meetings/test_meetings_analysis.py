@@ -353,6 +353,26 @@ def test_the_logistics_said_after_a_commitment_belong_to_it():
     ]
 
 
+def test_a_vague_object_looks_back_to_what_was_asked_for_or_meant():
+    assert _items(
+        "Chloe Park: What I'd like to do is set up usage alerts at seventy-five percent of your allotment. "
+        "I'll have those configured by end of week.\n"
+        "Tomasz Nowak: If you can get me twenty of the ones that failed, with the claim IDs, I can replay them.\n"
+        "Kwame Asante: Yeah, I can pull those. I'll get you a batch by tomorrow morning.\n"
+    ) == [
+        (
+            "Chloe Park",
+            "have usage alerts at seventy-five percent of the allotment configured",
+            date(2026, 11, 20),
+        ),
+        (
+            "Kwame Asante",
+            "pull twenty of the ones that failed, with the claim IDs and get a batch",
+            date(2026, 11, 19),
+        ),
+    ]
+
+
 def test_the_signal_classifier_reads_phrasings_no_pattern_knows():
     from meetings.analysis.signal_model import classify
     from meetings.analysis.signals import categories_in, signal_categories
