@@ -115,7 +115,8 @@ _DELEGATION = re.compile(
 )
 _CONTINUATION = re.compile(
     r"^(?:let you know|get back to you|report back|circle back|follow up with you|"
-    r"have it (?:to|over to|ready for) you|get (?:it|that|them) (?:to|over to) you)",
+    r"have it (?:to|over to|ready for) you|get (?:it|that|them) (?:to|over to) you|"
+    r"make sure (?:it|that|this|they|those|these)\b)",
     re.I,
 )
 
@@ -225,6 +226,14 @@ _IF_YOU_COULD = re.compile(
 # that with you by the 26th" points back to.
 _INTENTION = re.compile(r"\bI(?:'d| would) (?:like|love|want) to (?P<rest>.+)$", re.I)
 # Verbs with no meaning of their own: "I'll have it to you", "I can do that" take the request's verb.
+# What the other side says it wants: "something I've wanted for ages is a per-field confidence score",
+# "what I'd love is a native integration".
+_WISH = re.compile(
+    r"\b(?:what (?:I|we)(?:'d| would)? (?:really |most )?(?:love|want|like|need)(?: most)? is|(?:something|the (?:one )?thing|"
+    r"one thing) (?:I|we)(?:'ve| have)? (?:always |really )?(?:wanted|asked for|needed)(?: for (?:ages|years|a while|"
+    r"a long time))? is|(?:I|we)(?:'d| would) (?:really )?love)\s+(?P<np>(?:a|an|the|some)\s.+?)[.!]?$",
+    re.I,
+)
 _LIGHT_VERBS = frozenset("have get do handle sort".split())
 # "I can confirm what we're seeing", "I can tell you": said now, not a task for later.
 _STATIVE = frozenset(
@@ -416,6 +425,7 @@ def extract_action_items(
     offers: list[_Offer] = []  # awaiting an answer
     accepted: dict[str, tuple[ActionItem, int, bool]] = {}  # offerer -> (item, turn, restated yet)
     antecedent: dict[int, str] = {}  # turn -> the latest thing its speaker offered or meant to do
+    wishes: dict[int, str] = {}  # turn -> the thing its speaker said they want ("what I'd love is X")
     for sentence in sentences:
         owner = sentence.speaker
         if owner is None:
@@ -509,6 +519,17 @@ def extract_action_items(
                 # "Our legal team has some redlines. I'll send those across today."
                 before = [x for x in sentences[: sentence.index] if x.turn_index == turn]
                 source = antecedent.get(turn) or (_noun_phrase(before[-1].text) if before else None)
+                if not source and not before:
+                    # "Something I've wanted for ages is an exportable score." ... "I'll take that to our
+                    # product team": the other side's wish, a turn or three back.
+                    source = next(
+                        (
+                            wishes[t]
+                            for t in range(turn - 1, turn - 4, -1)
+                            if t in wishes and turn_speakers[t] != owner
+                        ),
+                        None,
+                    )
                 text = (
                     _resolve(text, f"x {source}" if turn not in antecedent else source) if source else None
                 ) or text
@@ -554,6 +575,9 @@ def extract_action_items(
             text = _as_commitment(offered_now[0])
             offers.append(_Offer(owner, turn, text, offered_now[1]))
             antecedent[turn] = text
+        wish = _WISH.search(sentence.text)
+        if wish:
+            wishes[turn] = _clean(wish.group("np"), None)
         intention = None if offered_now else _INTENTION.search(sentence.text)
         # "What I'd like to do is set up usage alerts": the intention is what follows "is".
         meant = re.sub(r"^do is (?:to )?", "", intention.group("rest")) if intention else ""

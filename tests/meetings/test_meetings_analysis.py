@@ -373,6 +373,15 @@ def test_a_vague_object_looks_back_to_what_was_asked_for_or_meant():
     ]
 
 
+def test_a_pronoun_with_nothing_before_it_in_the_turn_points_to_the_other_sides_wish():
+    assert _items(
+        "Kwame Asante: Something I've wanted for ages is a per-field confidence score we can export.\n"
+        "Tomasz Nowak: Yeah, I've heard that one before.\n"
+        "Hannah Okafor: I'll take that to our product team. I can't promise timing, "
+        "but I'll make sure it doesn't get lost.\n"
+    ) == [("Hannah Okafor", "take a per-field confidence score we can export to our product team", None)]
+
+
 def test_the_signal_classifier_reads_phrasings_no_pattern_knows():
     from meetings.analysis.signal_model import classify
     from meetings.analysis.signals import categories_in, signal_categories
