@@ -351,11 +351,21 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
         if not match:
             continue
         prefix = clause[: match.start()].lower()
-        if re.search(r"\b(?:if|unless|whether|suppose|imagine)\b", prefix) or _RELATIVE_HEAD.search(prefix):
+        opener = position == 0 and re.fullmatch(r"(?:(?:okay|ok|right|so|and),?\s+)?then,?\s*", prefix)
+        if re.search(r"\b(?:if|unless|whether|suppose|imagine)\b", prefix) or (
+            _RELATIVE_HEAD.search(prefix) and not opener  # "Then I'll commit to this:" opens the sentence
+        ):
             continue
         if position > 0 and match.re is _LET_ME and position < len(clauses) - 1:
             continue  # "— let me loop in our account exec, and we'll have it by Wednesday": an aside
         rest = _strip_adverbs(match.group("rest").strip())
+        # "I'll commit to this: a written root cause in your inbox by Friday": the object follows the colon.
+        rest = re.sub(
+            r"^(?:commit to|promise(?: you)?|do|offer) (?:this|the following)\s*:\s*",
+            "deliver ",
+            rest,
+            flags=re.I,
+        )
         is_offer = match.groupdict().get("modal", "").lower() == " can"
         first = rest.lower().split(" ", 1)[0]
         if re.match(r"(?:not|never|no longer)\b", rest, re.I) or _IN_MEETING.match(rest):
@@ -534,6 +544,15 @@ def extract_action_items(
                     _resolve(text, f"x {source}" if turn not in antecedent else source) if source else None
                 ) or text
             previous = items[-1] if items and item_turn[-1] == turn and items[-1].owner == owner else None
+            if (
+                previous
+                and previous.due is None
+                and re.match(r"(?:come back|report back|follow up) with\b", text, re.I)
+            ):
+                # "I'll look at the options. ... I'll come back to you with two scenarios by next week.":
+                # what the looking produces, one item.
+                previous.text, previous.due = f"{previous.text} and {text}", due
+                continue
             if previous and (
                 _CONTINUATION.match(text)
                 or (_PRONOUN_OBJECT.match(text) and len(content_words(text)) < 3)

@@ -382,6 +382,22 @@ def test_a_pronoun_with_nothing_before_it_in_the_turn_points_to_the_other_sides_
     ) == [("Hannah Okafor", "take a per-field confidence score we can export to our product team", None)]
 
 
+def test_what_a_look_produces_is_the_same_item_and_a_colon_gives_the_object():
+    assert _items(
+        "Marcus Whitfield: And I'll look at the options on our side for right-sizing. I don't want to "
+        "throw out a price, but I'll come back to you with a couple of renewal scenarios by next week.\n"
+        "Gloria Mendes: Fine.\n"
+        "Hannah Okafor: Okay. Then I'll commit to this: a written root cause, signed off by our VP, by Friday.\n"
+    ) == [
+        (
+            "Marcus Whitfield",
+            "look at the options on our side for right-sizing and come back with a couple of renewal scenarios",
+            date(2026, 11, 27),
+        ),
+        ("Hannah Okafor", "deliver a written root cause, signed off by our VP", date(2026, 11, 20)),
+    ]
+
+
 def test_the_signal_classifier_reads_phrasings_no_pattern_knows():
     from meetings.analysis.signal_model import classify
     from meetings.analysis.signals import categories_in, signal_categories
