@@ -27,7 +27,7 @@ ACTION_VERBS = frozenset(
     publish document find identify calculate approve process open build order reserve dig touch ping remind
     message grab pick let give grant train map migrate ship complete finish sign return resend reschedule
     outline summarize summarise walkthrough demo present loop reconcile refund credit email switch take
-    drop""".split()
+    drop roll""".split()
 )
 _MULTI_VERBS = (
     "make sure",
@@ -206,12 +206,22 @@ _OFFER = re.compile(
 )
 # "Could we set up a monthly check-in with you?": the asker proposes to do it with the one asked.
 _PROPOSAL = re.compile(r"\b(?:can|could|shall|should) we (?P<rest>.+?\byou\b.*?)\?*$", re.I)
+# "So one option, and I'd want your okay on it, is we roll your tenant back": a proposal, like an offer.
+_OPTION = re.compile(
+    r"^(?:\w+,?\s+)?(?:one|an|the other|another|the best|the simplest) (?:option|thing we (?:could|can) do)\b"
+    r"(?:,[^,]*,)? is (?:that )?(?:I|we) (?:could |can )?(?P<rest>.+?)[.!]?$",
+    re.I,
+)
+_GO_AHEAD = re.compile(
+    r"^(?:(?:so|then|yes|yeah|okay|ok),?\s+)?(?:do it|go (?:for it|ahead)|please do|let's do (?:it|that))\b",
+    re.I,
+)
 _OFFER_ACCEPT = re.compile(
     r"^(?:(?:oh|ah|ooh|great|brilliant|perfect|lovely)[,!.]?\s+)?(?:yes|yeah|yep|sure|absolutely|of course|"
     r"definitely|please|please do|that would (?:help|be great|be helpful)|"
     r"that(?:'d| would) be (?:\w+ )?(?:amazing|perfect|great|brilliant|lovely|helpful|useful|fantastic|"
     r"wonderful|ideal|ace)|let's do (?:that|it)|sounds good|that works|go ahead|ok(?:ay)?|i like (?:that|it)|"
-    r"let's (?:do|plan|book|go|set))\b",
+    r"let's (?:do|plan|book|go|set)|do it|go for it)\b",
     re.I,
 )
 _SHOWING_UP = re.compile(r"\bI(?:'ll| will) (?:be there|do (?:it|that)|see you)\b", re.I)
@@ -273,9 +283,10 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
 def _offer_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None] | None:
     """ "Would it help if I joined your team meeting?", "Could we set up a check-in with you?": an
     action for the one who offers, once accepted."""
-    if not sentence.is_question:
-        return None
-    match = _OFFER.search(sentence.text) or _PROPOSAL.search(sentence.text)
+    if sentence.is_question:
+        match = _OFFER.search(sentence.text) or _PROPOSAL.search(sentence.text)
+    else:
+        match = _OPTION.search(sentence.text)
     if not match:
         return None
     rest = _strip_adverbs(match.group("rest").strip())
@@ -448,7 +459,9 @@ def extract_action_items(
                 offers.remove(offer)
                 if turn - offer.turn > 1 or _DECLINE.search(sentence.text):
                     continue
-                if not _OFFER_ACCEPT.match(sentence.text):
+                answer = [x.text for x in sentences[sentence.index :] if x.turn_index == turn]
+                # "We barely use that piece. Do it.": a go-ahead that closes the answer takes it up too.
+                if not (_OFFER_ACCEPT.match(sentence.text) or _GO_AHEAD.match(answer[-1])):
                     continue
                 found = _answer_due(sentences, sentence.index, meeting_date)  # "Yes please. Today, ideally."
                 item = ActionItem(
@@ -498,7 +511,10 @@ def extract_action_items(
                     accepted[owner] = (item, offered[1], True)
                     continue
                 if not restated and _substantive(text) and not request and _stems(text) & _stems(item.text):
-                    item.text, item.due = text, due or item.due  # the offer, made concrete
+                    # The offer, made concrete; "I'll schedule the rollback" says less than the offer did.
+                    if len(content_words(text)) >= len(content_words(item.text)):
+                        item.text = text
+                    item.due = due or item.due
                     accepted[owner] = (item, offered[1], True)
                     continue
             own_offer = next((o for o in offers if o.owner == owner and o.turn == turn), None)

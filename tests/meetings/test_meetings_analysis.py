@@ -398,6 +398,15 @@ def test_what_a_look_produces_is_the_same_item_and_a_colon_gives_the_object():
     ]
 
 
+def test_an_option_put_forward_and_given_the_go_ahead_keeps_its_fuller_words():
+    assert _items(
+        "Tomasz Nowak: So one option, and I'd want your okay on it, is we roll your tenant back to the "
+        "previous extraction model while we investigate.\n"
+        "Gloria Mendes: We barely use the handwriting piece. Do it.\n"
+        "Tomasz Nowak: Okay. I'll schedule the rollback for this evening.\n"
+    ) == [("Tomasz Nowak", "roll your tenant back to the previous extraction model", date(2026, 11, 18))]
+
+
 def test_the_signal_classifier_reads_phrasings_no_pattern_knows():
     from meetings.analysis.signal_model import classify
     from meetings.analysis.signals import categories_in, signal_categories
