@@ -15,7 +15,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from meetings.analysis.dates import find_due
+from meetings.analysis.dates import DuePhrase, find_due
 from meetings.analysis.models import ActionItem
 from meetings.analysis.text import Sentence, content_words, first_name
 
@@ -27,7 +27,7 @@ ACTION_VERBS = frozenset(
     publish document find identify calculate approve process open build order reserve dig touch ping remind
     message grab pick let give grant train map migrate ship complete finish sign return resend reschedule
     outline summarize summarise walkthrough demo present loop reconcile refund credit email switch take
-    drop""".split()
+    drop roll""".split()
 )
 _MULTI_VERBS = (
     "make sure",
@@ -63,7 +63,11 @@ _IN_MEETING = re.compile(
     r"^(?:get (?:straight|right) (?:to|into)|be (?:upfront|honest|brief|quick|clear)|keep (?:it|this) (?:short|brief)|"
     r"hand (?:it|this) (?:over|off) to|start (?:with|by)|kick (?:it|things) off|walk (?:you )?through|jump in|"
     r"go (?:first|ahead)|turn it over|wrap (?:up|it up|things up)|leave it (?:there|at that)|pass it (?:to|over)|"
-    r"share my screen|take (?:a )?notes?|put (?:it|this|that) (?:on the table|out there|plainly|bluntly))",
+    r"share my screen|take (?:a )?notes?|give (?:you )?(?:the|a|an|my) (?:\w+ )?(?:picture|rundown|background|context|"
+    r"overview|lay of the land|short version|headline)s?\b|put (?:it|this|that) (?:on the table|out there|plainly|bluntly)|"
+    # Leave-taking: "I'll let you catch your flight", "I'll give you ten minutes back".
+    r"let (?:you|everyone|everybody|y'all)(?: (?:both|all|two|guys))? (?:go|get (?:back|on|going)|catch|run|head|jump|"
+    r"enjoy|be off)|give (?:you |everyone |everybody )?(?:(?:both|all|two|guys) )?(?:(?:some|\w+) )?(?:minutes?|time) back)",
     re.I,
 )
 _CLAUSE_SPLIT = re.compile(
@@ -73,7 +77,13 @@ _CLAUSE_SPLIT = re.compile(
 )
 _CUT = re.compile(
     r"\s+(?:so that|so (?:you|we|they|he|she|it)|because|in case|once|when|if|since|until|unless|as soon as|"
-    r"before (?:I|we|you|they|he|she|it)|while|the (?:moment|minute|second))\b.*$|,?\s+and (?:I|we)(?:'ll| will)\b.*$|,\s*(?:thank you|thanks|so|which)\b.*$",
+    r"before (?:I|we|you|they|he|she|it)|while|the (?:moment|minute|second))\b.*$|,?\s+and (?:I|we)(?:'ll| will)\b.*$|,\s*(?:thank you|thanks|so|which)\b.*$"
+    # A clause of its own after the task: "..., but it's roughly twenty percent over", "..., and Owen
+    # can correct my numbers", "..., they have opinions", "..., after your batch window closes".
+    r"|,?\s+(?:but|though|although)\b.*$|,\s*(?:after|once|before)\b.*$"
+    r"|,?\s+(?:and|so)\s+(?:(?-i:[A-Z][\w'-]+)|he|she|they|it|there|you|someone|somebody)"
+    r"(?:'s|'re|'ll| (?:can|could|will|would|should|might|may|is|are|was|were|has|have))\b.*$"
+    r"|,\s+(?:they|he|she|it|there|that)(?:'re|'s| are| is| have| has| will| can| were| was)\b.*$",
     re.I,
 )
 _REQUEST_Q = re.compile(
@@ -105,7 +115,8 @@ _DELEGATION = re.compile(
 )
 _CONTINUATION = re.compile(
     r"^(?:let you know|get back to you|report back|circle back|follow up with you|"
-    r"have it (?:to|over to|ready for) you|get (?:it|that|them) (?:to|over to) you)",
+    r"have it (?:to|over to|ready for) you|get (?:it|that|them) (?:to|over to) you|"
+    r"make sure (?:it|that|this|they|those|these)\b)",
     re.I,
 )
 
@@ -145,6 +156,9 @@ def _clean(text: str, due_text: str | None) -> str:
         text = re.sub(re.escape(due_text), " ", text, count=1, flags=re.I)
     text = _CUT.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:!?-")
+    text = re.sub(r"\s+(?:for |at )?(?:sometime|some point|some time)$", "", text, flags=re.I)
+    if due_text:  # "schedule the rollback for [this evening]": the preposition went with its date
+        text = re.sub(r"\s+(?:for|by|on|at|in|till|until|before)$", "", text, flags=re.I)
     text = re.sub(r"\s+(?:for you|as well|too|again|first|later)$", "", text, flags=re.I)
     return text
 
@@ -192,12 +206,22 @@ _OFFER = re.compile(
 )
 # "Could we set up a monthly check-in with you?": the asker proposes to do it with the one asked.
 _PROPOSAL = re.compile(r"\b(?:can|could|shall|should) we (?P<rest>.+?\byou\b.*?)\?*$", re.I)
+# "So one option, and I'd want your okay on it, is we roll your tenant back": a proposal, like an offer.
+_OPTION = re.compile(
+    r"^(?:\w+,?\s+)?(?:one|an|the other|another|the best|the simplest) (?:option|thing we (?:could|can) do)\b"
+    r"(?:,[^,]*,)? is (?:that )?(?:I|we) (?:could |can )?(?P<rest>.+?)[.!]?$",
+    re.I,
+)
+_GO_AHEAD = re.compile(
+    r"^(?:(?:so|then|yes|yeah|okay|ok),?\s+)?(?:do it|go (?:for it|ahead)|please do|let's do (?:it|that))\b",
+    re.I,
+)
 _OFFER_ACCEPT = re.compile(
     r"^(?:(?:oh|ah|ooh|great|brilliant|perfect|lovely)[,!.]?\s+)?(?:yes|yeah|yep|sure|absolutely|of course|"
     r"definitely|please|please do|that would (?:help|be great|be helpful)|"
     r"that(?:'d| would) be (?:\w+ )?(?:amazing|perfect|great|brilliant|lovely|helpful|useful|fantastic|"
     r"wonderful|ideal|ace)|let's do (?:that|it)|sounds good|that works|go ahead|ok(?:ay)?|i like (?:that|it)|"
-    r"let's (?:do|plan|book|go|set))\b",
+    r"let's (?:do|plan|book|go|set)|do it|go for it)\b",
     re.I,
 )
 _SHOWING_UP = re.compile(r"\bI(?:'ll| will) (?:be there|do (?:it|that)|see you)\b", re.I)
@@ -205,11 +229,21 @@ _NEED_FROM_YOU = re.compile(
     r"^(?:\w+,\s*)?I(?:'ll| will)? (?:need|want) (?P<rest>(?:the |your |a |an |some )?[\w -]+?)(?: from you)?(?: first)?[.!]?$",
     re.I,
 )
-_IF_YOU_COULD = re.compile(r"^(?:\w+,\s*)?if you could (?P<rest>.+?)(?:,\s*(?:I|we)\b.*)?[.!]?$", re.I)
+_IF_YOU_COULD = re.compile(
+    r"^(?:\w+,\s*)?if you (?:could|can) (?P<rest>.+?)(?:,\s*(?:I|we)\b.*)?[.!]?$", re.I
+)
 # "I'd like to come back to you with a proposal": an intention whose object a later "I'll have
 # that with you by the 26th" points back to.
 _INTENTION = re.compile(r"\bI(?:'d| would) (?:like|love|want) to (?P<rest>.+)$", re.I)
 # Verbs with no meaning of their own: "I'll have it to you", "I can do that" take the request's verb.
+# What the other side says it wants: "something I've wanted for ages is a per-field confidence score",
+# "what I'd love is a native integration".
+_WISH = re.compile(
+    r"\b(?:what (?:I|we)(?:'d| would)? (?:really |most )?(?:love|want|like|need)(?: most)? is|(?:something|the (?:one )?thing|"
+    r"one thing) (?:I|we)(?:'ve| have)? (?:always |really )?(?:wanted|asked for|needed)(?: for (?:ages|years|a while|"
+    r"a long time))? is|(?:I|we)(?:'d| would) (?:really )?love)\s+(?P<np>(?:a|an|the|some)\s.+?)[.!]?$",
+    re.I,
+)
 _LIGHT_VERBS = frozenset("have get do handle sort".split())
 # "I can confirm what we're seeing", "I can tell you": said now, not a task for later.
 _STATIVE = frozenset(
@@ -249,9 +283,10 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
 def _offer_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None] | None:
     """ "Would it help if I joined your team meeting?", "Could we set up a check-in with you?": an
     action for the one who offers, once accepted."""
-    if not sentence.is_question:
-        return None
-    match = _OFFER.search(sentence.text) or _PROPOSAL.search(sentence.text)
+    if sentence.is_question:
+        match = _OFFER.search(sentence.text) or _PROPOSAL.search(sentence.text)
+    else:
+        match = _OPTION.search(sentence.text)
     if not match:
         return None
     rest = _strip_adverbs(match.group("rest").strip())
@@ -327,11 +362,21 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
         if not match:
             continue
         prefix = clause[: match.start()].lower()
-        if re.search(r"\b(?:if|unless|whether|suppose|imagine)\b", prefix) or _RELATIVE_HEAD.search(prefix):
+        opener = position == 0 and re.fullmatch(r"(?:(?:okay|ok|right|so|and),?\s+)?then,?\s*", prefix)
+        if re.search(r"\b(?:if|unless|whether|suppose|imagine)\b", prefix) or (
+            _RELATIVE_HEAD.search(prefix) and not opener  # "Then I'll commit to this:" opens the sentence
+        ):
             continue
         if position > 0 and match.re is _LET_ME and position < len(clauses) - 1:
             continue  # "— let me loop in our account exec, and we'll have it by Wednesday": an aside
         rest = _strip_adverbs(match.group("rest").strip())
+        # "I'll commit to this: a written root cause in your inbox by Friday": the object follows the colon.
+        rest = re.sub(
+            r"^(?:commit to|promise(?: you)?|do|offer) (?:this|the following)\s*:\s*",
+            "deliver ",
+            rest,
+            flags=re.I,
+        )
         is_offer = match.groupdict().get("modal", "").lower() == " can"
         first = rest.lower().split(" ", 1)[0]
         if re.match(r"(?:not|never|no longer)\b", rest, re.I) or _IN_MEETING.match(rest):
@@ -343,7 +388,14 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
             continue
         due = find_due(rest, meeting_date)
         if due and re.search(r"\bof\s*$", rest[: due.start]):
-            due = None  # "a written summary of today": the date is the object, not the deadline
+            # "a written summary of today('s commitments)": that date is the object, not the deadline;
+            # one later in the clause ("... this afternoon") still is.
+            later = find_due(rest[due.end :], meeting_date)
+            due = (
+                DuePhrase(later.due, later.start + due.end, later.end + due.end, later.text)
+                if later
+                else None
+            )
         text = _clean(rest, due.text if due else None)
         is_we = match.groupdict().get("subj", "I").lower() == "we"
         if is_we and not due and not re.search(r"\byou(?:r)?\b", rest, re.I):
@@ -394,6 +446,7 @@ def extract_action_items(
     offers: list[_Offer] = []  # awaiting an answer
     accepted: dict[str, tuple[ActionItem, int, bool]] = {}  # offerer -> (item, turn, restated yet)
     antecedent: dict[int, str] = {}  # turn -> the latest thing its speaker offered or meant to do
+    wishes: dict[int, str] = {}  # turn -> the thing its speaker said they want ("what I'd love is X")
     for sentence in sentences:
         owner = sentence.speaker
         if owner is None:
@@ -406,7 +459,9 @@ def extract_action_items(
                 offers.remove(offer)
                 if turn - offer.turn > 1 or _DECLINE.search(sentence.text):
                     continue
-                if not _OFFER_ACCEPT.match(sentence.text):
+                answer = [x.text for x in sentences[sentence.index :] if x.turn_index == turn]
+                # "We barely use that piece. Do it.": a go-ahead that closes the answer takes it up too.
+                if not (_OFFER_ACCEPT.match(sentence.text) or _GO_AHEAD.match(answer[-1])):
                     continue
                 found = _answer_due(sentences, sentence.index, meeting_date)  # "Yes please. Today, ideally."
                 item = ActionItem(
@@ -456,10 +511,33 @@ def extract_action_items(
                     accepted[owner] = (item, offered[1], True)
                     continue
                 if not restated and _substantive(text) and not request and _stems(text) & _stems(item.text):
-                    item.text, item.due = text, due or item.due  # the offer, made concrete
+                    # The offer, made concrete; "I'll schedule the rollback" says less than the offer did.
+                    if len(content_words(text)) >= len(content_words(item.text)):
+                        item.text = text
+                    item.due = due or item.due
                     accepted[owner] = (item, offered[1], True)
                     continue
             own_offer = next((o for o in offers if o.owner == owner and o.turn == turn), None)
+            if _DELIVERY.match(text):
+                # "I'll set up a demo. I'll send you a couple of time options tomorrow.": the logistics of
+                # the commitment (or offer) just made in the same turn, not a task of its own.
+                served = next(
+                    (
+                        i
+                        for i, t in zip(items[::-1], item_turn[::-1], strict=True)
+                        if t == turn and i.owner == owner
+                    ),
+                    None,
+                )
+                if served is not None and not own_offer:
+                    served.text, served.due = f"{served.text} and {text}", served.due or due
+                    if request:
+                        open_requests.remove(request)
+                        answering.remove(request)
+                    continue
+                if own_offer:
+                    offers.remove(own_offer)
+                    text, due = f"{own_offer.text} and {text}", due or own_offer.due
             if own_offer and _PRONOUN_OBJECT.match(text) and not _substantive(text):
                 offers.remove(own_offer)  # "I can switch it over... I'll do that right after this call"
                 text, due = own_offer.text, due or own_offer.due
@@ -467,10 +545,30 @@ def extract_action_items(
                 # "Our legal team has some redlines. I'll send those across today."
                 before = [x for x in sentences[: sentence.index] if x.turn_index == turn]
                 source = antecedent.get(turn) or (_noun_phrase(before[-1].text) if before else None)
+                if not source and not before:
+                    # "Something I've wanted for ages is an exportable score." ... "I'll take that to our
+                    # product team": the other side's wish, a turn or three back.
+                    source = next(
+                        (
+                            wishes[t]
+                            for t in range(turn - 1, turn - 4, -1)
+                            if t in wishes and turn_speakers[t] != owner
+                        ),
+                        None,
+                    )
                 text = (
                     _resolve(text, f"x {source}" if turn not in antecedent else source) if source else None
                 ) or text
             previous = items[-1] if items and item_turn[-1] == turn and items[-1].owner == owner else None
+            if (
+                previous
+                and previous.due is None
+                and re.match(r"(?:come back|report back|follow up) with\b", text, re.I)
+            ):
+                # "I'll look at the options. ... I'll come back to you with two scenarios by next week.":
+                # what the looking produces, one item.
+                previous.text, previous.due = f"{previous.text} and {text}", due
+                continue
             if previous and (
                 _CONTINUATION.match(text)
                 or (_PRONOUN_OBJECT.match(text) and len(content_words(text)) < 3)
@@ -512,9 +610,14 @@ def extract_action_items(
             text = _as_commitment(offered_now[0])
             offers.append(_Offer(owner, turn, text, offered_now[1]))
             antecedent[turn] = text
+        wish = _WISH.search(sentence.text)
+        if wish:
+            wishes[turn] = _clean(wish.group("np"), None)
         intention = None if offered_now else _INTENTION.search(sentence.text)
-        if intention and _verb_ok(_strip_adverbs(intention.group("rest"))):
-            antecedent[turn] = _clean(_strip_adverbs(intention.group("rest")), None)
+        # "What I'd like to do is set up usage alerts": the intention is what follows "is".
+        meant = re.sub(r"^do is (?:to )?", "", intention.group("rest")) if intention else ""
+        if intention and _verb_ok(_strip_adverbs(meant)):
+            antecedent[turn] = _clean(_strip_adverbs(meant), None)
         asked = None if offered_now else _request_in(sentence, meeting_date)
         if asked:
             next_speaker = turn_speakers.get(turn + 1) if turn + 1 <= last_turn else None
@@ -542,6 +645,17 @@ def _answer_due(sentences: list[Sentence], index: int, meeting_date: date):
     return None
 
 
+_LOGISTICS = (
+    r"(?:time options|times|time slots|slots|dates|availability|options|(?:calendar )?invites?|invitation|"
+    r"series|link|(?:calendar )?holds?)"
+)
+# A delivery with no object of its own: "send some times over", "get you a batch", "send the invite".
+_DELIVERY = re.compile(
+    r"^(?:send|get|email|share|forward|drop|shoot|circulate)(?: over| across| through)? "
+    rf"(?:(?:a|an|some|a couple of|a few|a couple|a handful of) [\w-]+|(?:the |an? |some |a couple of |a few )?(?:[\w-]+ )?{_LOGISTICS})"
+    r"(?: (?:over|across|through|along|out))?$",
+    re.I,
+)
 _NOUN_PHRASE = re.compile(
     r"\b(?:some|the|a|an|our|my|your|their|those|these)\s+(?:[\w'-]+\s+){0,6}?[\w'-]+(?=\s*(?:[.!?,;—–]|$))",
     re.I,

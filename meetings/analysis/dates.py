@@ -119,6 +119,10 @@ def _rules(meeting: date):
             rf"\b{_LEAD}(?:the )?end of (?:the )?day (?:on )?{_WD}\b|\b{_LEAD}{_WD} (?:morning|afternoon|evening|end of day|eod)\b",
             lambda g: _next_weekday(m, WEEKDAYS.index(g.group(1) or g.group(2))),
         ),
+        (
+            rf"\b{_LEAD}(?:the )?end of (?:the )?day (?:on )?tomorrow\b|\b{_LEAD}tomorrow,? (?:end of day|eod)\b",
+            lambda g: m + timedelta(days=1),
+        ),
         (rf"\b{_LEAD}end of (?:the )?next week\b", lambda g: _friday_of_week(m, 1)),
         (
             rf"\b{_LEAD}(?:the )?end of (?:the |this )?(?:week|wk)\b|\beow\b",
@@ -231,6 +235,8 @@ def find_due(text: str, meeting_date: date) -> DuePhrase | None:
 
     # "From Monday onwards", "starting in April": when something starts, never when it is due.
     found = [p for p in found if not re.match(r"(?:from|starting)\b", p.text, re.I)]
+    # "Council passed the budget last Tuesday": a day gone by is no deadline.
+    found = [p for p in found if not re.search(r"\b(?:last|past|previous)\s+$", lowered[: p.start])]
     # A phrase inside a longer one ("Thursday" in "Thursday next week") is not a second date.
     found = [
         p

@@ -38,6 +38,7 @@ WEDNESDAY = date(2026, 11, 18)
         ("get a demo in the diary for Thursday and send the invite today", WEDNESDAY),
         ("send the agenda for Monday's review by Friday", date(2026, 11, 20)),
         ("on Monday or Tuesday", date(2026, 11, 23)),
+        ("by end of day tomorrow", date(2026, 11, 19)),
     ],
 )
 def test_due_phrases(phrase, expected):
@@ -46,7 +47,8 @@ def test_due_phrases(phrase, expected):
 
 
 @pytest.mark.parametrize(
-    "phrase", ["in December", "the third week of December", "last quarter", "soon", "at 3:40 pm"]
+    "phrase",
+    ["in December", "the third week of December", "last quarter", "soon", "at 3:40 pm", "last Tuesday"],
 )
 def test_no_due_date(phrase):
     assert find_due(phrase, WEDNESDAY) is None
