@@ -18,6 +18,8 @@ from bench.meeting_accuracy import (
     HELDOUT8,
     HELDOUT9,
     HELDOUT10,
+    HELDOUT11,
+    HELDOUT12,
     TUNING,
     evaluate,
 )
@@ -179,6 +181,8 @@ def test_accuracy_floors_on_the_tuning_set():
         (HELDOUT8, 0.92, 0.65),
         (HELDOUT9, 0.85, 0.55),  # a third author's calls, blind at 0.56 / 0.58; actions tuned after
         (HELDOUT10, 0.92, 0.60),  # blind at 0.91 / 0.67; actions tuned after
+        (HELDOUT11, 0.85, 0.78),  # a fourth author's calls, blind at 0.88 / 0.81
+        (HELDOUT12, 0.85, 0.85),  # blind at 0.88 / 0.87
     ],
 )
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
