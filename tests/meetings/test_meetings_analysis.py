@@ -518,3 +518,12 @@ def test_failures_in_plain_words_an_unlikely_condition_and_a_wish():
         "What I'd really love is for it to offer the slot to the next person on the waitlist."
     )
     assert "feature_request" in wish and "praise" not in wish
+
+
+def test_a_wish_a_superlative_and_a_chase_said_in_passing():
+    from meetings.analysis.signals import signal_categories
+
+    assert "feature_request" in signal_categories("There's one thing I keep wishing the app did, honestly.")
+    assert "praise" in signal_categories("Smoothest season we've ever run.")
+    assert "complaint" in signal_categories("I've asked about this twice already.")
+    assert "complaint" not in signal_categories("I've asked the team twice whether they want the new layout.")
