@@ -44,6 +44,8 @@ HELDOUT9 = TUNING / "heldout9"  # a third author; blind at 0.56 / 0.58 (actions 
 HELDOUT10 = TUNING / "heldout10"  # the same author as set 9; blind at 0.91 / 0.67, tuned on since
 HELDOUT11 = TUNING / "heldout11"  # a fourth author; blind at 0.88 / 0.81 (after sets 9-10's rounds)
 HELDOUT12 = TUNING / "heldout12"  # the same author as set 11; blind at 0.88 / 0.87
+HELDOUT13 = TUNING / "heldout13"  # a fifth author; blind at 0.62 / 0.62 (after set 11-12's signal rules)
+HELDOUT14 = TUNING / "heldout14"  # the same author as set 13; blind at 0.58 / 0.74
 TEXT_MATCH = 60
 
 
@@ -198,6 +200,8 @@ def main() -> None:
         ("held-out 10 (seen)", HELDOUT10),
         ("held-out 11", HELDOUT11),
         ("held-out 12", HELDOUT12),
+        ("held-out 13", HELDOUT13),
+        ("held-out 14", HELDOUT14),
     )
     pooled, pooled_baseline = Scores(), Scores()
     for title, directory in sets:

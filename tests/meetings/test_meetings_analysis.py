@@ -20,6 +20,8 @@ from bench.meeting_accuracy import (
     HELDOUT10,
     HELDOUT11,
     HELDOUT12,
+    HELDOUT13,
+    HELDOUT14,
     TUNING,
     evaluate,
 )
@@ -183,6 +185,8 @@ def test_accuracy_floors_on_the_tuning_set():
         (HELDOUT10, 0.92, 0.60),  # blind at 0.91 / 0.67; actions tuned after
         (HELDOUT11, 0.85, 0.78),  # a fourth author's calls, blind at 0.88 / 0.81
         (HELDOUT12, 0.85, 0.85),  # blind at 0.88 / 0.87
+        (HELDOUT13, 0.55, 0.55),  # a fifth author's calls, blind at 0.62 / 0.62
+        (HELDOUT14, 0.55, 0.70),  # blind at 0.58 / 0.74
     ],
 )
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
