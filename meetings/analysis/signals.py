@@ -21,7 +21,7 @@ from meetings.analysis.text import Sentence
 
 SIGNALS_FILE = Path(__file__).with_name("signals.yml")
 _HYPOTHETICAL = re.compile(r"\b(?:if|would|could|might|unless)\b", re.I)
-_NEGATION = re.compile(r"\b(?:no|not|never|nothing|none|without|hardly|zero)\b|n't\b", re.I)
+_NEGATION = re.compile(r"\b(?:no|not|never|nothing|none|nobody|no one|without|hardly|zero)\b|n't\b", re.I)
 # An opportunity the customer turns down in the same breath ("I'd love to, but legal has a blanket no").
 _DECLINED = re.compile(
     r"\bbut\b[^.?!]*?(?:\b(?:no|not|never|can't|cannot|won't|isn't|aren't|doesn't|don't|unable)\b|n't\b)",

@@ -531,3 +531,35 @@ def test_a_wish_a_superlative_and_a_chase_said_in_passing():
     assert "praise" in signal_categories("Smoothest season we've ever run.")
     assert "complaint" in signal_categories("I've asked about this twice already.")
     assert "complaint" not in signal_categories("I've asked the team twice whether they want the new layout.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        ("The migration has been such a relief.", "praise"),
+        ("The new scheduling board has completely changed my mornings.", "praise"),
+        ("Frankly that's not the service we signed up for.", "complaint"),
+        ("I chased your support desk myself and got bounced to some general inbox.", "complaint"),
+        (
+            "And look, FleetHarbor came in last month and did a demo for me and our procurement lead.",
+            "competitor",
+        ),
+        ("Since the update the parts counts don't match what's actually on the shelf.", "product_issue"),
+        ("They'll go back to the front-desk spreadsheets.", "churn"),
+        ("Whether we come back for next year's festival is an open question.", "churn"),
+    ],
+)
+def test_signals_said_the_way_people_say_them(sentence, category):
+    from meetings.analysis.signals import signal_categories
+
+    assert category in signal_categories(sentence)
+
+
+def test_look_alikes_of_those_signals_are_not_signals():
+    from meetings.analysis.signals import signal_categories
+
+    assert signal_categories("Nobody in my region's had downtime or anything like that.") == []
+    assert "churn" not in signal_categories("We went back to the spreadsheet you sent to check the totals?")
+    assert "product_issue" not in signal_categories(
+        "The numbers we discussed do match the invoice, thankfully."
+    )
