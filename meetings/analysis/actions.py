@@ -580,6 +580,7 @@ def extract_action_items(
                 continue
             if not (_substantive(text) or due or recipient):
                 continue  # "I'll dig into that", "I'll sign things off for a bit": nothing to hand over
+            text = _introduction(text, sentences, sentence.index, speakers, addressee) or text
             items.append(ActionItem(owner=owner, text=text, due=due))
             item_turn.append(turn)
             made += 1
@@ -669,6 +670,57 @@ def _noun_phrase(text: str) -> str | None:
     for match in _NOUN_PHRASE.finditer(text):
         found = match.group(0)
     return found
+
+
+_INTRO_CUE = re.compile(
+    r"\b(?:in touch|introduc\w*|intro|connect (?:you|them|the two)\b)|\b(?:email|note) to (?:you )?both\b|"
+    r"\bto both of you\b",
+    re.I,
+)
+# The person to be introduced: a name after "to"/"with"/"friend" or set off by a comma ("Their ops
+# director, Amara Osei, ..."), at most two capitalised words, not the start of a longer proper noun.
+_INTRO_NAME = re.compile(
+    r"(?:\b(?:to|with|friend|named|called)\s+|,\s+|^(?=\S+ (?-i:[A-Z])))(?P<name>(?-i:[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+)?))"
+    r"(?!\s+(?-i:[A-Z]))(?=[\s,.!?]|$)"
+)
+
+
+def _introduction(
+    text: str, sentences: list[Sentence], index: int, speakers: list[str], addressee: str | None
+) -> str | None:
+    """ "I'm happy to put you two in touch." ... "I'll send an email to both of you tomorrow.": the item
+    is the introduction, between the one spoken to and the person named where it was offered."""
+    if not addressee or not _INTRO_CUE.search(text):
+        return None
+    asked = re.match(r"\S+ (?:me|us) (?:in touch with|to) (?P<name>(?-i:[A-Z])[\w' -]+)$", text, re.I)
+    if asked:  # "Could you put me in touch with Maud?" "Yes, I'll send you an introduction."
+        return f"email an introduction between {first_name(addressee)} and {asked.group('name')}"
+    # Only an introduction that names no one and nothing else: "connect you both by email", "send an
+    # email to both of you"; "set up an intro call with Irene" says more than that.
+    residue = re.sub(
+        r"\b(?:you|both|two|all|them|of|the|an?|email|by|over)\b", " ", _INTRO_CUE.sub(" ", text), flags=re.I
+    )
+    if len(residue.split()) > 1:
+        return None
+    known = {first_name(s).lower() for s in speakers} | {"i"}
+    # A word the call also uses in lower case ("Actually", "Their") is no one's name.
+    lower = {w for s in sentences for w in re.findall(r"\b[a-z][\w'-]*", s.text)}
+    turn = sentences[index].turn_index
+    for s in reversed(sentences[max(0, index - 12) : index + 1]):
+        if s.turn_index < turn - 4:
+            break
+        source = [x for x in sentences[max(0, s.index - 3) : s.index + 1] if x.turn_index == s.turn_index]
+        if not _INTRO_CUE.search(s.text):
+            continue
+        for x in reversed(source):
+            names = [
+                m.group("name")
+                for m in _INTRO_NAME.finditer(x.text)
+                if m.group("name").split()[0].lower() not in known | lower
+            ]
+            if names:
+                return f"email an introduction between {first_name(addressee)} and {names[-1]}"
+    return None
 
 
 def _dedupe(items: list[ActionItem]) -> list[ActionItem]:

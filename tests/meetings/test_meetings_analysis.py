@@ -531,3 +531,20 @@ def test_a_wish_a_superlative_and_a_chase_said_in_passing():
     assert "praise" in signal_categories("Smoothest season we've ever run.")
     assert "complaint" in signal_categories("I've asked about this twice already.")
     assert "complaint" not in signal_categories("I've asked the team twice whether they want the new layout.")
+
+
+def test_an_introduction_names_both_sides_and_one_that_names_more_is_left_alone():
+    assert _items(
+        "Henrik Dahl: A friend of mine, Signe Holm, runs an agency. I'm happy to introduce you, if you'd like.\n"
+        "Beatriz Almeida: Yes please, that would be great.\n"
+        "Henrik Dahl: I'll send an email to both of you tomorrow.\n"
+    ) == [("Henrik Dahl", "email an introduction between Beatriz and Signe Holm", date(2026, 11, 19))]
+    assert _items(
+        "Ingrid Solberg: Could you put me in touch with Maud?\n"
+        "Naomi Okafor: Yes, I'll send you an introduction this afternoon.\n"
+    ) == [("Naomi Okafor", "email an introduction between Ingrid and Maud", date(2026, 11, 18))]
+    # A named introduction keeps its words; a sentence-opening word is no one's name.
+    assert _items(
+        "Rafael Castillo: Irene runs the support leads.\n"
+        "Nadia Petrova: Also, I'll set up an intro call with Irene by Friday.\n"
+    ) == [("Nadia Petrova", "set up an intro call with Irene", date(2026, 11, 20))]
