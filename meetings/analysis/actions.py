@@ -83,7 +83,10 @@ _CUT = re.compile(
     r"|,?\s+(?:but|though|although)\b.*$|,\s*(?:after|once|before)\b.*$"
     r"|,?\s+(?:and|so)\s+(?:(?-i:[A-Z][\w'-]+)|he|she|they|it|there|you|someone|somebody)"
     r"(?:'s|'re|'ll| (?:can|could|will|would|should|might|may|is|are|was|were|has|have))\b.*$"
-    r"|,\s+(?:they|he|she|it|there|that)(?:'re|'s| are| is| have| has| will| can| were| was)\b.*$",
+    r"|,\s+(?:they|he|she|it|there|that)(?:'re|'s| are| is| have| has| will| can| were| was)\b.*$"
+    # A comma splice with a subject of its own: "..., I know a couple of practices have asked",
+    # "..., Ayesha sends the ticket numbers tomorrow".
+    r"|,\s+(?-i:I)(?:'m|'ve|'d| (?-i:[a-z]+))\b.*$|,\s+(?-i:[A-Z][\w'-]+ [a-z]+s)\b.*$",
     re.I,
 )
 _REQUEST_Q = re.compile(

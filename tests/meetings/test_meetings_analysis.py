@@ -548,3 +548,16 @@ def test_an_introduction_names_both_sides_and_one_that_names_more_is_left_alone(
         "Rafael Castillo: Irene runs the support leads.\n"
         "Nadia Petrova: Also, I'll set up an intro call with Irene by Friday.\n"
     ) == [("Nadia Petrova", "set up an intro call with Irene", date(2026, 11, 20))]
+
+
+def test_a_comma_splice_with_its_own_subject_ends_the_task():
+    assert _items(
+        "Oluwaseun Adeyemi: I'll take the photo request to the product team, I know a couple of practices "
+        "have asked for something similar.\n"
+        "Beatriz Almeida: I'll set Ayesha up as admin this week, Ayesha sends the ticket numbers tomorrow.\n"
+        "Ingrid Solberg: I'll send the deck to Priya, Tom and Ann by Friday.\n"
+    ) == [
+        ("Oluwaseun Adeyemi", "take the photo request to the product team", None),
+        ("Beatriz Almeida", "set Ayesha up as admin", date(2026, 11, 20)),
+        ("Ingrid Solberg", "send the deck to Priya, Tom and Ann", date(2026, 11, 20)),
+    ]
