@@ -584,6 +584,7 @@ def extract_action_items(
             if not (_substantive(text) or due or recipient):
                 continue  # "I'll dig into that", "I'll sign things off for a bit": nothing to hand over
             text = _introduction(text, sentences, sentence.index, speakers, addressee) or text
+            text = _one(text, _context(sentences, sentence))
             items.append(ActionItem(owner=owner, text=text, due=due))
             item_turn.append(turn)
             made += 1
@@ -611,7 +612,7 @@ def extract_action_items(
                         item.due = found.due
         offered_now = _offer_in(sentence, meeting_date)
         if offered_now:
-            text = _as_commitment(offered_now[0])
+            text = _one(_as_commitment(offered_now[0]), _context(sentences, sentence))
             offers.append(_Offer(owner, turn, text, offered_now[1]))
             antecedent[turn] = text
         wish = _WISH.search(sentence.text)
@@ -626,7 +627,7 @@ def extract_action_items(
         if asked:
             next_speaker = turn_speakers.get(turn + 1) if turn + 1 <= last_turn else None
             addressee = _addressee(sentence, speakers, next_speaker)
-            text = _as_request(asked[0], owner)
+            text = _one(_as_request(asked[0], owner), _context(sentences, sentence))
             # "Soo-ah, can you pull that together?" from one who was just asked: the same request, passed on.
             passed = next((r for r in open_requests if r.addressee == owner), None)
             if passed and _PRONOUN_OBJECT.match(text):
@@ -724,6 +725,35 @@ def _introduction(
             if names:
                 return f"email an introduction between {first_name(addressee)} and {names[-1]}"
     return None
+
+
+_ONE = re.compile(r"^(?P<verb>\S+) (?P<det>(?:the|a|an|another) (?:[\w-]+ )?)?one\b", re.I)
+
+
+def _context(sentences: list[Sentence], sentence: Sentence) -> str:
+    """What the speaker said before "one" in the turn: earlier sentences and this one up to it."""
+    prior = [
+        x.text
+        for x in sentences[max(0, sentence.index - 2) : sentence.index]
+        if x.turn_index == sentence.turn_index
+    ]
+    here = re.search(r"\bone\b", sentence.text)
+    # Up to the last punctuation before it: "the latest one" names nothing itself.
+    return " ".join([*prior, re.sub(r"[^,.;!?—–]*$", "", sentence.text[: here.start()]) if here else ""])
+
+
+def _one(text: str, before: str) -> str:
+    """ "the pen test report, can we get the latest one?" -> "get the latest pen test report"; "I'd
+    rather do a live session. Want me to run one in Spanish?" -> "run a live session in Spanish": "one"
+    is the thing named just before it in the turn."""
+    match = _ONE.match(text)
+    phrase = _noun_phrase(before) if match else None
+    if not phrase:
+        return text
+    phrase = re.split(r"\s+(?:for|to|with|of|in|on|at|from|anyway|too|again)\b", phrase, maxsplit=1)[0]
+    if match.group("det"):
+        phrase = match.group("det") + phrase.split(" ", 1)[-1]
+    return f"{match.group('verb')} {phrase}{text[match.end() :]}"
 
 
 def _dedupe(items: list[ActionItem]) -> list[ActionItem]:

@@ -561,3 +561,16 @@ def test_a_comma_splice_with_its_own_subject_ends_the_task():
         ("Beatriz Almeida", "set Ayesha up as admin", date(2026, 11, 20)),
         ("Ingrid Solberg", "send the deck to Priya, Tom and Ann", date(2026, 11, 20)),
     ]
+
+
+def test_one_as_an_object_is_the_thing_named_before_it_in_the_turn():
+    assert _items(
+        "Tobias Wendt: And the pen test report, can we get the latest one?\n"
+        "Marta Silva: Yes, I'll check and get back to you tomorrow.\n"
+        "Diego Santamaria: I'll need to get the Monterrey lot through the basics.\n"
+        "Oluwaseun Adeyemi: I'd rather do a live session for them anyway. Want me to run one in Spanish?\n"
+        "Diego Santamaria: Yes please.\n"
+    ) == [
+        ("Marta Silva", "get the latest pen test report", date(2026, 11, 19)),
+        ("Oluwaseun Adeyemi", "run a live session in Spanish", None),
+    ]
