@@ -174,19 +174,19 @@ def test_accuracy_floors_on_the_tuning_set():
     # evidence and the blind training sentences came after them.
     [
         (HELDOUT, 0.85, 0.85),
-        (HELDOUT2, 0.85, 0.85),
+        (HELDOUT2, 0.95, 0.85),
         (HELDOUT3, 0.84, 0.60),
         (HELDOUT4, 0.90, 0.90),
         (HELDOUT5, 0.95, 0.55),
         (HELDOUT6, 0.85, 0.75),
-        (HELDOUT7, 0.92, 0.75),
+        (HELDOUT7, 0.95, 0.75),
         (HELDOUT8, 0.92, 0.65),
         (HELDOUT9, 0.85, 0.55),  # a third author's calls, blind at 0.56 / 0.58; actions tuned after
-        (HELDOUT10, 0.92, 0.60),  # blind at 0.91 / 0.67; actions tuned after
-        (HELDOUT11, 0.85, 0.78),  # a fourth author's calls, blind at 0.88 / 0.81
+        (HELDOUT10, 0.95, 0.60),  # blind at 0.91 / 0.67; actions tuned after
+        (HELDOUT11, 0.90, 0.78),  # a fourth author's calls, blind at 0.88 / 0.81
         (HELDOUT12, 0.85, 0.85),  # blind at 0.88 / 0.87
-        (HELDOUT13, 0.55, 0.55),  # a fifth author's calls, blind at 0.62 / 0.62
-        (HELDOUT14, 0.55, 0.70),  # blind at 0.58 / 0.74
+        (HELDOUT13, 0.65, 0.55),  # a fifth author's calls, blind at 0.62 / 0.62; 0.71 after
+        (HELDOUT14, 0.60, 0.70),  # blind at 0.58 / 0.74; 0.62 after
     ],
 )
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
@@ -289,7 +289,7 @@ def test_an_accepted_offer_made_concrete_in_the_next_turn():
         "Ayesha Sid: Would it be useful if I introduced you to Josie?\n"
         "Tomasz Wier: That would be amazing, yes please.\n"
         "Ayesha Sid: I'll drop you both an email intro later this week.\n"
-    ) == [("Ayesha Sid", "drop an email intro", date(2026, 11, 20))]
+    ) == [("Ayesha Sid", "email an introduction between Tomasz and Josie", date(2026, 11, 20))]
 
 
 def test_a_commitment_in_a_question_and_a_date_in_the_next_sentence():
