@@ -83,7 +83,10 @@ _CUT = re.compile(
     r"|,?\s+(?:but|though|although)\b.*$|,\s*(?:after|once|before)\b.*$"
     r"|,?\s+(?:and|so)\s+(?:(?-i:[A-Z][\w'-]+)|he|she|they|it|there|you|someone|somebody)"
     r"(?:'s|'re|'ll| (?:can|could|will|would|should|might|may|is|are|was|were|has|have))\b.*$"
-    r"|,\s+(?:they|he|she|it|there|that)(?:'re|'s| are| is| have| has| will| can| were| was)\b.*$",
+    r"|,\s+(?:they|he|she|it|there|that)(?:'re|'s| are| is| have| has| will| can| were| was)\b.*$"
+    # A comma splice with a subject of its own: "..., I know a couple of practices have asked",
+    # "..., Ayesha sends the ticket numbers tomorrow".
+    r"|,\s+(?-i:I)(?:'m|'ve|'d| (?-i:[a-z]+))\b.*$|,\s+(?-i:[A-Z][\w'-]+ [a-z]+s)\b.*$",
     re.I,
 )
 _REQUEST_Q = re.compile(
@@ -580,6 +583,8 @@ def extract_action_items(
                 continue
             if not (_substantive(text) or due or recipient):
                 continue  # "I'll dig into that", "I'll sign things off for a bit": nothing to hand over
+            text = _introduction(text, sentences, sentence.index, speakers, addressee) or text
+            text = _one(text, _context(sentences, sentence))
             items.append(ActionItem(owner=owner, text=text, due=due))
             item_turn.append(turn)
             made += 1
@@ -607,7 +612,7 @@ def extract_action_items(
                         item.due = found.due
         offered_now = _offer_in(sentence, meeting_date)
         if offered_now:
-            text = _as_commitment(offered_now[0])
+            text = _one(_as_commitment(offered_now[0]), _context(sentences, sentence))
             offers.append(_Offer(owner, turn, text, offered_now[1]))
             antecedent[turn] = text
         wish = _WISH.search(sentence.text)
@@ -622,7 +627,7 @@ def extract_action_items(
         if asked:
             next_speaker = turn_speakers.get(turn + 1) if turn + 1 <= last_turn else None
             addressee = _addressee(sentence, speakers, next_speaker)
-            text = _as_request(asked[0], owner)
+            text = _one(_as_request(asked[0], owner), _context(sentences, sentence))
             # "Soo-ah, can you pull that together?" from one who was just asked: the same request, passed on.
             passed = next((r for r in open_requests if r.addressee == owner), None)
             if passed and _PRONOUN_OBJECT.match(text):
@@ -669,6 +674,86 @@ def _noun_phrase(text: str) -> str | None:
     for match in _NOUN_PHRASE.finditer(text):
         found = match.group(0)
     return found
+
+
+_INTRO_CUE = re.compile(
+    r"\b(?:in touch|introduc\w*|intro|connect (?:you|them|the two)\b)|\b(?:email|note) to (?:you )?both\b|"
+    r"\bto both of you\b",
+    re.I,
+)
+# The person to be introduced: a name after "to"/"with"/"friend" or set off by a comma ("Their ops
+# director, Amara Osei, ..."), at most two capitalised words, not the start of a longer proper noun.
+_INTRO_NAME = re.compile(
+    r"(?:\b(?:to|with|friend|named|called)\s+|,\s+|^(?=\S+ (?-i:[A-Z])))(?P<name>(?-i:[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+)?))"
+    r"(?!\s+(?-i:[A-Z]))(?=[\s,.!?]|$)"
+)
+
+
+def _introduction(
+    text: str, sentences: list[Sentence], index: int, speakers: list[str], addressee: str | None
+) -> str | None:
+    """ "I'm happy to put you two in touch." ... "I'll send an email to both of you tomorrow.": the item
+    is the introduction, between the one spoken to and the person named where it was offered."""
+    if not addressee or not _INTRO_CUE.search(text):
+        return None
+    asked = re.match(r"\S+ (?:me|us) (?:in touch with|to) (?P<name>(?-i:[A-Z])[\w' -]+)$", text, re.I)
+    if asked:  # "Could you put me in touch with Maud?" "Yes, I'll send you an introduction."
+        return f"email an introduction between {first_name(addressee)} and {asked.group('name')}"
+    # Only an introduction that names no one and nothing else: "connect you both by email", "send an
+    # email to both of you"; "set up an intro call with Irene" says more than that.
+    residue = re.sub(
+        r"\b(?:you|both|two|all|them|of|the|an?|email|by|over)\b", " ", _INTRO_CUE.sub(" ", text), flags=re.I
+    )
+    if len(residue.split()) > 1:
+        return None
+    known = {first_name(s).lower() for s in speakers} | {"i"}
+    # A word the call also uses in lower case ("Actually", "Their") is no one's name.
+    lower = {w for s in sentences for w in re.findall(r"\b[a-z][\w'-]*", s.text)}
+    turn = sentences[index].turn_index
+    for s in reversed(sentences[max(0, index - 12) : index + 1]):
+        if s.turn_index < turn - 4:
+            break
+        source = [x for x in sentences[max(0, s.index - 3) : s.index + 1] if x.turn_index == s.turn_index]
+        if not _INTRO_CUE.search(s.text):
+            continue
+        for x in reversed(source):
+            names = [
+                m.group("name")
+                for m in _INTRO_NAME.finditer(x.text)
+                if m.group("name").split()[0].lower() not in known | lower
+            ]
+            if names:
+                return f"email an introduction between {first_name(addressee)} and {names[-1]}"
+    return None
+
+
+_ONE = re.compile(r"^(?P<verb>\S+) (?P<det>(?:the|a|an|another) (?:[\w-]+ )?)?one\b", re.I)
+
+
+def _context(sentences: list[Sentence], sentence: Sentence) -> str:
+    """What the speaker said before "one" in the turn: earlier sentences and this one up to it."""
+    prior = [
+        x.text
+        for x in sentences[max(0, sentence.index - 2) : sentence.index]
+        if x.turn_index == sentence.turn_index
+    ]
+    here = re.search(r"\bone\b", sentence.text)
+    # Up to the last punctuation before it: "the latest one" names nothing itself.
+    return " ".join([*prior, re.sub(r"[^,.;!?—–]*$", "", sentence.text[: here.start()]) if here else ""])
+
+
+def _one(text: str, before: str) -> str:
+    """ "the pen test report, can we get the latest one?" -> "get the latest pen test report"; "I'd
+    rather do a live session. Want me to run one in Spanish?" -> "run a live session in Spanish": "one"
+    is the thing named just before it in the turn."""
+    match = _ONE.match(text)
+    phrase = _noun_phrase(before) if match else None
+    if not phrase:
+        return text
+    phrase = re.split(r"\s+(?:for|to|with|of|in|on|at|from|anyway|too|again)\b", phrase, maxsplit=1)[0]
+    if match.group("det"):
+        phrase = match.group("det") + phrase.split(" ", 1)[-1]
+    return f"{match.group('verb')} {phrase}{text[match.end() :]}"
 
 
 def _dedupe(items: list[ActionItem]) -> list[ActionItem]:

@@ -174,19 +174,19 @@ def test_accuracy_floors_on_the_tuning_set():
     # evidence and the blind training sentences came after them.
     [
         (HELDOUT, 0.85, 0.85),
-        (HELDOUT2, 0.85, 0.85),
+        (HELDOUT2, 0.95, 0.85),
         (HELDOUT3, 0.84, 0.60),
         (HELDOUT4, 0.90, 0.90),
         (HELDOUT5, 0.95, 0.55),
         (HELDOUT6, 0.85, 0.75),
-        (HELDOUT7, 0.92, 0.75),
+        (HELDOUT7, 0.95, 0.75),
         (HELDOUT8, 0.92, 0.65),
         (HELDOUT9, 0.85, 0.55),  # a third author's calls, blind at 0.56 / 0.58; actions tuned after
-        (HELDOUT10, 0.92, 0.60),  # blind at 0.91 / 0.67; actions tuned after
-        (HELDOUT11, 0.85, 0.78),  # a fourth author's calls, blind at 0.88 / 0.81
+        (HELDOUT10, 0.95, 0.60),  # blind at 0.91 / 0.67; actions tuned after
+        (HELDOUT11, 0.90, 0.78),  # a fourth author's calls, blind at 0.88 / 0.81
         (HELDOUT12, 0.85, 0.85),  # blind at 0.88 / 0.87
-        (HELDOUT13, 0.55, 0.55),  # a fifth author's calls, blind at 0.62 / 0.62
-        (HELDOUT14, 0.55, 0.70),  # blind at 0.58 / 0.74
+        (HELDOUT13, 0.65, 0.55),  # a fifth author's calls, blind at 0.62 / 0.62; 0.71 after
+        (HELDOUT14, 0.60, 0.70),  # blind at 0.58 / 0.74; 0.62 after
     ],
 )
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
@@ -289,7 +289,7 @@ def test_an_accepted_offer_made_concrete_in_the_next_turn():
         "Ayesha Sid: Would it be useful if I introduced you to Josie?\n"
         "Tomasz Wier: That would be amazing, yes please.\n"
         "Ayesha Sid: I'll drop you both an email intro later this week.\n"
-    ) == [("Ayesha Sid", "drop an email intro", date(2026, 11, 20))]
+    ) == [("Ayesha Sid", "email an introduction between Tomasz and Josie", date(2026, 11, 20))]
 
 
 def test_a_commitment_in_a_question_and_a_date_in_the_next_sentence():
@@ -563,3 +563,46 @@ def test_look_alikes_of_those_signals_are_not_signals():
     assert "product_issue" not in signal_categories(
         "The numbers we discussed do match the invoice, thankfully."
     )
+
+
+def test_an_introduction_names_both_sides_and_one_that_names_more_is_left_alone():
+    assert _items(
+        "Henrik Dahl: A friend of mine, Signe Holm, runs an agency. I'm happy to introduce you, if you'd like.\n"
+        "Beatriz Almeida: Yes please, that would be great.\n"
+        "Henrik Dahl: I'll send an email to both of you tomorrow.\n"
+    ) == [("Henrik Dahl", "email an introduction between Beatriz and Signe Holm", date(2026, 11, 19))]
+    assert _items(
+        "Ingrid Solberg: Could you put me in touch with Maud?\n"
+        "Naomi Okafor: Yes, I'll send you an introduction this afternoon.\n"
+    ) == [("Naomi Okafor", "email an introduction between Ingrid and Maud", date(2026, 11, 18))]
+    # A named introduction keeps its words; a sentence-opening word is no one's name.
+    assert _items(
+        "Rafael Castillo: Irene runs the support leads.\n"
+        "Nadia Petrova: Also, I'll set up an intro call with Irene by Friday.\n"
+    ) == [("Nadia Petrova", "set up an intro call with Irene", date(2026, 11, 20))]
+
+
+def test_a_comma_splice_with_its_own_subject_ends_the_task():
+    assert _items(
+        "Oluwaseun Adeyemi: I'll take the photo request to the product team, I know a couple of practices "
+        "have asked for something similar.\n"
+        "Beatriz Almeida: I'll set Ayesha up as admin this week, Ayesha sends the ticket numbers tomorrow.\n"
+        "Ingrid Solberg: I'll send the deck to Priya, Tom and Ann by Friday.\n"
+    ) == [
+        ("Oluwaseun Adeyemi", "take the photo request to the product team", None),
+        ("Beatriz Almeida", "set Ayesha up as admin", date(2026, 11, 20)),
+        ("Ingrid Solberg", "send the deck to Priya, Tom and Ann", date(2026, 11, 20)),
+    ]
+
+
+def test_one_as_an_object_is_the_thing_named_before_it_in_the_turn():
+    assert _items(
+        "Tobias Wendt: And the pen test report, can we get the latest one?\n"
+        "Marta Silva: Yes, I'll check and get back to you tomorrow.\n"
+        "Diego Santamaria: I'll need to get the Monterrey lot through the basics.\n"
+        "Oluwaseun Adeyemi: I'd rather do a live session for them anyway. Want me to run one in Spanish?\n"
+        "Diego Santamaria: Yes please.\n"
+    ) == [
+        ("Marta Silva", "get the latest pen test report", date(2026, 11, 19)),
+        ("Oluwaseun Adeyemi", "run a live session in Spanish", None),
+    ]
