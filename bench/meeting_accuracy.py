@@ -46,6 +46,10 @@ HELDOUT11 = TUNING / "heldout11"  # a fourth author; blind at 0.88 / 0.81 (after
 HELDOUT12 = TUNING / "heldout12"  # the same author as set 11; blind at 0.88 / 0.87
 HELDOUT13 = TUNING / "heldout13"  # a fifth author; blind at 0.62 / 0.62 (after set 11-12's signal rules)
 HELDOUT14 = TUNING / "heldout14"  # the same author as set 13; blind at 0.58 / 0.74
+HELDOUT15 = TUNING / "heldout15"  # sets 15-18: two more authors, run blind once at the end (docs/meetings.md)
+HELDOUT16 = TUNING / "heldout16"
+HELDOUT17 = TUNING / "heldout17"
+HELDOUT18 = TUNING / "heldout18"
 TEXT_MATCH = 60
 
 
@@ -198,10 +202,14 @@ def main() -> None:
         ("held-out 8 (seen)", HELDOUT8),
         ("held-out 9 (seen)", HELDOUT9),
         ("held-out 10 (seen)", HELDOUT10),
-        ("held-out 11", HELDOUT11),
-        ("held-out 12", HELDOUT12),
-        ("held-out 13", HELDOUT13),
-        ("held-out 14", HELDOUT14),
+        ("held-out 11 (seen)", HELDOUT11),
+        ("held-out 12 (seen)", HELDOUT12),
+        ("held-out 13 (seen)", HELDOUT13),
+        ("held-out 14 (seen)", HELDOUT14),
+        ("held-out 15", HELDOUT15),
+        ("held-out 16", HELDOUT16),
+        ("held-out 17", HELDOUT17),
+        ("held-out 18", HELDOUT18),
     )
     pooled, pooled_baseline = Scores(), Scores()
     for title, directory in sets:

@@ -22,6 +22,10 @@ from bench.meeting_accuracy import (
     HELDOUT12,
     HELDOUT13,
     HELDOUT14,
+    HELDOUT15,
+    HELDOUT16,
+    HELDOUT17,
+    HELDOUT18,
     TUNING,
     evaluate,
 )
@@ -187,6 +191,11 @@ def test_accuracy_floors_on_the_tuning_set():
         (HELDOUT12, 0.85, 0.85),  # blind at 0.88 / 0.87
         (HELDOUT13, 0.65, 0.55),  # a fifth author's calls, blind at 0.62 / 0.62; 0.71 after
         (HELDOUT14, 0.60, 0.70),  # blind at 0.58 / 0.74; 0.62 after
+        # sets 15-18: two more authors, blind at the end of the session that added sets 7-18
+        (HELDOUT15, 0.75, 0.70),  # blind at 0.77 / 0.71
+        (HELDOUT16, 0.75, 0.65),  # blind at 0.80 / 0.67
+        (HELDOUT17, 0.75, 0.65),  # blind at 0.78 / 0.70
+        (HELDOUT18, 0.65, 0.70),  # blind at 0.70 / 0.73
     ],
 )
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
