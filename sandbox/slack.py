@@ -55,6 +55,7 @@ class SlackChannel:
     is_im: bool = False
     user: str | None = None  # the other member of a DM
     messages: list[dict[str, Any]] = field(default_factory=list)
+    ext_shared: bool = False  # a Slack Connect channel: members from another organisation
 
     def to_api(self) -> dict[str, Any]:
         if self.is_im:
@@ -66,6 +67,10 @@ class SlackChannel:
             "is_private": False,
             "is_member": True,
             "is_archived": False,
+            "is_shared": self.ext_shared,
+            "is_ext_shared": self.ext_shared,
+            "is_org_shared": False,
+            "is_pending_ext_shared": False,
             "created": 0,
             "topic": {"value": ""},
             "purpose": {"value": ""},
@@ -114,15 +119,15 @@ class FakeSlack:
         for u in users:
             slack.add_user(SlackUser(u["id"], u["name"], u["real_name"], u.get("email")))
         for c in channels:
-            slack.add_channel(c["id"], c["name"])
+            slack.add_channel(c["id"], c["name"], ext_shared=bool(c.get("ext_shared")))
         return slack
 
     def add_user(self, user: SlackUser) -> SlackUser:
         self.users[user.id] = user
         return user
 
-    def add_channel(self, channel_id: str, name: str) -> SlackChannel:
-        channel = SlackChannel(channel_id, name.lstrip("#"))
+    def add_channel(self, channel_id: str, name: str, *, ext_shared: bool = False) -> SlackChannel:
+        channel = SlackChannel(channel_id, name.lstrip("#"), ext_shared=ext_shared)
         self.channels[channel_id] = channel
         return channel
 

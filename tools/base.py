@@ -27,6 +27,9 @@ NEVER = "never"
 
 # A rule returns the reason an approval is needed for this input, or None when it is not.
 ApprovalRule = Callable[[BaseModel, Any], str | None]
+# A check does the same when the answer is outside the input (is the channel shared with another
+# organisation? who is already invited?): it may read, never write.
+ApprovalCheck = Callable[[BaseModel, "ToolRun"], Awaitable[str | None]]
 ApprovalPolicy = Literal["always", "never"] | ApprovalRule
 Handler = Callable[[Any, "ToolRun"], Awaitable[Any]]
 
@@ -78,6 +81,7 @@ class Tool:
     output_model: type[BaseModel] | None = None
     connection: Connection = "none"
     approval: ApprovalPolicy = NEVER
+    approval_check: ApprovalCheck | None = None
     side_effects: bool = False
     # What an approval message shows (an email's to/subject/body...): input -> dict.
     preview: Callable[[BaseModel], dict[str, Any]] | None = None
@@ -98,7 +102,7 @@ class Tool:
 
     @property
     def may_need_approval(self) -> bool:
-        return self.approval != NEVER
+        return self.approval != NEVER or self.approval_check is not None
 
     @property
     def read_only(self) -> bool:
@@ -128,6 +132,7 @@ def tool(
     output_model: type[BaseModel] | None = None,
     connection: Connection = "none",
     approval: ApprovalPolicy = NEVER,
+    approval_check: ApprovalCheck | None = None,
     side_effects: bool = False,
     preview: Callable[[Any], dict[str, Any]] | None = None,
     timeout: float = 30.0,
@@ -153,6 +158,7 @@ def tool(
             output_model=output_model,
             connection=connection,
             approval=approval,
+            approval_check=approval_check,
             side_effects=side_effects,
             preview=preview,
             timeout=timeout,

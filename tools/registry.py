@@ -247,6 +247,8 @@ class Registry:
             return result
 
         reason = self._approval_reason(tool, data, ctx, override)
+        if reason is None and tool.approval_check is not None and not _admin_said_never(override):
+            reason = await self._checked_reason(tool, data, ctx)
         if ctx.dry_run and (reason or tool.side_effects):
             would = {"tool": tool.name, **tool.render_preview(data)}
             return ToolResult.ok({"would": would, "requires_approval": reason})
@@ -265,6 +267,20 @@ class Registry:
         if override is not None and override.requires_approval is not None:
             return f"an admin set {tool.name} to always ask" if override.requires_approval else None
         return tool.approval_reason(data, self.settings)
+
+    async def _checked_reason(self, tool: Tool, data: BaseModel, ctx: ToolContext) -> str | None:
+        """The tool's own look at the outside world; when it cannot look, it asks (fails closed)."""
+        assert tool.approval_check is not None
+        run = ToolRun(ctx=ctx, deps=self.deps, tool=tool)
+        try:
+            return await asyncio.wait_for(tool.approval_check(data, run), tool.timeout)
+        except TransientToolError as exc:
+            return f"could not check who {tool.name} would reach ({exc}), so it asks first"
+        except ToolError:
+            return None  # the run itself fails with this sentence; there is nothing to approve
+        except Exception as exc:  # noqa: BLE001 - an unknown answer means ask
+            log.warning("approval check for %s failed: %s", tool.name, exc)
+            return f"could not check who {tool.name} would reach ({exc.__class__.__name__}), so it asks first"
 
     async def connection_problem(self, tool: Tool, ctx: ToolContext) -> str | None:
         """None when the caller has what the tool needs, else a sentence saying how to get it."""
@@ -411,3 +427,7 @@ class Registry:
             )
         except Exception:
             log.exception("audit log write failed for %s", name)
+
+
+def _admin_said_never(override: ToolSetting | None) -> bool:
+    return override is not None and override.requires_approval is False

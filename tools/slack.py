@@ -143,6 +143,30 @@ async def find_channel(client: AsyncWebClient, match: Any, limit: int = 2000) ->
     return None
 
 
+async def shared_outside(client: AsyncWebClient, channel_id: str) -> str | None:
+    """Why a post in this conversation reaches another organisation (Slack Connect), else None."""
+    try:
+        info = (await client.conversations_info(channel=channel_id))["channel"]
+    except SlackApiError as exc:
+        if (exc.response or {}).get("error") == "channel_not_found":
+            return None  # the post itself fails and says so
+        raise
+    if info.get("is_ext_shared") or info.get("is_pending_ext_shared"):
+        where = f"#{info['name']}" if info.get("name") else "this conversation"
+        return f"{where} is shared with people outside the workspace (Slack Connect)"
+    return None
+
+
+async def _channel_outside(inp: Any, run: ToolRun) -> str | None:
+    client = await bot_client(run)
+    return await shared_outside(client, await resolve_channel(client, inp.channel))
+
+
+async def _customer_channel_outside(inp: Any, run: ToolRun) -> str | None:
+    _, channel = await customer_channel(run, inp.customer)
+    return None if channel is None else await shared_outside(await bot_client(run), channel["id"])
+
+
 class SendMessageInput(ToolInput):
     channel: str = Field(min_length=1, description="Channel id, #name, or a user id for a DM")
     text: str = Field(min_length=1, max_length=40000, description="The message (also the notification text)")
@@ -152,8 +176,9 @@ class SendMessageInput(ToolInput):
 
 @tool(
     "slack.send_message",
-    description="Post a message in a Slack channel, a thread, or a user's DM.",
+    description="Post a message in a Slack channel, a thread, or a user's DM; asks first in a Slack Connect channel.",
     category="communication",
+    approval_check=_channel_outside,
     side_effects=True,
     into=TOOLS,
 )
@@ -303,8 +328,10 @@ class CustomerUpdateInput(ToolInput):
 
 @tool(
     "slack.post_customer_update",
-    description="Post an update in the customer's Slack channel and log it on their timeline.",
+    description="Post an update in the customer's Slack channel and log it on their timeline; asks first when "
+    "the channel is shared with the customer (Slack Connect).",
     category="communication",
+    approval_check=_customer_channel_outside,
     side_effects=True,
     into=TOOLS,
 )
@@ -340,8 +367,10 @@ class ThreadInput(ToolInput):
 
 @tool(
     "slack.create_thread",
-    description="Start a Slack thread: a parent message and, optionally, replies under it.",
+    description="Start a Slack thread: a parent message and, optionally, replies under it; asks first in a "
+    "Slack Connect channel.",
     category="communication",
+    approval_check=_channel_outside,
     side_effects=True,
     into=TOOLS,
 )

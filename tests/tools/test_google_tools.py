@@ -261,3 +261,32 @@ async def test_summary_by_claude_and_fallback_to_offline(google_registry):
         fallback = await registry.invoke("gmail.summarize_threads", {"customer": "Acme"}, CTX)
     assert fallback.success and fallback.data["backend"] == "offline"
     assert "1 awaiting our reply" in fallback.data["summary"]
+
+
+async def test_moving_an_event_the_customer_is_invited_to_asks_first(google_registry):
+    registry, sandbox = google_registry
+    now = datetime.now(UTC).replace(microsecond=0)
+    qbr = sandbox.add_event(
+        "Acme QBR", now + timedelta(days=1), now + timedelta(days=1, hours=1), ["dana@acme.com"]
+    )
+    sync = sandbox.add_event(
+        "Team sync", now + timedelta(days=2), now + timedelta(days=2, hours=1), ["boss@ourco.com"]
+    )
+    later = (now + timedelta(days=4)).isoformat()
+
+    moved = await registry.invoke("calendar.update_event", {"event_id": qbr["id"], "start": later}, CTX)
+    assert moved.requires_approval
+    approval = await registry.approvals.get(moved.approval_id)
+    assert approval.preview["reason"] == (
+        "the change (start) is sent to people outside our domain: dana@acme.com"
+    )
+    assert sandbox.calls_to("PATCH", r"/calendar/v3/calendars/primary/events/.+") == []
+
+    quiet = await registry.invoke(
+        "calendar.update_event", {"event_id": qbr["id"], "description": "notes", "send_updates": False}, CTX
+    )
+    internal = await registry.invoke("calendar.update_event", {"event_id": sync["id"], "start": later}, CTX)
+    assert quiet.success and internal.success, (quiet.error, internal.error)
+    decision = await registry.approvals.decide(moved.approval_id, "UCSM", True)
+    assert decision.ok, decision.message
+    assert sandbox.events[qbr["id"]]["start"]["dateTime"].startswith(later[:16])

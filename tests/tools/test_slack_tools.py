@@ -98,3 +98,43 @@ async def test_customer_channel_and_update(slack_registry):
     assert act.kind == "slack_update" and act.summary == "Renewal signed"
     no_channel = await registry.invoke("slack.post_customer_update", {"customer": "Zorg", "text": "x"}, CTX)
     assert "Zorg Enterprises has no Slack channel" in no_channel.error
+
+
+async def test_a_slack_connect_channel_asks_before_anything_is_posted(slack_registry):
+    registry, slack = slack_registry
+    slack.channels["C0CUST002"].ext_shared = True  # #cust-initech is shared with Initech
+    async with registry.db.transaction() as s:
+        s.add(Customer(name="Initech", domain="initech.com", slack_channel="#cust-initech"))
+
+    update = await registry.invoke(
+        "slack.post_customer_update", {"customer": "Initech", "text": "Renewal signed"}, CTX
+    )
+    assert update.requires_approval
+    approval = await registry.approvals.get(update.approval_id)
+    assert (
+        approval.preview["reason"]
+        == "#cust-initech is shared with people outside the workspace (Slack Connect)"
+    )
+    direct = await registry.invoke("slack.send_message", {"channel": "#cust-initech", "text": "hi"}, CTX)
+    thread = await registry.invoke("slack.create_thread", {"channel": "C0CUST002", "text": "Q3 plan"}, CTX)
+    assert direct.requires_approval and thread.requires_approval
+    assert slack.calls_to("chat.postMessage") == []  # nothing reached the shared channel
+
+    decision = await registry.approvals.decide(update.approval_id, "UCSM", True)
+    assert decision.ok, decision.message
+    assert slack.channels["C0CUST002"].messages[-1]["text"] == "Renewal signed"
+
+    internal = await registry.invoke("slack.send_message", {"channel": "#cust-globex", "text": "fine"}, CTX)
+    assert internal.success and not internal.requires_approval
+
+
+async def test_when_slack_cannot_say_who_is_in_the_channel_it_asks(slack_registry):
+    registry, slack = slack_registry
+    slack.fail_next("conversations.info", status=500)
+    sent = await registry.invoke("slack.send_message", {"channel": "#cust-globex", "text": "hello"}, CTX)
+    assert sent.requires_approval
+    assert (
+        "could not check who slack.send_message would reach"
+        in (await registry.approvals.get(sent.approval_id)).preview["reason"]
+    )
+    assert slack.calls_to("chat.postMessage") == []

@@ -261,12 +261,33 @@ class UpdateEventInput(ToolInput):
     send_updates: bool = True
 
 
+async def notifies_outside(inp: UpdateEventInput, run: ToolRun) -> str | None:
+    """Moving or rewording an event that already has outside attendees emails them the change."""
+    if not inp.send_updates:
+        return None
+    changes = [
+        k for k in ("summary", "start", "end", "description", "location") if getattr(inp, k) is not None
+    ]
+    if not changes and not inp.remove_attendees:
+        return None
+    g = await session(run)
+    current = await g.run(g.api("calendar", "v3").events().get(calendarId="primary", eventId=inp.event_id))
+    dropped = {a.lower() for a in inp.remove_attendees}
+    invited = [a.get("email") or "" for a in current.get("attendees", [])]
+    outside = emails_outside([a for a in invited if a.lower() not in dropped], run.settings.own_domain_list)
+    if not outside:
+        return None
+    return f"the change ({', '.join(changes) or 'attendees removed'}) is sent to people outside our domain: {', '.join(outside)}"
+
+
 @tool(
     "calendar.update_event",
-    description="Change an event's title, time, description, location or attendees; external additions ask first.",
+    description="Change an event's title, time, description, location or attendees; asks first when the change "
+    "reaches people outside our domain.",
     category="calendar",
     connection="google",
     approval=external_attendees,
+    approval_check=notifies_outside,
     side_effects=True,
     preview=event_preview,
     into=TOOLS,
