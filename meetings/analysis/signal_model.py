@@ -42,8 +42,6 @@ class SignalExamples(BaseModel):
         unknown = set(examples) - set(CATEGORY_TYPE) - {NONE}
         if unknown:
             raise ValueError(f"unknown signal categories: {', '.join(sorted(unknown))}")
-        if NONE not in examples:
-            raise ValueError("the examples need a 'none' list of ordinary call talk")
         return examples
 
 
@@ -51,6 +49,10 @@ def features(sentence: str) -> list[str]:
     words = [stem(w.replace("'", "")) for w in _WORD.findall(sentence.lower())]
     words = [w for w in words if w not in STOPWORDS]
     return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def content_words(sentence: str) -> int:
+    return sum(1 for f in features(sentence) if "_" not in f)
 
 
 class SignalClassifier:
@@ -86,16 +88,23 @@ class SignalClassifier:
         return sorted(((label, v / total) for label, v in exp.items()), key=lambda x: -x[1])
 
 
-def load_examples(directory: Path = EXAMPLES_DIR) -> dict[str, list[str]]:
-    """The training sentences of every `signal_examples*.yml` in `directory`, merged per category."""
+def load_examples(
+    directory: Path = EXAMPLES_DIR, *, exclude: frozenset[str] = frozenset()
+) -> dict[str, list[str]]:
+    """The training sentences of every `signal_examples*.yml` in `directory` (but the file names in
+    `exclude`), merged per category."""
     merged: dict[str, list[str]] = {}
     for path in sorted(directory.glob("signal_examples*.yml")):
+        if path.name in exclude:
+            continue
         try:
             examples = SignalExamples(examples=yaml.safe_load(path.read_text())).examples
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}") from exc
         for label, sentences in examples.items():
             merged.setdefault(label, []).extend(sentences)
+    if NONE not in merged:
+        raise ValueError(f"{directory}: the examples need a 'none' list of ordinary call talk")
     return merged
 
 
@@ -107,5 +116,7 @@ def classifier(directory: Path = EXAMPLES_DIR) -> SignalClassifier:
 @lru_cache(maxsize=32768)
 def classify(sentence: str) -> str | None:
     """The signal category the classifier is confident `sentence` carries, else None."""
+    if content_words(sentence) < MIN_WORDS:
+        return None
     label, confidence = classifier().posterior(sentence)[0]
     return None if label == NONE or confidence < MIN_CONFIDENCE else label

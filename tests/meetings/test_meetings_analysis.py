@@ -615,3 +615,19 @@ def test_one_as_an_object_is_the_thing_named_before_it_in_the_turn():
         ("Marta Silva", "get the latest pen test report", date(2026, 11, 19)),
         ("Oluwaseun Adeyemi", "run a live session in Spanish", None),
     ]
+
+
+def test_the_call_examples_file_is_what_its_builder_makes():
+    import meetings.analysis.signal_model as model
+    from bench.signal_training import CALLS_FILE, call_examples
+
+    without = model.SignalClassifier(model.load_examples(exclude=frozenset({CALLS_FILE.name})))
+    assert yaml.safe_load(CALLS_FILE.read_text()) == call_examples(without)
+
+
+def test_examples_need_ordinary_talk_somewhere(tmp_path):
+    from meetings.analysis.signal_model import load_examples
+
+    (tmp_path / "signal_examples.yml").write_text("praise: [Lovely work, thank you all.]\n")
+    with pytest.raises(ValueError, match="need a 'none' list"):
+        load_examples(tmp_path)
