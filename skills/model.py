@@ -17,6 +17,8 @@ BUILTIN_VARIABLES: dict[str, str] = {
     "today": "today's date (YYYY-MM-DD)",
     "quarter": "the current quarter, e.g. Q4 2026",
     "aggregated_data": "the outputs of every earlier step, keyed by step id",
+    "event": "the trigger type when an event ran the skill (e.g. meeting_ended), else empty",
+    "event_what": "the alert's line when an event ran the skill, else empty",
 }
 
 

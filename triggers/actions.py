@@ -168,7 +168,7 @@ class ActionRunner:
             data = {"playbook": p["playbook"], "customer": alert.customer_name}
             return await self._invoke("playbooks.start", data, self.context(rule, alert))
         if t == "run_skill":
-            data = {"skill": p["skill"], "customer": alert.customer_name}
+            data = {"skill": p["skill"], "customer": alert.customer_name, "variables": event_variables(alert)}
             return await self._invoke("skills.run", data, self.context(rule, alert))
         if t == "log_activity":
             data = {
@@ -261,3 +261,18 @@ async def active_champion(db: Database | None, customer_id: int) -> Contact | No
             .order_by(Contact.created_at.desc(), Contact.id.desc())
             .limit(1)
         )
+
+
+_RESERVED = frozenset({"customer", "customer_id", "customer_name", "today", "quarter", "steps"})
+
+
+def event_variables(alert: Alert) -> dict[str, str]:
+    """What a skill run by an event knows of it: `event` (the trigger type), `event_what` (the alert's
+    line) and each plain value of the firing's details (`meeting_id`, `score`, `days`…)."""
+    values = {"event": alert.trigger_type, "event_what": alert.what}
+    for key, value in alert.details.items():
+        if key in _RESERVED or not key.isidentifier() or value is None:
+            continue
+        if isinstance(value, str | int | float | bool):
+            values[key] = str(value)
+    return values

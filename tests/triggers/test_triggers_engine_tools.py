@@ -29,3 +29,28 @@ async def test_run_skill_and_meeting_notes_through_the_app_registry(slack_app):
     [post] = [c for c in slack_app.slack.calls_to("chat.postMessage") if c["text"] == notes["data"]["text"]]
     assert post["channel"] == notes["data"]["channel"]
     assert post["text"].startswith("*Meeting notes – Acme Corp: Acme Corp renewal*")
+
+
+async def test_a_skill_run_by_an_event_knows_the_event(slack_app):
+    from sqlalchemy import select
+
+    from store.models import Activity
+
+    services = slack_app.runtime.services
+    await seed_demo_meetings(services.db)
+    spec = RuleSpec(
+        slug="acme-follow-up",
+        name="Acme follow-up",
+        type="meeting_ended",
+        params={},
+        scope={"customer": "Acme Corp"},
+        actions=[{"type": "run_skill", "params": {"skill": "meeting-follow-up"}}],
+    )
+    await save_rule(services.db, spec)
+    fired = [f for f in await services.triggers.sweep() if f.alert.rule_slug == "acme-follow-up"]
+    assert fired and fired[0].actions[0]["ok"], fired[0].actions if fired else "no firing"
+    async with services.db.session() as s:
+        logged = (
+            await s.scalars(select(Activity).where(Activity.summary == "Customer call followed up"))
+        ).all()
+    assert [a.data for a in logged] == [{"meeting_id": "demo-acme_renewal", "event": "meeting_ended"}]
