@@ -8,19 +8,24 @@ from triggers.model import RuleSpec
 from triggers.rules import save_rule
 
 
-async def test_run_skill_and_meeting_notes_through_the_app_registry(slack_app):
-    services = slack_app.runtime.services
+async def _fire_for_acme(services, slug: str, type_: str, params: dict, actions: list[dict]):
+    """Seed the demo meetings, save an Acme-only rule, sweep, and return its firings."""
     await seed_demo_meetings(services.db)
     spec = RuleSpec(
-        slug="acme-notes",
-        name="Acme notes",
-        type="health_score_drop",
-        params={"below": 100},
-        scope={"customer": "Acme Corp"},
-        actions=[{"type": "run_skill", "params": {"skill": "risk-review"}}, {"type": "create_meeting_notes"}],
+        slug=slug, name=slug, type=type_, params=params, scope={"customer": "Acme Corp"}, actions=actions
     )
     await save_rule(services.db, spec)
-    fired = [f for f in await services.triggers.sweep() if f.alert.rule_slug == "acme-notes"]
+    return [f for f in await services.triggers.sweep() if f.alert.rule_slug == slug]
+
+
+async def test_run_skill_and_meeting_notes_through_the_app_registry(slack_app):
+    fired = await _fire_for_acme(
+        slack_app.runtime.services,
+        "acme-notes",
+        "health_score_drop",
+        {"below": 100},
+        [{"type": "run_skill", "params": {"skill": "risk-review"}}, {"type": "create_meeting_notes"}],
+    )
     assert [f.alert.customer_name for f in fired] == ["Acme Corp"]
     skill, notes = fired[0].actions
     assert skill["ok"] and skill["tool"] == "skills.run", skill
@@ -37,17 +42,13 @@ async def test_a_skill_run_by_an_event_knows_the_event(slack_app):
     from store.models import Activity
 
     services = slack_app.runtime.services
-    await seed_demo_meetings(services.db)
-    spec = RuleSpec(
-        slug="acme-follow-up",
-        name="Acme follow-up",
-        type="meeting_ended",
-        params={},
-        scope={"customer": "Acme Corp"},
-        actions=[{"type": "run_skill", "params": {"skill": "meeting-follow-up"}}],
+    fired = await _fire_for_acme(
+        services,
+        "acme-follow-up",
+        "meeting_ended",
+        {},
+        [{"type": "run_skill", "params": {"skill": "meeting-follow-up"}}],
     )
-    await save_rule(services.db, spec)
-    fired = [f for f in await services.triggers.sweep() if f.alert.rule_slug == "acme-follow-up"]
     assert fired and fired[0].actions[0]["ok"], fired[0].actions if fired else "no firing"
     async with services.db.session() as s:
         logged = (
