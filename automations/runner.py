@@ -17,7 +17,8 @@ from sqlalchemy import select
 from automations.definition import Action, AutomationDefinition, EventTrigger
 from automations.describe import echo, scope_phrase
 from store import Database
-from store.models import Contact, Customer
+from store.customers import email_contacts
+from store.models import Customer
 from tools.email_templates import render
 from tools.model import ToolContext
 
@@ -61,25 +62,7 @@ async def select_customers(
             .all()
         )
         ids = [r.id for r in rows]
-        contacts: dict[int, Contact] = {}
-        if ids:
-            found = (
-                (
-                    await s.execute(
-                        select(Contact)
-                        .where(
-                            Contact.customer_id.in_(ids),
-                            Contact.status == "active",
-                            Contact.email.is_not(None),
-                        )
-                        .order_by(Contact.is_champion.desc(), Contact.id)
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            for c in found:
-                contacts.setdefault(c.customer_id, c)
+        contacts = await email_contacts(s, ids)
     return [
         Target(
             r.id, r.name, r.health_score, r.arr, r.renewal_date, r.csm_slack_id, r.slack_channel,

@@ -182,6 +182,31 @@ async def customer_choices(session: AsyncSession, limit: int = 100) -> list[tupl
     return [(cid, name) for cid, name in rows]
 
 
+async def email_contacts(
+    session: AsyncSession, customer_ids: list[int], *, champions_only: bool = False
+) -> dict[int, Contact]:
+    """Whom to email at each customer: the active champion with an email (the most recently added
+    when several are marked), else, unless `champions_only`, the first active contact with one."""
+    if not customer_ids:
+        return {}
+    query = select(Contact).where(
+        Contact.customer_id.in_(customer_ids), Contact.status == "active", Contact.email.is_not(None)
+    )
+    if champions_only:
+        query = query.where(Contact.is_champion.is_(True))
+    rows = (await session.scalars(query)).all()
+    chosen: dict[int, Contact] = {}
+    for c in sorted(
+        rows, key=lambda c: (not c.is_champion, -_created(c) if c.is_champion else _created(c), c.id)
+    ):
+        chosen.setdefault(c.customer_id, c)
+    return chosen
+
+
+def _created(contact: Contact) -> float:
+    return contact.created_at.timestamp() if contact.created_at else 0.0
+
+
 async def contact_emails(session: AsyncSession, customer_id: int, limit: int = 10) -> list[str]:
     """The customer's active contacts' emails, the champion first."""
     rows = (

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 from store import Database
+from store.customers import email_contacts
 from store.models import Contact, Customer
 from tools import email_templates
 from tools.model import ToolContext, ToolResult
@@ -250,17 +251,7 @@ async def active_champion(db: Database | None, customer_id: int) -> Contact | No
     if db is None:
         return None
     async with db.session() as s:
-        return await s.scalar(
-            select(Contact)
-            .where(
-                Contact.customer_id == customer_id,
-                Contact.is_champion.is_(True),
-                Contact.status == "active",
-                Contact.email.is_not(None),
-            )
-            .order_by(Contact.created_at.desc(), Contact.id.desc())
-            .limit(1)
-        )
+        return (await email_contacts(s, [customer_id], champions_only=True)).get(customer_id)
 
 
 _RESERVED = frozenset({"customer", "customer_id", "customer_name", "today", "quarter", "steps"})
