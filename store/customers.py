@@ -43,6 +43,34 @@ async def resolve_customer(session: AsyncSession, ref: str) -> Customer | None:
     return rows[0] if rows else None
 
 
+@dataclass
+class CustomerMatch:
+    """What a loose reference names: one customer, several (`several`: their names), or none."""
+
+    customer: Customer | None
+    several: list[str] = field(default_factory=list)
+
+
+async def match_customer(session: AsyncSession, ref: str | int) -> CustomerMatch:
+    """The customer a person means: a numeric id, an external id, a domain or an exact name, else the
+    one customer whose name or domain contains the words ("Acme" for Acme Corp)."""
+    text = str(ref).strip().lstrip("#@")
+    if text.isdigit() and (found := await session.get(Customer, int(text))) is not None:
+        return CustomerMatch(found)
+    if (found := await resolve_customer(session, text)) is not None:
+        return CustomerMatch(found)
+    if not text:
+        return CustomerMatch(None)
+    rows = (
+        await session.scalars(
+            select(Customer).where(or_(Customer.name.ilike(f"%{text}%"), Customer.domain.ilike(f"%{text}%")))
+        )
+    ).all()
+    if len(rows) == 1:
+        return CustomerMatch(rows[0])
+    return CustomerMatch(None, sorted(c.name for c in rows))
+
+
 async def suggest_customers(session: AsyncSession, text: str, limit: int = 3) -> list[str]:
     """The names closest to `text`, best first (substring matches rank first)."""
     names = (await session.execute(select(Customer.name))).scalars().all()

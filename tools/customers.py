@@ -12,8 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.base import utcnow
-from store.customers import band_for, suggest_customers
-from store.customers import resolve_customer as find_customer
+from store.customers import band_for, match_customer, suggest_customers
 from store.models import (
     Contact,
     Customer,
@@ -48,23 +47,13 @@ async def resolve_customer(session: AsyncSession, ref: str | int | None, ctx: To
             raise ToolError(f"Customer #{ctx.customer_id} no longer exists.")
         return found
     text = str(ref).strip()
-    if text.isdigit():
-        found = await session.get(Customer, int(text))
-        if found is not None:
-            return found
-    found = await find_customer(session, text)
-    if found is not None:
-        return found
-    rows = (
-        await session.scalars(
-            select(Customer).where(or_(Customer.name.ilike(f"%{text}%"), Customer.domain.ilike(f"%{text}%")))
+    match = await match_customer(session, text)
+    if match.customer is not None:
+        return match.customer
+    if match.several:
+        raise ToolError(
+            f"'{text}' matches several customers ({', '.join(match.several[:5])}); say which one."
         )
-    ).all()
-    if len(rows) == 1:
-        return rows[0]
-    if len(rows) > 1:
-        names = ", ".join(sorted(c.name for c in rows)[:5])
-        raise ToolError(f"'{text}' matches several customers ({names}); say which one.")
     near = await suggest_customers(session, text)
     hint = f" Did you mean {', '.join(near)}?" if near else ""
     raise ToolError(f"No customer matches '{text}'.{hint}")
