@@ -50,6 +50,10 @@ HELDOUT15 = TUNING / "heldout15"  # sets 15-18: two more authors, run blind once
 HELDOUT16 = TUNING / "heldout16"
 HELDOUT17 = TUNING / "heldout17"
 HELDOUT18 = TUNING / "heldout18"
+HELDOUT19 = (
+    TUNING / "heldout19"
+)  # sets 19-20: a seventh author, blind at the very end (0.80 / 0.79, 0.82 / 0.76)
+HELDOUT20 = TUNING / "heldout20"
 TEXT_MATCH = 60
 
 
@@ -210,6 +214,8 @@ def main() -> None:
         ("held-out 16", HELDOUT16),
         ("held-out 17", HELDOUT17),
         ("held-out 18", HELDOUT18),
+        ("held-out 19", HELDOUT19),
+        ("held-out 20", HELDOUT20),
     )
     pooled, pooled_baseline = Scores(), Scores()
     for title, directory in sets:

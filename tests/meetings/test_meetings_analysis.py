@@ -26,6 +26,8 @@ from bench.meeting_accuracy import (
     HELDOUT16,
     HELDOUT17,
     HELDOUT18,
+    HELDOUT19,
+    HELDOUT20,
     TUNING,
     evaluate,
 )
@@ -196,6 +198,8 @@ def test_accuracy_floors_on_the_tuning_set():
         (HELDOUT16, 0.75, 0.65),  # blind at 0.80 / 0.67
         (HELDOUT17, 0.75, 0.65),  # blind at 0.78 / 0.70
         (HELDOUT18, 0.65, 0.70),  # blind at 0.70 / 0.73
+        (HELDOUT19, 0.75, 0.75),  # a seventh author, blind at 0.80 / 0.79
+        (HELDOUT20, 0.75, 0.70),  # blind at 0.82 / 0.76
     ],
 )
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
