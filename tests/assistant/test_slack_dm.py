@@ -85,6 +85,7 @@ async def harness(portfolio, slack_sandbox, tmp_path):
     h, client = await make_harness(portfolio, slack_sandbox, tmp_path)
     yield h
     await client.close()
+    await h.runtime.services.tasks.drain()
 
 
 async def test_dm_is_answered_in_its_thread_with_a_snapshot_card(harness) -> None:

@@ -33,6 +33,9 @@ async def api(db, slack_sandbox):
     await client.start_server()
     yield client, db
     await client.close()
+    # The trigger evaluation an accepted batch starts runs after the answer: let it finish before the
+    # database goes (on PostgreSQL, dropping the schema under it deadlocks).
+    await runtime.services.tasks.drain()
 
 
 async def count(db, model) -> int:
