@@ -17,7 +17,7 @@ from functools import lru_cache
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from meetings.analysis.models import CATEGORY_TYPE, SentimentResult
-from meetings.analysis.signals import categories_in
+from meetings.analysis.signals import signal_categories
 from meetings.analysis.text import Sentence
 
 # VADER valence scale: -4 (most negative) .. +4.
@@ -121,7 +121,7 @@ def sentence_score(text: str) -> tuple[float, float]:
     score = analyzer().polarity_scores(text)["compound"]
     weight = PLEASANTRY_WEIGHT if _PLEASANTRY.match(text.strip()) else 1.0
     lean = 0.0
-    for category, _ in categories_in(text):
+    for category in signal_categories(text):  # the signals the analysis reports, classifier included
         kind = CATEGORY_TYPE[category]
         if kind == "risk" or category == "complaint":
             lean = min(lean, -SIGNAL_LEAN)
