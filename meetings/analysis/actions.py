@@ -27,7 +27,12 @@ ACTION_VERBS = frozenset(
     publish document find identify calculate approve process open build order reserve dig touch ping remind
     message grab pick let give grant train map migrate ship complete finish sign return resend reschedule
     outline summarize summarise walkthrough demo present loop reconcile refund credit email switch take
-    drop roll""".split()
+    drop roll work model text load chase push change verify double-check draw type mock hand brief nudge
+    restart reset rerun refresh resolve patch replace remove delete cancel extend renew notify alert flag
+    recap record capture tag mark label transfer move allocate quote price invoice bill pay waive apply
+    activate deactivate provision onboard translate print scan source hire interview survey benchmark audit
+    analyse analyze research explore scope estimate plan prioritize prioritise triage debug diagnose
+    reproduce monitor track host hold meet collect gather bring sort""".split()
 )
 _MULTI_VERBS = (
     "make sure",

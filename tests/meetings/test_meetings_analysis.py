@@ -635,3 +635,19 @@ def test_examples_need_ordinary_talk_somewhere(tmp_path):
     (tmp_path / "signal_examples.yml").write_text("praise: [Lovely work, thank you all.]\n")
     with pytest.raises(ValueError, match="need a 'none' list"):
         load_examples(tmp_path)
+
+
+def test_ordinary_work_verbs_are_commitments():
+    transcript = parse_transcript(
+        "Dana Lee: Thanks both, shall we start with the renewal?\n"
+        "Chiara Benedetti: At the moment the per-bed price is hard for me to defend.\n"
+        "Dana Lee: Okay. I'll work up a per-bed comparison with the three new sites and share it with you on Friday.\n"
+        "Chiara Benedetti: And I'll chase our finance team about the purchase order tomorrow.\n",
+        filename="call.txt",
+    )
+    result = OfflineAnalyzer().analyze_now(transcript, meeting_date=date(2027, 9, 28))
+    assert [(a.owner, a.due) for a in result.action_items] == [
+        ("Dana Lee", date(2027, 10, 1)),
+        ("Chiara Benedetti", date(2027, 9, 29)),
+    ]
+    assert result.action_items[0].text.startswith("work up a per-bed comparison")
