@@ -54,6 +54,8 @@ HELDOUT19 = (
     TUNING / "heldout19"
 )  # sets 19-20: a seventh author, blind at the very end (0.80 / 0.79, 0.82 / 0.76)
 HELDOUT20 = TUNING / "heldout20"
+HELDOUT21 = TUNING / "heldout21"  # sets 21-22: an eighth author, blind at the end (0.94 / 0.76, 0.83 / 0.68)
+HELDOUT22 = TUNING / "heldout22"
 TEXT_MATCH = 60
 
 
@@ -216,6 +218,8 @@ def main() -> None:
         ("held-out 18", HELDOUT18),
         ("held-out 19", HELDOUT19),
         ("held-out 20", HELDOUT20),
+        ("held-out 21", HELDOUT21),
+        ("held-out 22", HELDOUT22),
     )
     pooled, pooled_baseline = Scores(), Scores()
     for title, directory in sets:

@@ -28,6 +28,8 @@ from bench.meeting_accuracy import (
     HELDOUT18,
     HELDOUT19,
     HELDOUT20,
+    HELDOUT21,
+    HELDOUT22,
     TUNING,
     evaluate,
 )
@@ -200,6 +202,8 @@ def test_accuracy_floors_on_the_tuning_set():
         (HELDOUT18, 0.65, 0.70),  # blind at 0.70 / 0.73
         (HELDOUT19, 0.75, 0.75),  # a seventh author, blind at 0.80 / 0.79
         (HELDOUT20, 0.75, 0.70),  # blind at 0.82 / 0.76
+        (HELDOUT21, 0.90, 0.70),  # an eighth author, blind at 0.94 / 0.76
+        (HELDOUT22, 0.80, 0.65),  # blind at 0.83 / 0.68
     ],
 )
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
