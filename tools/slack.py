@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import inspect
 import re
+import time
+import weakref
 from typing import Any
 
 from pydantic import Field
@@ -143,18 +145,33 @@ async def find_channel(client: AsyncWebClient, match: Any, limit: int = 2000) ->
     return None
 
 
+# A channel's sharing rarely changes: its answer is kept a minute per client, so a burst of alerts to
+# one channel asks Slack once, not once per post.
+SHARING_TTL = 60.0
+_clock = time.monotonic
+_sharing: weakref.WeakKeyDictionary[AsyncWebClient, dict[str, tuple[float, str | None]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 async def shared_outside(client: AsyncWebClient, channel_id: str) -> str | None:
     """Why a post in this conversation reaches another organisation (Slack Connect), else None."""
+    known = _sharing.setdefault(client, {})
+    cached = known.get(channel_id)
+    if cached is not None and cached[0] > _clock():
+        return cached[1]
     try:
         info = (await client.conversations_info(channel=channel_id))["channel"]
     except SlackApiError as exc:
         if (exc.response or {}).get("error") == "channel_not_found":
             return None  # the post itself fails and says so
         raise
+    reason = None
     if info.get("is_ext_shared") or info.get("is_pending_ext_shared"):
         where = f"#{info['name']}" if info.get("name") else "this conversation"
-        return f"{where} is shared with people outside the workspace (Slack Connect)"
-    return None
+        reason = f"{where} is shared with people outside the workspace (Slack Connect)"
+    known[channel_id] = (_clock() + SHARING_TTL, reason)
+    return reason
 
 
 async def _channel_outside(inp: Any, run: ToolRun) -> str | None:

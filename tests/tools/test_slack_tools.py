@@ -138,3 +138,22 @@ async def test_when_slack_cannot_say_who_is_in_the_channel_it_asks(slack_registr
         in (await registry.approvals.get(sent.approval_id)).preview["reason"]
     )
     assert slack.calls_to("chat.postMessage") == []
+
+
+async def test_a_channels_sharing_is_asked_once_a_minute(slack_registry, monkeypatch):
+    import tools.slack
+
+    registry, slack = slack_registry
+    for text in ("one", "two", "three"):
+        assert (
+            await registry.invoke("slack.send_message", {"channel": "C0GENERAL", "text": text}, CTX)
+        ).success
+    assert len(slack.calls_to("conversations.info")) == 1
+
+    slack.channels["C0GENERAL"].ext_shared = True  # shared since: noticed once the minute is up
+    soon = await registry.invoke("slack.send_message", {"channel": "C0GENERAL", "text": "four"}, CTX)
+    assert soon.success
+    now = tools.slack._clock()
+    monkeypatch.setattr(tools.slack, "_clock", lambda: now + tools.slack.SHARING_TTL + 1)
+    late = await registry.invoke("slack.send_message", {"channel": "C0GENERAL", "text": "five"}, CTX)
+    assert late.requires_approval and len(slack.calls_to("conversations.info")) == 2
