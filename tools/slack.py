@@ -8,6 +8,7 @@ own token (Slack lets only users search), from `slack_user_client(ctx)`.
 from __future__ import annotations
 
 import inspect
+import logging
 import re
 import time
 import weakref
@@ -23,6 +24,8 @@ from tools.base import Tool, ToolError, ToolInput, ToolRun, TransientToolError, 
 from tools.customers import CUSTOMER_FIELD, resolve_customer
 
 TOOLS: list[Tool] = []
+
+log = logging.getLogger(__name__)
 
 
 def make_client(settings: Any, token: str | None) -> AsyncWebClient:
@@ -149,6 +152,9 @@ async def find_channel(client: AsyncWebClient, match: Any, limit: int = 2000) ->
 # one channel asks Slack once, not once per post.
 SHARING_TTL = 60.0
 _clock = time.monotonic
+_CANNOT_TELL = frozenset(
+    {"missing_scope", "unknown_method", "method_not_supported_for_channel_type", "not_allowed_token_type"}
+)
 _sharing: weakref.WeakKeyDictionary[AsyncWebClient, dict[str, tuple[float, str | None]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -163,8 +169,16 @@ async def shared_outside(client: AsyncWebClient, channel_id: str) -> str | None:
     try:
         info = (await client.conversations_info(channel=channel_id))["channel"]
     except SlackApiError as exc:
-        if (exc.response or {}).get("error") == "channel_not_found":
+        error = (exc.response or {}).get("error")
+        if error == "channel_not_found":
             return None  # the post itself fails and says so
+        if error in _CANNOT_TELL:
+            # Not a moment's failure but what this workspace or conversation can answer (a token
+            # without channels:read, a conversation type conversations.info refuses): asking before
+            # every post would stop them all for good, so the post goes as it did before the check.
+            log.warning("cannot tell whether %s is shared (%s); posting without asking", channel_id, error)
+            known[channel_id] = (_clock() + SHARING_TTL, None)
+            return None
         raise
     reason = None
     if info.get("is_ext_shared") or info.get("is_pending_ext_shared"):

@@ -157,3 +157,11 @@ async def test_a_channels_sharing_is_asked_once_a_minute(slack_registry, monkeyp
     monkeypatch.setattr(tools.slack, "_clock", lambda: now + tools.slack.SHARING_TTL + 1)
     late = await registry.invoke("slack.send_message", {"channel": "C0GENERAL", "text": "five"}, CTX)
     assert late.requires_approval and len(slack.calls_to("conversations.info")) == 2
+
+
+async def test_a_workspace_that_cannot_tell_sharing_still_posts(slack_registry):
+    registry, slack = slack_registry
+    slack.fail_next("conversations.info", status=200, error="missing_scope")
+    sent = await registry.invoke("slack.send_message", {"channel": "#cust-globex", "text": "hello"}, CTX)
+    assert sent.success and not sent.requires_approval
+    assert slack.channels["C0CUST001"].messages[-1]["text"] == "hello"
