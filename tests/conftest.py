@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -177,3 +179,32 @@ async def slack_sandbox():
     sandbox = await SlackSandbox(FakeSlack.from_directory(*slack_directory())).start()
     yield sandbox
     await sandbox.stop()
+
+
+@contextlib.asynccontextmanager
+async def zoom_emulation(settings: Any):
+    """The Zoom emulation on a local port and `settings` pointed at it: (sandbox, settings)."""
+    from aiohttp.test_utils import TestServer
+
+    from sandbox.zoom import ZoomSandbox
+
+    sandbox = ZoomSandbox()
+    server = TestServer(sandbox.app())
+    await server.start_server()
+    url = str(server.make_url("/")).rstrip("/")
+    sandbox.base_url = url
+    try:
+        yield (
+            sandbox,
+            settings.model_copy(
+                update={
+                    "zoom_account_id": sandbox.account_id,
+                    "zoom_client_id": sandbox.client_id,
+                    "zoom_client_secret": sandbox.client_secret,
+                    "zoom_api_url": url + "/v2",
+                    "zoom_oauth_url": url + "/oauth/token",
+                }
+            ),
+        )
+    finally:
+        await server.close()

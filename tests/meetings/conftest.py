@@ -47,26 +47,10 @@ def transcript():
 @pytest.fixture
 async def zoom_world(db, meeting_settings):
     """The Zoom emulation on a local port and a registry whose zoom.* tools talk to it."""
-    from aiohttp.test_utils import TestServer
-
-    from sandbox.zoom import ZoomSandbox
+    from tests.conftest import zoom_emulation
     from tools import build_registry
 
-    sandbox = ZoomSandbox()
-    server = TestServer(sandbox.app())
-    await server.start_server()
-    url = str(server.make_url("/")).rstrip("/")
-    sandbox.base_url = url
-    settings = meeting_settings.model_copy(
-        update={
-            "zoom_account_id": sandbox.account_id,
-            "zoom_client_id": sandbox.client_id,
-            "zoom_client_secret": sandbox.client_secret,
-            "zoom_api_url": url + "/v2",
-            "zoom_oauth_url": url + "/oauth/token",
-        }
-    )
-    registry = build_registry(db, settings)
-    yield sandbox, registry, settings
-    await registry.aclose()
-    await server.close()
+    async with zoom_emulation(meeting_settings) as (sandbox, settings):
+        registry = build_registry(db, settings)
+        yield sandbox, registry, settings
+        await registry.aclose()

@@ -74,28 +74,12 @@ async def google_registry(db, settings, google_sandbox):
 @pytest.fixture
 async def zoom_registry(db, settings):
     """A registry whose Zoom tools talk to the emulation: (registry, sandbox)."""
-    from aiohttp.test_utils import TestServer
+    from tests.conftest import zoom_emulation
 
-    from sandbox.zoom import ZoomSandbox
-
-    sandbox = ZoomSandbox()
-    server = TestServer(sandbox.app())
-    await server.start_server()
-    url = str(server.make_url("/")).rstrip("/")
-    sandbox.base_url = url
-    settings = settings.model_copy(
-        update={
-            "zoom_account_id": sandbox.account_id,
-            "zoom_client_id": sandbox.client_id,
-            "zoom_client_secret": sandbox.client_secret,
-            "zoom_api_url": url + "/v2",
-            "zoom_oauth_url": url + "/oauth/token",
-        }
-    )
-    registry = build_registry(db, settings)
-    yield registry, sandbox
-    await registry.aclose()
-    await server.close()
+    async with zoom_emulation(settings) as (sandbox, zoom_settings):
+        registry = build_registry(db, zoom_settings)
+        yield registry, sandbox
+        await registry.aclose()
 
 
 @pytest.fixture
