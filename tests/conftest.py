@@ -25,16 +25,21 @@ POSTGRES_URL = os.environ.get("CSM_TEST_POSTGRES_URL")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated once with Alembic; each test gets a copy."""
     path = tmp_path_factory.mktemp("template") / "template.db"
+    _build_sqlite_file(path, upgrade)
+    return path
+
+
+def _build_sqlite_file(path: Path, fill: Any) -> None:
+    """Run `fill(database)` on the SQLite file at `path`, then fold its WAL in so copies are whole."""
 
     async def build() -> None:
-        db = Database(f"sqlite+aiosqlite:///{path}")
-        await upgrade(db)
-        async with db.engine.connect() as conn:
+        database = Database(f"sqlite+aiosqlite:///{path}")
+        await fill(database)
+        async with database.engine.connect() as conn:
             await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        await db.dispose()
+        await database.dispose()
 
     asyncio.run(build())
-    return path
 
 
 async def _postgres_database() -> tuple[Database, str]:
@@ -91,15 +96,7 @@ def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactor
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     shutil.copy(sqlite_template, path)
-
-    async def build() -> None:
-        database = Database(f"sqlite+aiosqlite:///{path}")
-        await seed_demo(database)
-        async with database.engine.connect() as conn:
-            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        await database.dispose()
-
-    asyncio.run(build())
+    _build_sqlite_file(path, seed_demo)
     return path
 
 
