@@ -4,6 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Container
 
+# Numbers people say in words, shared by the automation parser and meeting due dates.
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
+}
+
 SUFFIXES = (
     ("ations", "at"),
     ("ation", "at"),

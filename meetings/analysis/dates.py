@@ -18,23 +18,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from llm.text import NUMBER_WORDS
+
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 NUMBERS = {
+    **{word: n for word, n in NUMBER_WORDS.items() if n <= 10},
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
     "a couple of": 2,
     "a couple": 2,
     "a few": 3,
@@ -43,7 +36,7 @@ NUMBERS = {
 
 _WD = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_NUM = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a couple|couple of|a few)"
+_NUM = r"(\d+|" + "|".join(sorted(map(re.escape, NUMBERS), key=len, reverse=True)) + ")"
 _ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
 _LEAD = r"(?:by |on |before |until |till |til |for |no later than |due |this coming |starting |from )?"
 # Spelled ordinals ("the twenty-sixth"), as people say dates aloud.
