@@ -64,6 +64,11 @@ _COMMIT = re.compile(
     re.I,
 )
 _LET_ME = re.compile(r"\blet me\s+(?P<rest>.+)", re.I)
+# "You'll have a written summary from me by tomorrow": a delivery promised from the listener's side.
+_FROM_ME = re.compile(
+    r"^(?:\w+,\s+)?you(?:'ll| will) (?:have|get|receive) (?P<thing>(?:a|an|the|my|our|some)\b.+?) from (?:me|us)\b(?P<tail>[^,;—–]*)",
+    re.I,
+)
 _IN_MEETING = re.compile(
     r"^(?:get (?:straight|right) (?:to|into)|be (?:upfront|honest|brief|quick|clear)|keep (?:it|this) (?:short|brief)|"
     r"hand (?:it|this) (?:over|off) to|start (?:with|by)|kick (?:it|things) off|walk (?:you )?through|jump in|"
@@ -174,9 +179,40 @@ def _clean(text: str, due_text: str | None) -> str:
 _GIVE_VERBS = r"(send|email|give|get|show|forward|share with|bring|drop|ping|message|call)"
 
 
+_DONE_FORMS = {
+    "booked": "book",
+    "scheduled": "schedule",
+    "sent": "send",
+    "signed": "sign",
+    "written": "write",
+    "written up": "write up",
+    "fixed": "fix",
+    "approved": "approve",
+    "translated": "translate",
+    "updated": "update",
+    "set up": "set up",
+    "sorted": "sort out",
+    "sorted out": "sort out",
+    "drafted": "draft",
+    "finished": "finish",
+    "filed": "file",
+    "raised": "raise",
+    "logged": "log",
+}
+_GET_DONE = re.compile(
+    r"^get (?P<thing>(?:the|a|an|that|this|those|these|it|them|your|our)\b(?: (?!and\b)[\w'-]+){0,5}?) "
+    rf"(?P<done>{'|'.join(sorted(_DONE_FORMS, key=len, reverse=True))})(?P<tail>\b.*)$",
+    re.I,
+)
+
+
 def _as_commitment(text: str, addressee: str | None = None) -> str:
     """ "send you the deck" -> "send the deck": the owner speaks to the room; the item reads alone.
-    When "you" is all the verb has ("I'll email you"), it names the one spoken to."""
+    When "you" is all the verb has ("I'll email you"), it names the one spoken to. "get the handover
+    booked" -> "book the handover"."""
+    done = _GET_DONE.match(text.strip())
+    if done:
+        text = f"{_DONE_FORMS[done.group('done').lower()]} {done.group('thing')}{done.group('tail')}"
     if addressee and re.fullmatch(rf"{_GIVE_VERBS} you", text.strip(), flags=re.I):
         return re.sub(r"\byou$", first_name(addressee), text.strip())
     text = re.sub(rf"^{_GIVE_VERBS} you(?: both| two| all)?\b\s*", r"\1 ", text, flags=re.I)
@@ -366,7 +402,7 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
     for position, clause in enumerate(clauses):
         if sentence.is_question and position == 0:
             continue
-        match = _COMMIT.search(clause) or _LET_ME.search(clause)
+        match = _COMMIT.search(clause) or _LET_ME.search(clause) or _FROM_ME.search(clause)
         if not match:
             continue
         prefix = clause[: match.start()].lower()
@@ -377,7 +413,10 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
             continue
         if position > 0 and match.re is _LET_ME and position < len(clauses) - 1:
             continue  # "— let me loop in our account exec, and we'll have it by Wednesday": an aside
-        rest = _strip_adverbs(match.group("rest").strip())
+        if match.re is _FROM_ME:
+            rest = f"send {match.group('thing')}{match.group('tail')}"
+        else:
+            rest = _strip_adverbs(match.group("rest").strip())
         # "I'll commit to this: a written root cause in your inbox by Friday": the object follows the colon.
         rest = re.sub(
             r"^(?:commit to|promise(?: you)?|do|offer) (?:this|the following)\s*:\s*",
@@ -496,6 +535,9 @@ def extract_action_items(
             addressee = previous_speaker if previous_speaker != owner else None
             recipient = bool(_RECIPIENT.search(text))
             text = _as_commitment(text, addressee)
+            if first_in_turn and not answering and _PRONOUN_OBJECT.match(text) and not _substantive(text):
+                thing = _asked_for(sentences, sentence)
+                text = (_resolve(text, f"x {thing}") if thing else None) or text
             previous = items[-1] if items and item_turn[-1] == turn and items[-1].owner == owner else None
             if is_offer and previous and _BARE_PRONOUN.search(text) and len(content_words(text)) < 3:
                 continue  # "I'll write up a summary, and I can send it to your CTO": the same item
@@ -509,6 +551,10 @@ def extract_action_items(
                 verb = text.lower().split(" ", 1)[0]
                 resolved = None if verb in _LIGHT_VERBS else _resolve(text, request.text)
                 text, due = resolved or request.text, due or request.due
+            elif request and _PRONOUN_OBJECT.match(text):
+                # "Could you send me the collector logs?" "I can pull those this afternoon and send them
+                # across.": the pronoun is what was asked for; the answer keeps its own verbs.
+                text = _resolve(text, request.text) or text
             offered = accepted.get(owner)
             if offered and turn - offered[1] <= 3 and turn > offered[1]:
                 item, _, restated = offered
@@ -692,6 +738,26 @@ _INTRO_NAME = re.compile(
     r"(?:\b(?:to|with|friend|named|called)\s+|,\s+|^(?=\S+ (?-i:[A-Z])))(?P<name>(?-i:[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+)?))"
     r"(?!\s+(?-i:[A-Z]))(?=[\s,.!?]|$)"
 )
+
+
+_FIRST_NP = re.compile(
+    r"^(?:(?:well|so|and|just|honestly|ideally|really),?\s+)*(?P<np>(?:a|an|the|some|our|my|your|their)\s+(?:[\w'-]+\s+){0,5}?[\w'-]+)"
+    r"(?=\s*(?:[.!?,;—–]|$|\s(?:so|because|and|that|which|if|before|by)\b))",
+    re.I,
+)
+
+
+def _asked_for(sentences: list[Sentence], sentence: Sentence) -> str | None:
+    """ "What would help before October?" "A quote at twenty-five seats, so I can…" "I can get that to you
+    by Friday.": the thing the other side named to open their last sentence."""
+    before = [x for x in sentences[: sentence.index] if x.turn_index == sentence.turn_index - 1]
+    if not before or before[-1].speaker == sentence.speaker or before[-1].is_question:
+        return None
+    match = _FIRST_NP.match(before[-1].text)
+    if not match:
+        return None
+    determiner, rest = match.group("np").split(" ", 1)
+    return f"{determiner.lower()} {rest}"
 
 
 def _introduction(

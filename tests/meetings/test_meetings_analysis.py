@@ -655,3 +655,35 @@ def test_ordinary_work_verbs_are_commitments():
         ("Chiara Benedetti", date(2027, 9, 29)),
     ]
     assert result.action_items[0].text.startswith("work up a per-bed comparison")
+
+
+def test_a_pronoun_answer_takes_what_was_asked_or_named_and_a_promise_from_me_is_a_commitment():
+    # The pronoun answers a request and keeps the answer's own verbs.
+    assert _items(
+        "Katarzyna Wojcik: Could you send me the collector logs from the last three nights?\n"
+        "Declan Moriarty: Yeah. I can pull those this afternoon and send them across.\n"
+    ) == [
+        (
+            "Declan Moriarty",
+            "pull the collector logs from the last three nights and send them across",
+            date(2026, 11, 18),
+        )
+    ]
+    # With nothing asked, the pronoun opening a turn is what the other side just named.
+    items = _items(
+        "Anneliese Brandt: So what would be most useful from me before October?\n"
+        "Rosa Villanueva: A quote at twenty-five seats, so I can take a real number to the board.\n"
+        "Anneliese Brandt: I can get that to you by Friday.\n"
+    )
+    assert items == [("Anneliese Brandt", "get a quote at twenty-five seats", date(2026, 11, 20))]
+    # "You'll have X from me" promises X; "get X booked" is booking X.
+    assert _items(
+        "Dale Kowalczyk: And the written piece?\n"
+        "Bridget O'Sullivan: You'll have a written summary from me by tomorrow, covering the timeline.\n"
+        "Rafael Dominguez: I'll get the handover session booked for next week.\n"
+    ) == [
+        ("Bridget O'Sullivan", "send a written summary", date(2026, 11, 19)),
+        ("Rafael Dominguez", "book the handover session", date(2026, 11, 27)),
+    ]
+    # Not a promise: the listener's own doing, and a question.
+    assert _items("Dana Lee: You'll get used to the new layout from us soon enough, I think.\n") == []
