@@ -28,6 +28,7 @@ NONE = "none"
 ALPHA = 0.3
 NONE_PRIOR = 0.85  # share of the prior mass on `none`; the rest is spread over the categories
 MIN_CONFIDENCE = 0.9
+PLAUSIBLE = 0.003  # a pattern or cue rule the classifier believes less than this is dropped
 MIN_WORDS = 4  # content words; shorter sentences ("That would help.") lean on context the classifier lacks
 STOPWORDS = frozenset("a an the of to and or is are be been it this that for in on at with so just".split())
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -111,6 +112,34 @@ def load_examples(
 @cache
 def classifier(directory: Path = EXAMPLES_DIR) -> SignalClassifier:
     return SignalClassifier(load_examples(directory))
+
+
+# Categories said in the same breath: "We're moving to Zendesk" is churn to the classifier and a
+# competitor to the patterns; both are right.
+RELATED = {
+    "competitor": ("churn",),
+    "churn": ("competitor", "budget"),
+    "budget": ("churn",),
+    "product_issue": ("complaint", "escalation"),
+    "complaint": ("product_issue", "escalation"),
+    "escalation": ("complaint", "product_issue"),
+    "upsell": ("expansion",),
+    "expansion": ("upsell",),
+    "referral": ("advocacy",),
+    "advocacy": ("referral",),
+}
+
+
+@lru_cache(maxsize=32768)
+def implausible(sentence: str, category: str) -> bool:
+    """True when the classifier gives `category` and its kin (RELATED) less than PLAUSIBLE of its
+    belief for `sentence`: a pattern that matched a word out of its sense ("I'm moving to Glasgow",
+    "the slow movement of the Dvořák"). Sentences under three content words are left to the patterns,
+    and so is praise, whose cue rules ask VADER already (the classifier reads "really good" as talk)."""
+    if category == "praise" or content_words(sentence) < 3:
+        return False
+    posterior = dict(classifier().posterior(sentence))
+    return sum(posterior.get(c, 0.0) for c in (category, *RELATED.get(category, ()))) < PLAUSIBLE
 
 
 @lru_cache(maxsize=32768)

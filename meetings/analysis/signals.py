@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, field_validator
 
 from meetings.analysis.models import CATEGORY_TYPE, Signal
-from meetings.analysis.signal_model import classify
+from meetings.analysis.signal_model import classify, implausible
 from meetings.analysis.text import Sentence
 
 SIGNALS_FILE = Path(__file__).with_name("signals.yml")
@@ -184,6 +184,8 @@ def _signal_categories(sentence: str) -> tuple[str, ...]:
                 continue
         found.append(rule.category)
     learned = classify(sentence)
+    # Patterns and cue rules match words; the classifier knows the sentences they are said in.
+    found = [c for c in found if c == learned or not implausible(sentence, c)]
     if (
         learned
         and learned not in found
