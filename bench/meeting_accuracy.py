@@ -56,6 +56,10 @@ HELDOUT19 = (
 HELDOUT20 = TUNING / "heldout20"
 HELDOUT21 = TUNING / "heldout21"  # sets 21-22: an eighth author, blind at the end (0.94 / 0.76, 0.83 / 0.68)
 HELDOUT22 = TUNING / "heldout22"
+HELDOUT23 = (
+    TUNING / "heldout23"
+)  # sets 23-24: a ninth author, blind at 0.71 / 0.71, 0.74 / 0.64 (docs/meetings.md)
+HELDOUT24 = TUNING / "heldout24"
 TEXT_MATCH = 60
 
 
@@ -220,6 +224,8 @@ def main() -> None:
         ("held-out 20", HELDOUT20),
         ("held-out 21", HELDOUT21),
         ("held-out 22", HELDOUT22),
+        ("held-out 23", HELDOUT23),
+        ("held-out 24", HELDOUT24),
     )
     pooled, pooled_baseline = Scores(), Scores()
     for title, directory in sets:

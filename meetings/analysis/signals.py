@@ -20,6 +20,8 @@ from meetings.analysis.signal_model import classify, implausible
 from meetings.analysis.text import Sentence
 
 SIGNALS_FILE = Path(__file__).with_name("signals.yml")
+# Signals customers often say as questions: "Could it export to Excel?", "What would that add-on cost us?".
+ASKED = frozenset({"feature_request", "upsell"})
 _HYPOTHETICAL = re.compile(r"\b(?:if|would|could|might|unless)\b", re.I)
 _NEGATION = re.compile(r"\b(?:no|not|never|nothing|none|nobody|no one|without|hardly|zero)\b|n't\b", re.I)
 # An opportunity the customer turns down in the same breath ("I'd love to, but legal has a blanket no").
@@ -138,7 +140,7 @@ def _categories(sentence: str, lexicon: _Compiled) -> list[tuple[str, int]]:
     condition = _LEADING_CONDITION.match(sentence)
     found = []
     for category, negatable, pattern in lexicon.rules:
-        if is_question and category != "feature_request":
+        if is_question and category not in ASKED:
             continue
         for match in pattern.finditer(sentence):
             if negatable and _negated(sentence, match.start()):
@@ -186,11 +188,7 @@ def _signal_categories(sentence: str) -> tuple[str, ...]:
     learned = classify(sentence)
     # Patterns and cue rules match words; the classifier knows the sentences they are said in.
     found = [c for c in found if c == learned or not implausible(sentence, c)]
-    if (
-        learned
-        and learned not in found
-        and not (sentence.rstrip().endswith("?") and learned != "feature_request")
-    ):
+    if learned and learned not in found and not (sentence.rstrip().endswith("?") and learned not in ASKED):
         found.append(learned)
     if _DECLINED.search(sentence):
         found = [c for c in found if CATEGORY_TYPE[c] != "opportunity"]
@@ -201,7 +199,8 @@ def _signal_categories(sentence: str) -> tuple[str, ...]:
 
 _ACCEPTS = re.compile(
     r"^(?:yes|yeah|yep|sure|absolutely|of course|definitely|happy to|glad to|i'd be (?:happy|glad)|"
-    r"i'd love to|we'd love to|count (?:me|us) in|sounds good)\b",
+    r"i'd love to|we'd love to|count (?:me|us) in|sounds good|(?:i'd|i would|we'd|we would) be up for|"
+    r"(?:i'm|we're) up for|(?:oh,? )?yes please|go for it|why not|that would (?:help|be great)|that'd (?:help|be great))\b",
     re.I,
 )
 

@@ -30,6 +30,8 @@ from bench.meeting_accuracy import (
     HELDOUT20,
     HELDOUT21,
     HELDOUT22,
+    HELDOUT23,
+    HELDOUT24,
     TUNING,
     evaluate,
 )
@@ -204,6 +206,8 @@ def test_accuracy_floors_on_the_tuning_set():
         (HELDOUT20, 0.75, 0.70),  # blind at 0.82 / 0.76
         (HELDOUT21, 0.90, 0.70),  # an eighth author, blind at 0.94 / 0.76
         (HELDOUT22, 0.80, 0.65),  # blind at 0.83 / 0.68
+        (HELDOUT23, 0.65, 0.65),  # a ninth author, blind at 0.71 / 0.71
+        (HELDOUT24, 0.65, 0.60),  # blind at 0.74 / 0.64
     ],
 )
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
@@ -701,3 +705,16 @@ def test_a_pattern_the_classifier_finds_implausible_is_dropped():
         assert category not in signal_categories(sentence)
     # Said in its sense, the same pattern still counts.
     assert "competitor" in signal_categories("We're moving to Zendesk at the end of the quarter.")
+
+
+def test_pricing_asked_as_a_question_is_upsell_and_a_warm_yes_takes_up_an_ask():
+    result = analyse(
+        "Beatriz Oliveira: Thanks for making time, Eleanor.\n"
+        "Eleanor Whitcombe: The grants module. We're tracking grants on a shared spreadsheet. What would that cost us?\n"
+        "Beatriz Oliveira: Would you consider doing a case study with us about the completion numbers?\n"
+        "Eleanor Whitcombe: I'd be up for it, yes. In principle.\n"
+        "Beatriz Oliveira: Any other questions?\n"
+        "Eleanor Whitcombe: Did the upgrade go out last night?\n"
+    )
+    got = {(s.category, s.speaker) for s in result.signals}
+    assert got == {("upsell", "Eleanor Whitcombe"), ("advocacy", "Eleanor Whitcombe")}
