@@ -1,20 +1,30 @@
-"""Training sentences for the signal classifier taken from labeled calls, and what they are worth.
+"""Training sentences for the signal classifier taken from calls, and what they are worth.
 
-    python bench/signal_training.py            # rebuild the file, then measure
+    python bench/signal_training.py            # rebuild both files, then measure
     python bench/signal_training.py --check    # measure only
 
-Call labels say which signals a speaker gave, not in which sentence. For each labeled (category,
-speaker) of the tuning set and held-out sets 1-14, the sentence of that speaker which the classifier
-(trained on the other example files) scores highest for the category is taken as an example of it,
-and written to meetings/analysis/signal_examples_calls.yml. The customer's other sentences are not
-used as `none`: some carry a signal the labels count once only (measured: that costs recall).
+Two generated example files:
 
-Measured on held-out sets 15-18, which are not used: signal precision/recall/F1 with the call
-examples, beside the classifier without them in the same run.
+- `signal_examples_quoted.yml`, from the training calls in tests/data/meetings/training/ (written by
+  four separate authors who labeled, for each signal, every sentence that carries it): the quoted
+  sentences are examples of their category; the customer's other sentences (three content words or
+  more) are ordinary talk (`none`).
+- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-24), whose
+  labels say which signals a speaker gave but not in which sentence: for each labeled (category,
+  speaker), that speaker's sentence the classifier (trained on the other example files) scores highest
+  for the category. The customer's other sentences are not used as `none`: some carry a signal the
+  labels count once only (measured: that costs recall).
+
+Measured leave-one-author-out: for each author group of the held-out sets (B-J, the separate
+authors), the classifier is trained without that group's call examples and scored on that group's
+calls, beside the classifier without the call examples and without the quoted training calls, in
+the same run. The patterns were tuned on these calls, so the figure measures what the training data
+adds, not the analyser on unseen calls (the blind first runs in docs/meetings.md do that).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -30,58 +40,166 @@ from meetings.analysis.text import sentences_of, vendor_side  # noqa: E402
 from meetings.transcript import parse_transcript  # noqa: E402
 
 CALLS_FILE = model.EXAMPLES_DIR / "signal_examples_calls.yml"
-SOURCES = [TUNING] + [TUNING / f"heldout{n}" for n in ("", *range(2, 15))]
-TESTS = [TUNING / f"heldout{n}" for n in range(15, 19)]
-HEADER = (
-    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-14) by\n"
+QUOTED_FILE = model.EXAMPLES_DIR / "signal_examples_quoted.yml"
+TRAINING = TUNING / "training"
+
+
+def _heldout(*numbers: int) -> list[Path]:
+    return [TUNING / f"heldout{'' if n == 1 else n}" for n in numbers]
+
+
+# The evaluation calls by author: A wrote the tuning set and held-out sets 1-6 with the analyser; each
+# other letter is a separate author who had read neither the analyser nor the other calls.
+AUTHORS = {
+    "A": [TUNING, *_heldout(1, 2, 3, 4, 5, 6)],
+    "B": _heldout(7, 8),
+    "C": _heldout(9, 10),
+    "D": _heldout(11, 12),
+    "E": _heldout(13, 14),
+    "F": _heldout(15, 16),
+    "G": _heldout(17, 18),
+    "H": _heldout(19, 20),
+    "I": _heldout(21, 22),
+    "J": _heldout(23, 24),
+}
+CALLS_HEADER = (
+    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-24) by\n"
     "# bench/signal_training.py: for each labeled (category, speaker), that speaker's sentence the\n"
     "# classifier scored highest for the category. Generated; rebuild rather than edit.\n"
 )
+QUOTED_HEADER = (
+    "# Training sentences from the quoted training calls (tests/data/meetings/training) by\n"
+    "# bench/signal_training.py: each quoted sentence under its category, the customer's other\n"
+    "# sentences as ordinary talk. Generated; rebuild rather than edit.\n"
+)
 
 
-def call_examples(base: model.SignalClassifier) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for directory in SOURCES:
+def _calls(directories: list[Path]):
+    for directory in directories:
         for name, label in yaml.safe_load((directory / "labels.yml").read_text()).items():
             transcript = parse_transcript((directory / name).read_text(), filename=name)
-            vendor = vendor_side(transcript)
-            said = [
-                s
-                for s in sentences_of(transcript)
-                if s.speaker not in vendor
-                and not s.is_question
-                and model.content_words(s.text) >= model.MIN_WORDS
-            ]
-            for gold in label["signals"]:
-                theirs = [s for s in said if s.speaker == gold["speaker"]]
-                if theirs:
-                    best = max(theirs, key=lambda s: dict(base.posterior(s.text)).get(gold["category"], 0.0))
-                    found.setdefault(gold["category"], []).append(best.text)
+            yield name, label, transcript
+
+
+def call_examples(base: model.SignalClassifier, sources: list[Path] | None = None) -> dict[str, list[str]]:
+    sources = [d for group in AUTHORS.values() for d in group] if sources is None else sources
+    found: dict[str, list[str]] = {}
+    for _, label, transcript in _calls(sources):
+        vendor = vendor_side(transcript)
+        said = [
+            s
+            for s in sentences_of(transcript)
+            if s.speaker not in vendor
+            and not s.is_question
+            and model.content_words(s.text) >= model.MIN_WORDS
+        ]
+        for gold in label["signals"]:
+            theirs = [s for s in said if s.speaker == gold["speaker"]]
+            if theirs:
+                best = max(theirs, key=lambda s: dict(base.posterior(s.text)).get(gold["category"], 0.0))
+                found.setdefault(gold["category"], []).append(best.text)
     return {category: sorted(set(texts)) for category, texts in sorted(found.items())}
 
 
-def measure(classifier: model.SignalClassifier) -> Scores:
+def _words(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def quoted_examples(directory: Path = TRAINING) -> dict[str, list[str]]:
+    """Every quoted sentence under its category; the customer's unquoted sentences as `none`. A quote
+    that is no sentence of its speaker is an error naming the call and the quote."""
+    found: dict[str, list[str]] = {}
+    talk: list[str] = []
+    for labels in sorted(directory.glob("*/labels.yml")):
+        for name, label, transcript in _calls([labels.parent]):
+            sentences = sentences_of(transcript)
+            quoted: set[int] = set()
+            for gold in label["signals"]:
+                for quote in gold.get("quotes", []):
+                    hits = [
+                        s
+                        for s in sentences
+                        if s.speaker == gold["speaker"] and _words(s.text) == _words(quote)
+                    ]
+                    if not hits:
+                        raise ValueError(
+                            f"{labels.parent / name}: no sentence of {gold['speaker']} reads {quote!r}"
+                        )
+                    quoted.update(s.index for s in hits)
+                    found.setdefault(gold["category"], []).append(hits[0].text)
+            vendor = vendor_side(transcript)
+            talk += [
+                s.text
+                for s in sentences
+                if s.speaker not in vendor and s.index not in quoted and model.content_words(s.text) >= 3
+            ]
+    examples = {category: sorted(set(texts)) for category, texts in sorted(found.items())}
+    examples[model.NONE] = sorted(set(talk))
+    return examples
+
+
+def _merged(*parts: dict[str, list[str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for part in parts:
+        for label, texts in part.items():
+            out.setdefault(label, []).extend(texts)
+    return out
+
+
+def _use(classifier: model.SignalClassifier) -> None:
     model.classifier = lambda *args, **kwargs: classifier  # the analyser reads it through the module
-    model.classify.cache_clear()
-    signals._signal_categories.cache_clear()
+    for cached in (model.classify, model.implausible, signals._signal_categories):
+        cached.cache_clear()
+
+
+def leave_one_author_out(make) -> Scores:
+    """Signal scores over the held-out authors' calls, each group with the classifier `make(group)`."""
     total = Scores()
-    for directory in TESTS:
-        total = total + evaluate(directory)
+    for group, directories in AUTHORS.items():
+        if group == "A":
+            continue
+        _use(make(group))
+        for directory in directories:
+            total = total + evaluate(directory)
     return total
 
 
 def main() -> None:
-    without = model.SignalClassifier(model.load_examples(exclude=frozenset({CALLS_FILE.name})))
+    generated = frozenset({CALLS_FILE.name, QUOTED_FILE.name})
+    written = model.load_examples(exclude=generated)
+    quoted = quoted_examples()
     if "--check" not in sys.argv:
+        QUOTED_FILE.write_text(
+            QUOTED_HEADER + yaml.safe_dump(quoted, sort_keys=False, allow_unicode=True, width=1000)
+        )
+        print(f"wrote {QUOTED_FILE.relative_to(ROOT)}: {sum(map(len, quoted.values()))} sentences")
+        without = model.SignalClassifier(model.load_examples(exclude=frozenset({CALLS_FILE.name})))
         examples = call_examples(without)
         CALLS_FILE.write_text(
-            HEADER + yaml.safe_dump(examples, sort_keys=False, allow_unicode=True, width=1000)
+            CALLS_HEADER + yaml.safe_dump(examples, sort_keys=False, allow_unicode=True, width=1000)
         )
         print(f"wrote {CALLS_FILE.relative_to(ROOT)}: {sum(map(len, examples.values()))} sentences")
-    with_calls = model.SignalClassifier(model.load_examples())
-    for title, classifier in (("without call examples", without), ("with call examples", with_calls)):
-        p, r, f = measure(classifier).signals
-        print(f"held-out 15-18, {title:<22} signals P {p:.2f} R {r:.2f} F1 {f:.2f}")
+    chooser = model.SignalClassifier(_merged(written, quoted))
+    others = {
+        group: call_examples(chooser, [d for g, ds in AUTHORS.items() if g != group for d in ds])
+        for group in AUTHORS
+    }
+    variants = (
+        ("written examples only", lambda group: model.SignalClassifier(written)),
+        (
+            "+ other authors' call examples",
+            lambda group: model.SignalClassifier(_merged(written, others[group])),
+        ),
+        (
+            "+ quoted training calls",
+            lambda group: model.SignalClassifier(_merged(written, others[group], quoted)),
+        ),
+    )
+    for title, make in variants:
+        p, r, f = leave_one_author_out(make).signals
+        print(
+            f"held-out authors B-J, leave one author out, {title:<32} signals P {p:.2f} R {r:.2f} F1 {f:.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -536,9 +536,9 @@ def test_failures_in_plain_words_an_unlikely_condition_and_a_wish():
     assert "product_issue" not in signal_categories(
         "If the review queue ever got as slow as it was back in 2025 you'd be hearing from me, but it hasn't."
     )
-    assert "churn" in signal_categories(
-        "If we did decide to switch, we would need about three months to migrate, so I need a decision soon."
-    )
+    # "If we did decide to switch…" was churn here until the classifier's check of churn patterns; the
+    # training calls' authors read such conditions as talk, and it is left to them.
+    assert "churn" in signal_categories("Honestly, we are going to switch to another tool at renewal.")
     wish = signal_categories(
         "What I'd really love is for it to offer the slot to the next person on the waitlist."
     )
@@ -629,12 +629,48 @@ def test_one_as_an_object_is_the_thing_named_before_it_in_the_turn():
     ]
 
 
-def test_the_call_examples_file_is_what_its_builder_makes():
+def test_the_generated_example_files_are_what_their_builder_makes():
     import meetings.analysis.signal_model as model
-    from bench.signal_training import CALLS_FILE, call_examples
+    from bench.signal_training import CALLS_FILE, QUOTED_FILE, call_examples, quoted_examples
 
+    assert yaml.safe_load(QUOTED_FILE.read_text()) == quoted_examples()
     without = model.SignalClassifier(model.load_examples(exclude=frozenset({CALLS_FILE.name})))
     assert yaml.safe_load(CALLS_FILE.read_text()) == call_examples(without)
+
+
+def test_quoted_training_calls_give_sentences_and_a_quote_that_is_no_sentence_is_named(tmp_path):
+    from bench.signal_training import quoted_examples
+
+    call = tmp_path / "set1"
+    call.mkdir()
+    (call / "call.txt").write_text(
+        "Dana Lee: Morning, Raj.\n"
+        "Raj Patel: Morning. We had a demo from Brightwave last week. The weather here is grim today.\n"
+    )
+    label = {
+        "meeting_date": "2028-01-05",
+        "action_items": [],
+        "signals": [
+            {
+                "type": "risk",
+                "category": "competitor",
+                "speaker": "Raj Patel",
+                "quotes": ["We had a demo from Brightwave last week."],
+            }
+        ],
+        "sentiment": {"Dana Lee": "neutral", "Raj Patel": "neutral"},
+    }
+    (call / "labels.yml").write_text(yaml.safe_dump({"call.txt": label}))
+    assert quoted_examples(tmp_path) == {
+        "competitor": ["We had a demo from Brightwave last week."],
+        "none": ["The weather here is grim today."],
+    }
+    label["signals"][0]["quotes"] = ["We had a demo from Brightwave."]
+    (call / "labels.yml").write_text(yaml.safe_dump({"call.txt": label}))
+    with pytest.raises(
+        ValueError, match=r"call.txt: no sentence of Raj Patel reads 'We had a demo from Brightwave.'"
+    ):
+        quoted_examples(tmp_path)
 
 
 def test_examples_need_ordinary_talk_somewhere(tmp_path):
