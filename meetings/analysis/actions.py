@@ -93,7 +93,7 @@ _CUT = re.compile(
     r"|,?\s+(?:but|though|although)\b.*$|,\s*(?:after|once|before)\b.*$"
     r"|,?\s+(?:and|so)\s+(?:(?-i:[A-Z][\w'-]+)|he|she|they|it|there|you|someone|somebody)"
     r"(?:'s|'re|'ll| (?:can|could|will|would|should|might|may|is|are|was|were|has|have))\b.*$"
-    r"|,\s+(?:they|he|she|it|there|that)(?:'re|'s| are| is| have| has| will| can| were| was)\b.*$"
+    r"|,\s+(?:they|he|she|it|there|that)(?:'re|'s|'ll| are| is| have| has| will| can| were| was)\b.*$"
     # A comma splice with a subject of its own: "..., I know a couple of practices have asked",
     # "..., Ayesha sends the ticket numbers tomorrow".
     r"|,\s+(?-i:I)(?:'m|'ve|'d| (?-i:[a-z]+))\b.*$|,\s+(?-i:[A-Z][\w'-]+ [a-z]+s)\b.*$",
@@ -206,10 +206,16 @@ _GET_DONE = re.compile(
 )
 
 
+_PASS_ON = re.compile(r"^pass (?:that|it|this|those|these|them)(?: (?:along|on|back))?(?P<to> to [^,;]+)?$", re.I)
+
+
 def _as_commitment(text: str, addressee: str | None = None) -> str:
     """ "send you the deck" -> "send the deck": the owner speaks to the room; the item reads alone.
     When "you" is all the verb has ("I'll email you"), it names the one spoken to. "get the handover
     booked" -> "book the handover"."""
+    passed = _PASS_ON.match(text.strip())
+    if passed:  # "Oh, I'll pass that along to the team": what is passed on is what was just said
+        text = f"pass the feedback on{passed.group('to') or ''}"
     done = _GET_DONE.match(text.strip())
     if done:
         text = f"{_DONE_FORMS[done.group('done').lower()]} {done.group('thing')}{done.group('tail')}"
@@ -245,7 +251,7 @@ def _addressee(sentence: Sentence, speakers: list[str], next_speaker: str | None
 
 _OFFER = re.compile(
     r"\b(?:would it (?:help|be (?:useful|helpful|easier|worth it)) if I|(?:do|would) you (?:want|like) me to|"
-    r"want me to|should I|shall I|how about I|what if I|would you like me to) (?P<rest>.+?)\?*$",
+    r"want me to|should I|shall I|how about I|what if (?:I|we)|would you like me to) (?P<rest>.+?)\?*$",
     re.I,
 )
 # "Could we set up a monthly check-in with you?": the asker proposes to do it with the one asked.
@@ -270,11 +276,15 @@ _OFFER_ACCEPT = re.compile(
 )
 _SHOWING_UP = re.compile(r"\bI(?:'ll| will) (?:be there|do (?:it|that)|see you)\b", re.I)
 _NEED_FROM_YOU = re.compile(
-    r"^(?:\w+,\s*)?I(?:'ll| will)? (?:need|want) (?P<rest>(?:the |your |a |an |some )?[\w -]+?)(?: from you)?(?: first)?[.!]?$",
+    r"^(?:\w+,\s*)?I(?:'ll| will)? (?:need|want) (?P<rest>(?:the |your |a |an |some )?[\w -]+?)(?: from you)?(?: first)?"
+    # "…, in one place, so I'm not digging through old emails.": what follows the comma is why.
+    r"(?:,\s+(?:in|on|by|so|as|because|ideally|please)\b.*)?[.!]?$",
     re.I,
 )
 _IF_YOU_COULD = re.compile(
-    r"^(?:\w+,\s*)?if you (?:could|can) (?P<rest>.+?)(?:,\s*(?:I|we)\b.*)?[.!]?$", re.I
+    r"^(?:\w+,\s*)?(?:(?:and|so|also|but)\s+)?if you (?:could|can) (?P<rest>.+?)"
+    r"(?:,\s*(?:I|we|that|it)\b.*)?[.!]?$",
+    re.I,
 )
 # "I'd like to come back to you with a proposal": an intention whose object a later "I'll have
 # that with you by the 26th" points back to.
