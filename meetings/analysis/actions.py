@@ -206,7 +206,9 @@ _GET_DONE = re.compile(
 )
 
 
-_PASS_ON = re.compile(r"^pass (?:that|it|this|those|these|them)(?: (?:along|on|back))?(?P<to> to [^,;]+)?$", re.I)
+_PASS_ON = re.compile(
+    r"^pass (?:that|it|this|those|these|them)(?: (?:along|on|back))?(?P<to> to [^,;]+)?$", re.I
+)
 
 
 def _as_commitment(text: str, addressee: str | None = None) -> str:
@@ -397,7 +399,11 @@ def _resolve(text: str, antecedent: str) -> str | None:
     thing = _object_of(antecedent)
     if not thing or not _substantive(f"x {thing}"):
         return None
-    return f"{match.group('verb')} {thing}{text[match.end() :]}".strip()
+    verb, rest = match.group("verb"), text[match.end() :]
+    particle = re.match(r"\s+(up|together|out)\b", rest, re.I)
+    if particle:  # "set that up" -> "set up the check-in"
+        verb, rest = f"{verb} {particle.group(1)}", rest[particle.end() :]
+    return f"{verb} {thing}{rest}".strip()
 
 
 def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date | None, bool]]:
@@ -620,9 +626,17 @@ def extract_action_items(
                         ),
                         None,
                     )
-                text = (
-                    _resolve(text, f"x {source}" if turn not in antecedent else source) if source else None
-                ) or text
+                own = turn not in antecedent
+                if not source and not before and turn_speakers.get(turn - 2) == owner:
+                    # "I'd like to get you on a call with our product manager. Next week?" "Next week is
+                    # fine." "I'll set that up.": what the speaker meant or proposed before the answer.
+                    source = antecedent.get(turn - 2)
+                    own = source is None
+                    arranged = _ARRANGE.match(text)
+                    if source and arranged:  # "I'll set that up": what was meant, as it was said
+                        text, source = f"{source}{text[arranged.end() :]}", None
+                    source = source or (_proposed(sentences, sentence.index, turn - 2) if own else None)
+                text = (_resolve(text, f"x {source}" if own else source) if source else None) or text
             previous = items[-1] if items and item_turn[-1] == turn and items[-1].owner == owner else None
             if (
                 previous
@@ -755,6 +769,29 @@ _FIRST_NP = re.compile(
     r"(?=\s*(?:[.!?,;—–]|$|\s(?:so|because|and|that|which|if|before|by)\b))",
     re.I,
 )
+
+
+_ARRANGE = re.compile(
+    r"^(?:set|sort|line|book) (?:that|it|this) (?:up|out|in)\b|^(?:arrange|organi[sz]e|do) (?:that|it|this)\b",
+    re.I,
+)
+_WOULD_IT_HELP = re.compile(
+    r"\b(?:would|could|might) (?P<np>(?:a|an|the|some)\s+(?:[\w'-]+\s+){0,6}?[\w'-]+)\s+"
+    r"(?:help|work|be (?:useful|helpful|worth it))\b",
+    re.I,
+)
+
+
+def _proposed(sentences: list[Sentence], index: int, turn: int) -> str | None:
+    """ "Would a short monthly check-in with me help?": the thing the speaker proposed in `turn`."""
+    for s in reversed(sentences[:index]):
+        if s.turn_index < turn:
+            return None
+        if s.turn_index == turn and s.is_question:
+            match = _WOULD_IT_HELP.search(s.text)
+            if match:
+                return match.group("np")
+    return None
 
 
 def _asked_for(sentences: list[Sentence], sentence: Sentence) -> str | None:

@@ -754,3 +754,51 @@ def test_pricing_asked_as_a_question_is_upsell_and_a_warm_yes_takes_up_an_ask():
     )
     got = {(s.category, s.speaker) for s in result.signals}
     assert got == {("upsell", "Eleanor Whitcombe"), ("advocacy", "Eleanor Whitcombe")}
+
+
+def test_requests_said_as_wants_and_ifs_offers_as_what_ifs_and_a_pronoun_after_the_answer():
+    # "I want X, in one place, so…" asks for X; "both" is X.
+    assert _items(
+        "Rohan Deshpande: Second, I want the contract summary and the last twelve months of usage, in one place, so I'm not digging.\n"
+        "Chiara Bellandi: I'll send both over by the end of the week.\n"
+    ) == [
+        (
+            "Chiara Bellandi",
+            "send the contract summary and the last twelve months of usage",
+            date(2026, 11, 20),
+        )
+    ]
+    # "And if you can send me X, that would help": a request; "those" is X.
+    assert _items(
+        "Samir Qureshi: And if you can send me some examples of merges where the gifts dropped, that would help us.\n"
+        "Tariq Jamal: I can pull those together by end of week.\n"
+    ) == [
+        ("Tariq Jamal", "pull together some examples of merges where the gifts dropped", date(2026, 11, 20))
+    ]
+    # "What if we set up X?" is an offer the answer takes up.
+    assert _items(
+        "Fenna de Vries: What if we set up a hands-on workshop just for the podcast team?\n"
+        "Esperanza Villalobos: That would be ideal.\n"
+    ) == [("Fenna de Vries", "set up a hands-on workshop just for the podcast team", None)]
+    # A pronoun after the other side's answer points to what the speaker proposed or meant before it.
+    assert _items(
+        "Beatriz Oliveira: Tariq, would a short monthly check-in with me help?\n"
+        "Tariq Jamal: Yes, actually.\n"
+        "Beatriz Oliveira: Great, I'll set that up.\n"
+    ) == [("Beatriz Oliveira", "set up a short monthly check-in with me", None)]
+    assert _items(
+        "Tomasz Wierzbicki: I'd like to get you on a call with the product manager. Would next week work?\n"
+        "Rosalind Achterberg: Next week is fine.\n"
+        "Tomasz Wierzbicki: Great, I'll set that up for next week and send you the invite.\n"
+    ) == [
+        (
+            "Tomasz Wierzbicki",
+            "get you on a call with the product manager and send you the invite",
+            date(2026, 11, 27),
+        )
+    ]
+    # Passing praise on is passing the feedback on.
+    assert _items(
+        "Lucia Grant: The refund screen is a lot faster since the fall.\n"
+        "Nkechi Obi: Oh, I'll pass that along to the team, they'll be thrilled.\n"
+    ) == [("Nkechi Obi", "pass the feedback on to the team", None)]
