@@ -26,8 +26,8 @@ from meetings.analysis.models import CATEGORY_TYPE
 EXAMPLES_DIR = Path(__file__).parent  # every signal_examples*.yml here is training data
 NONE = "none"
 ALPHA = 0.3
-NONE_PRIOR = 0.85  # share of the prior mass on `none`; the rest is spread over the categories
-MIN_CONFIDENCE = 0.9
+NONE_PRIOR = 0.5  # share of the prior mass on `none`; the rest is spread over the categories
+MIN_CONFIDENCE = 0.75
 PLAUSIBLE = 0.003  # a pattern or cue rule the classifier believes less than this is dropped
 MIN_WORDS = 4  # content words; shorter sentences ("That would help.") lean on context the classifier lacks
 STOPWORDS = frozenset("a an the of to and or is are be been it this that for in on at with so just".split())
