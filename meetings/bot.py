@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from meetings.analysis.models import CATEGORY_TYPE, Signal
-from meetings.analysis.signals import signal_categories
+from meetings.analysis.signals import accepts, asked_categories, signal_categories
 from meetings.analysis.text import split_text, vendor_side
 from meetings.transcript import (
     Transcript,
@@ -94,6 +94,7 @@ class IncrementalSignalDetector:
         self.turns: list[Turn] = []
         self.seen: set[tuple[str, str | None]] = set()
         self.held: dict[str, list[tuple[str, float]]] = {}  # sentences of speakers taken for the vendor
+        self.asked: tuple[int, set[str]] | None = None  # (turn, categories) the vendor just asked for
 
     def _vendor(self) -> set[str]:
         if self.internal:
@@ -101,19 +102,33 @@ class IncrementalSignalDetector:
         return vendor_side(Transcript(turns=self.turns, format="live", timed=True))
 
     def feed(self, utterance: Utterance) -> list[Signal]:
-        if self.turns and self.turns[-1].speaker == utterance.speaker:
-            self.turns[-1].utterances.append(utterance)
-        else:
+        new_turn = not self.turns or self.turns[-1].speaker != utterance.speaker
+        if new_turn:
             self.turns.append(Turn(utterance.speaker, [utterance]))
+        else:
+            self.turns[-1].utterances.append(utterance)
         if utterance.speaker is None:
             return []
+        sentences = split_text(utterance.text)
         self.held.setdefault(utterance.speaker, []).extend(
-            (sentence, utterance.start) for sentence in split_text(utterance.text)
+            (sentence, utterance.start) for sentence in sentences
         )
         if not self.internal and len({turn.speaker for turn in self.turns if turn.speaker}) < 2:
             return []  # one voice so far: nobody can be told apart from the CSM yet, so hold it
         vendor = self._vendor()
         found: list[Signal] = []
+        turn = len(self.turns) - 1
+        if utterance.speaker in vendor:
+            for sentence in sentences:
+                wanted = asked_categories(sentence) if sentence.rstrip().endswith("?") else set()
+                if wanted:
+                    self.asked = (turn, wanted)
+        elif new_turn:
+            # "Would you be a reference?" "Absolutely, I'd be happy to.": the yes is the signal.
+            if self.asked and turn == self.asked[0] + 1 and sentences and accepts(sentences[0]):
+                for category in sorted(self.asked[1]):
+                    found += self._signal(utterance.speaker, category, sentences[0], utterance.start)
+            self.asked = None
         # Everyone not (or no longer) on the vendor side has their held sentences looked at: a
         # speaker first taken for the CSM who turns out to be the customer is heard late, not never.
         for speaker in list(self.held):
@@ -124,22 +139,25 @@ class IncrementalSignalDetector:
         return found
 
     def _signals(self, speaker: str, sentence: str, start: float) -> list[Signal]:
-        found = []
-        for category in signal_categories(sentence):
-            key = (category, speaker)
-            if key in self.seen:
-                continue
-            self.seen.add(key)
-            found.append(
-                Signal(
-                    type=CATEGORY_TYPE[category],
-                    category=category,
-                    speaker=speaker,
-                    quote=sentence,
-                    timestamp=format_timestamp(start),
-                )
+        return [
+            s
+            for category in signal_categories(sentence)
+            for s in self._signal(speaker, category, sentence, start)
+        ]
+
+    def _signal(self, speaker: str, category: str, sentence: str, start: float) -> list[Signal]:
+        if (category, speaker) in self.seen:
+            return []
+        self.seen.add((category, speaker))
+        return [
+            Signal(
+                type=CATEGORY_TYPE[category],
+                category=category,
+                speaker=speaker,
+                quote=sentence,
+                timestamp=format_timestamp(start),
             )
-        return found
+        ]
 
 
 async def _call(callback: Callable[[Any], Any], value: Any) -> None:

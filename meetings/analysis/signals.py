@@ -205,8 +205,17 @@ _ACCEPTS = re.compile(
 )
 
 
+def asked_categories(question: str) -> set[str]:
+    """What the vendor asks the customer for ("Would you be a reference?"): the categories a yes takes up."""
+    return set(signal_categories(question.rstrip("?") + ".")) & load_lexicon().accepted_asks
+
+
+def accepts(answer: str) -> bool:
+    """An answer that takes up what was asked ("Absolutely, I'd be happy to.")."""
+    return bool(_ACCEPTS.match(answer))
+
+
 def detect_signals(sentences: list[Sentence], vendor: set[str]) -> list[Signal]:
-    lexicon = load_lexicon()
     seen: set[tuple[str, str | None]] = set()
     signals: list[Signal] = []
     asked: tuple[int, set[str]] | None = None  # (turn, categories) the vendor just asked for
@@ -229,12 +238,12 @@ def detect_signals(sentences: list[Sentence], vendor: set[str]) -> list[Signal]:
     for i, sentence in enumerate(sentences):
         if sentence.speaker in vendor:
             if sentence.is_question:
-                wanted = set(signal_categories(sentence.text.rstrip("?") + ".")) & lexicon.accepted_asks
+                wanted = asked_categories(sentence.text)
                 if wanted:
                     asked = (sentence.turn_index, wanted)
             continue
         first_of_turn = i == 0 or sentences[i - 1].turn_index != sentence.turn_index
-        if asked and first_of_turn and sentence.turn_index == asked[0] + 1 and _ACCEPTS.match(sentence.text):
+        if asked and first_of_turn and sentence.turn_index == asked[0] + 1 and accepts(sentence.text):
             for category in sorted(asked[1]):
                 add(category, sentence)
         if first_of_turn:

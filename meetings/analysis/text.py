@@ -86,7 +86,10 @@ _VENDOR_MARKERS = re.compile(
     r"usage|adoption|slack channel|leadership|side|warehouse)|on our side that|we rolled|we're adding|"
     r"(?:customer success|support engineering) team|on (?:the|our) roadmap|renewal paperwork|feature request for you|"
     r"(?:other|new) prospects|(?:pricing|expansion|credit|renewal) proposal|proposal for|(?:utilization|usage|adoption) report|"
-    r"get that pricing|send you (?:the|our|a) (?:roadmap|release notes|runbook|guide|docs|link|incident report|calendar invite))\b",
+    r"get that pricing|send you (?:the|our|a) (?:roadmap|release notes|runbook|guide|docs|link|incident report|calendar invite)|"
+    # Incident talk only the vendor can give: "engineering identified the cause", "a fix is in testing".
+    r"(?:a|the) (?:fix|hotfix|patch) is (?:in (?:testing|progress|review)|being tested|ready)|"
+    r"(?:identified|found|confirmed|reproduced) the (?:root )?cause)\b",
     re.I,
 )
 _CUSTOMER_MARKERS = re.compile(
