@@ -74,10 +74,13 @@ _IN_MEETING = re.compile(
     r"hand (?:it|this) (?:over|off) to|start (?:with|by)|kick (?:it|things) off|walk (?:you )?through|jump in|"
     r"go (?:first|ahead)|turn it over|wrap (?:up|it up|things up)|leave it (?:there|at that)|pass it (?:to|over)|"
     r"share my screen|take (?:a )?notes?|give (?:you )?(?:the|a|an|my) (?:\w+ )?(?:picture|rundown|background|context|"
-    r"overview|lay of the land|short version|headline)s?\b|put (?:it|this|that) (?:on the table|out there|plainly|bluntly)|"
+    r"overview|lay of the land|short version|headline|news|gist|point)s?\b|put (?:it|this|that) (?:on the table|out there|plainly|bluntly)|"
     # Leave-taking: "I'll let you catch your flight", "I'll give you ten minutes back".
     r"let (?:you|everyone|everybody|y'all)(?: (?:both|all|two|guys))? (?:go|get (?:back|on|going)|catch|run|head|jump|"
-    r"enjoy|be off)|give (?:you |everyone |everybody )?(?:(?:both|all|two|guys) )?(?:(?:some|\w+) )?(?:minutes?|time) back)",
+    r"enjoy|be off)|give (?:you |everyone |everybody )?(?:(?:both|all|two|guys) )?(?:(?:some|\w+) )?(?:minutes?|time)"
+    r"(?: of your \w+)? back|"
+    # "I'll hold you to that", "I'll look out for the summary": the listener's part, not a task.
+    r"hold (?:you|them|him|her) to (?:that|it)|look out for)",
     re.I,
 )
 _CLAUSE_SPLIT = re.compile(
@@ -359,7 +362,11 @@ _RELATIVE_HEAD = re.compile(
     re.I,
 )
 _GENERIC = frozenset("something anything things stuff bit lot everything".split())
-_PRONOUN = r"(?:that|it|both|them|those|this|these|something|one)"
+# "I'll send three or four": a number with nothing counted is a pronoun too.
+_PRONOUN = (
+    r"(?:that|it|both|them|those|this|these|something|one|(?:a few|a couple|a handful|(?:two|three|four|five)"
+    r"(?: or (?:three|four|five|six))?)(?=\s*$|\s+(?:over|across|by|today|tomorrow|tonight|this|next|to)\b))"
+)
 _PRONOUN_OBJECT = re.compile(
     rf"^(?P<verb>\S+(?: (?:up|in|on|off|out|back|over|through))?) {_PRONOUN}\b(?: over\b)?", re.I
 )

@@ -152,13 +152,15 @@ def _rules(meeting: date):
             lambda g: _friday_of_week(m) if m.weekday() < 5 else _friday_of_week(m, 1),
         ),
         (
+            # "two weeks from today": counted from the meeting, and longer than the "today" inside it.
+            rf"\b(?:in |within )?{_NUM} (day|week|business day)s? from (?:today|now|this call)\b|"
             rf"\b(?:in|within|over the next) {_NUM} (day|week|business day)s?\b",
             lambda g: (
                 m
                 + (
-                    timedelta(weeks=_number(g.group(1)))
-                    if g.group(2) == "week"
-                    else timedelta(days=_number(g.group(1)))
+                    timedelta(weeks=_number(g.group(1) or g.group(3)))
+                    if (g.group(2) or g.group(4)) == "week"
+                    else timedelta(days=_number(g.group(1) or g.group(3)))
                 )
             ),
         ),

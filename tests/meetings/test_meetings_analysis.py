@@ -802,3 +802,20 @@ def test_requests_said_as_wants_and_ifs_offers_as_what_ifs_and_a_pronoun_after_t
         "Lucia Grant: The refund screen is a lot faster since the fall.\n"
         "Nkechi Obi: Oh, I'll pass that along to the team, they'll be thrilled.\n"
     ) == [("Nkechi Obi", "pass the feedback on to the team", None)]
+
+
+def test_talk_about_the_listener_is_no_task_and_a_count_is_what_was_asked_for():
+    assert _items(
+        "Florian Castellanos: Can you send me some examples of proposals where the export dropped footnotes?\n"
+        "Harriet Lyle: Sure, I'll send three or four tomorrow.\n"
+        "Florian Castellanos: Great, I'll hold you to that. I'll look out for the summary.\n"
+        "Harriet Lyle: And I'll give you twenty minutes of your morning back.\n"
+        "Harriet Lyle: I'll set up the first session two weeks from today.\n"
+    ) == [
+        (
+            "Harriet Lyle",
+            "send some examples of proposals where the export dropped footnotes",
+            date(2026, 11, 19),
+        ),
+        ("Harriet Lyle", "set up the first session", date(2026, 12, 2)),
+    ]
