@@ -828,3 +828,15 @@ def test_talk_about_the_listener_is_no_task_and_a_count_is_what_was_asked_for():
         ),
         ("Harriet Lyle", "set up the first session", date(2026, 12, 2)),
     ]
+
+
+def test_another_product_named_by_what_someone_does_with_it_is_a_competitor():
+    from meetings.analysis.signals import signal_categories
+
+    for sentence in (
+        "We've also got a demo booked with Latchly on Thursday.",
+        "Our parent company runs Stackwise at the European sites.",
+        "For context, where I was before, we used ColdTrace, and they had something like that.",
+    ):
+        assert "competitor" in signal_categories(sentence), sentence
+    assert "competitor" not in signal_categories("I had a call with Marcus about the rollout last week.")
