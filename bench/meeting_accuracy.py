@@ -64,6 +64,11 @@ HELDOUT25 = TUNING / "heldout25"
 HELDOUT26 = TUNING / "heldout26"
 HELDOUT27 = TUNING / "heldout27"
 HELDOUT28 = TUNING / "heldout28"
+# sets 29-32: two more authors, run blind once at the very end of that session
+HELDOUT29 = TUNING / "heldout29"
+HELDOUT30 = TUNING / "heldout30"
+HELDOUT31 = TUNING / "heldout31"
+HELDOUT32 = TUNING / "heldout32"
 TRAINING = TUNING / "training"  # quoted calls by eight more authors; their signals train the classifier
 TEXT_MATCH = 60
 
@@ -235,6 +240,10 @@ def main() -> None:
         ("held-out 26", HELDOUT26),
         ("held-out 27", HELDOUT27),
         ("held-out 28", HELDOUT28),
+        ("held-out 29", HELDOUT29),
+        ("held-out 30", HELDOUT30),
+        ("held-out 31", HELDOUT31),
+        ("held-out 32", HELDOUT32),
     )
     pooled, pooled_baseline = Scores(), Scores()
     for title, directory in sets:

@@ -36,6 +36,10 @@ from bench.meeting_accuracy import (
     HELDOUT26,
     HELDOUT27,
     HELDOUT28,
+    HELDOUT29,
+    HELDOUT30,
+    HELDOUT31,
+    HELDOUT32,
     TUNING,
     evaluate,
 )
@@ -217,6 +221,11 @@ def test_accuracy_floors_on_the_tuning_set():
         (HELDOUT26, 0.80, 0.65),  # blind at 0.86 / 0.70
         (HELDOUT27, 0.60, 0.65),  # blind at 0.63 / 0.70
         (HELDOUT28, 0.65, 0.60),  # blind at 0.68 / 0.68
+        # sets 29-32: two more authors, blind at the very end of that session
+        (HELDOUT29, 0.55, 0.80),  # blind at 0.58 / 0.87
+        (HELDOUT30, 0.65, 0.75),  # blind at 0.71 / 0.79
+        (HELDOUT31, 0.80, 0.70),  # blind at 0.86 / 0.76
+        (HELDOUT32, 0.70, 0.75),  # blind at 0.76 / 0.81
     ],
 )
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
