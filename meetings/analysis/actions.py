@@ -89,14 +89,17 @@ _CLAUSE_SPLIT = re.compile(
     re.I,
 )
 _CUT = re.compile(
-    r"\s+(?:so that|so (?:you|we|they|he|she|it)|because|in case|once|when|if|since|until|unless|as soon as|"
+    r"\s+(?:so that|so (?:you|we|they|he|she|it|I)|because|in case|once|when|if|since|until|unless|as soon as|"
     r"before (?:I|we|you|they|he|she|it)|while|the (?:moment|minute|second))\b.*$|,?\s+and (?:I|we)(?:'ll| will)\b.*$|,\s*(?:thank you|thanks|so|which)\b.*$"
     # A clause of its own after the task: "..., but it's roughly twenty percent over", "..., and Owen
     # can correct my numbers", "..., they have opinions", "..., after your batch window closes".
     r"|,?\s+(?:but|though|although)\b.*$|,\s*(?:after|once|before)\b.*$"
     r"|,?\s+(?:and|so)\s+(?:(?-i:[A-Z][\w'-]+)|he|she|they|it|there|you|someone|somebody)"
     r"(?:'s|'re|'ll| (?:can|could|will|would|should|might|may|is|are|was|were|has|have))\b.*$"
-    r"|,\s+(?:they|he|she|it|there|that)(?:'re|'s|'ll| are| is| have| has| will| can| were| was)\b.*$"
+    r"|,\s+(?:they|he|she|it|there|that)(?:'re|'s|'ll|'d| are| is| have| has| will| can| were| was| should| would|"
+    r" could| might| won't| don't| doesn't)\b.*$"
+    # "…, the team will love hearing it": a clause about someone else.
+    r"|,\s+(?:the|our|my|your|his|her|their) [\w-]+ (?:will|'ll|would|is|are|was|has|have|can|should)\b.*$"
     # A comma splice with a subject of its own: "..., I know a couple of practices have asked",
     # "..., Ayesha sends the ticket numbers tomorrow".
     r"|,\s+(?-i:I)(?:'m|'ve|'d| (?-i:[a-z]+))\b.*$|,\s+(?-i:[A-Z][\w'-]+ [a-z]+s)\b.*$",

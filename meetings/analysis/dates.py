@@ -132,7 +132,7 @@ def _rules(meeting: date):
         ),
         (rf"\b{_LEAD}(?:the )?end of (?:the |this )?year\b", lambda g: date(m.year, 12, 31)),
         (
-            rf"\b{_LEAD}(?:the )?end of (?:the )?day\b|\beod\b|\b(?:later )?today\b|\btonight\b|\bthis (?:afternoon|morning|evening)\b|\b(?:right |straight |just )?after (?:this|the|our) (?:call|meeting)\b",
+            rf"\b{_LEAD}(?:the )?end of (?:the )?day\b|\beod\b|\b(?:later )?today\b|\btonight\b|\bthis (?:afternoon|morning|evening)\b|\b(?:right |straight |just )?after (?:this|the|our) (?:call|meeting)\b|\b(?:right |straight |just )after this\b|\bafter this(?=\s*(?:[.,;!?]|$))",
             lambda g: m,
         ),
         (
