@@ -284,9 +284,9 @@ _OFFER_ACCEPT = re.compile(
 )
 _SHOWING_UP = re.compile(r"\bI(?:'ll| will) (?:be there|do (?:it|that)|see you)\b", re.I)
 _NEED_FROM_YOU = re.compile(
-    r"^(?:\w+,\s*)?I(?:'ll| will)? (?:need|want) (?P<rest>(?:the |your |a |an |some )?[\w -]+?)(?: from you)?(?: first)?"
+    r"^(?:\w+(?: \w+)?,\s*){0,2}I(?:'ll| will)? (?:need|want) (?P<rest>(?:the |your |a |an |some )?[\w -]+?)"
     # "…, in one place, so I'm not digging through old emails.": what follows the comma is why.
-    r"(?:,\s+(?:in|on|by|so|as|because|ideally|please)\b.*)?[.!]?$",
+    r"(?: from you)?(?: first)?(?:,\s+(?:in|on|by|so|as|because|ideally|please|names|with|including)\b.*)?[.!]?$",
     re.I,
 )
 _IF_YOU_COULD = re.compile(
@@ -306,6 +306,7 @@ _WISH = re.compile(
     r"a long time))? is|(?:I|we)(?:'d| would) (?:really )?love)\s+(?P<np>(?:a|an|the|some)\s.+?)[.!]?$",
     re.I,
 )
+_LIGHT_PRONOUN = re.compile(r"^(?:do|handle|sort|get|take care of) (?:that|it|this)(?: out| up)?$", re.I)
 _LIGHT_VERBS = frozenset("have get do handle sort".split())
 # "I can confirm what we're seeing", "I can tell you": said now, not a task for later.
 _STATIVE = frozenset(
@@ -670,6 +671,11 @@ def extract_action_items(
                 continue  # "I'll dig into that", "I'll sign things off for a bit": nothing to hand over
             text = _introduction(text, sentences, sentence.index, speakers, addressee) or text
             text = _one(text, _context(sentences, sentence))
+            previous = items[-1] if items and item_turn[-1] == turn and items[-1].owner == owner else None
+            if previous and _LIGHT_PRONOUN.match(previous.text) and _substantive(text):
+                # "I can do that today. I'll add you both to the incident list": the second says what.
+                previous.text, previous.due = text, due or previous.due
+                continue
             items.append(ActionItem(owner=owner, text=text, due=due))
             item_turn.append(turn)
             made += 1

@@ -849,3 +849,15 @@ def test_another_product_named_by_what_someone_does_with_it_is_a_competitor():
     ):
         assert "competitor" in signal_categories(sentence), sentence
     assert "competitor" not in signal_categories("I had a call with Marcus about the rollout last week.")
+
+
+def test_a_need_after_an_aside_is_a_request_and_a_light_promise_takes_the_next_ones_words():
+    assert _items(
+        "Mateus Ferreira: Bronagh, for training, I'll need the list of front desk staff, names and email addresses.\n"
+        "Bronagh Kealy: I'll get that to you by Monday.\n"
+        "Loretta Baptiste: And I'd like both of us added to whatever you send out when there's an incident.\n"
+        "Katarzyna Wojcik: I can do that today. I'll add you both to the incident notification list.\n"
+    ) == [
+        ("Bronagh Kealy", "provide the list of front desk staff", date(2026, 11, 23)),
+        ("Katarzyna Wojcik", "add you both to the incident notification list", date(2026, 11, 18)),
+    ]
