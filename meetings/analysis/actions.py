@@ -204,9 +204,18 @@ _DONE_FORMS = {
     "filed": "file",
     "raised": "raise",
     "logged": "log",
+    "proposed": "propose",
+    "confirmed": "confirm",
+    "reviewed": "review",
+    "checked": "check",
+    "tested": "test",
+    "configured": "configure",
+    "installed": "install",
+    "enabled": "enable",
+    "reset": "reset",
 }
 _GET_DONE = re.compile(
-    r"^get (?P<thing>(?:the|a|an|that|this|those|these|it|them|your|our)\b(?: (?!and\b)[\w'-]+){0,5}?) "
+    r"^(?:get|have) (?P<thing>(?:the|a|an|that|this|those|these|it|them|your|our)\b(?: (?!and\b)[\w'-]+){0,5}?) "
     rf"(?P<done>{'|'.join(sorted(_DONE_FORMS, key=len, reverse=True))})(?P<tail>\b.*)$",
     re.I,
 )
