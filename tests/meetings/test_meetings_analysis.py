@@ -409,7 +409,7 @@ def test_a_vague_object_looks_back_to_what_was_asked_for_or_meant():
     ) == [
         (
             "Chloe Park",
-            "have usage alerts at seventy-five percent of the allotment configured",
+            "configure usage alerts at seventy-five percent of the allotment",
             date(2026, 11, 20),
         ),
         (
