@@ -238,6 +238,10 @@ def _as_commitment(text: str, addressee: str | None = None) -> str:
         text = f"{_DONE_FORMS[done.group('done').lower()]} {done.group('thing')}{done.group('tail')}"
     if addressee and re.fullmatch(rf"{_GIVE_VERBS} you", text.strip(), flags=re.I):
         return re.sub(r"\byou$", first_name(addressee), text.strip())
+    if addressee:  # "send you and Jovana the handover doc": both, by name
+        text = re.sub(
+            rf"^{_GIVE_VERBS} you and\b", rf"\1 {first_name(addressee)} and", text.strip(), flags=re.I
+        )
     text = re.sub(rf"^{_GIVE_VERBS} you(?: both| two| all)?\b\s*", r"\1 ", text, flags=re.I)
     return re.sub(r"\s+(?:to|with) you(?: both| two| all)?(?= |$)", "", text).strip()
 
@@ -634,7 +638,9 @@ def extract_action_items(
             elif not request and _PRONOUN_OBJECT.match(text) and not (items and item_turn[-1] == turn):
                 # "Our legal team has some redlines. I'll send those across today."
                 before = [x for x in sentences[: sentence.index] if x.turn_index == turn]
-                source = antecedent.get(turn) or (_noun_phrase(before[-1].text) if before else None)
+                source = antecedent.get(turn) or next(
+                    (phrase for x in reversed(before[-3:]) if (phrase := _noun_phrase(x.text))), None
+                )
                 if not source and not before:
                     # "Something I've wanted for ages is an exportable score." ... "I'll take that to our
                     # product team": the other side's wish, a turn or three back.
