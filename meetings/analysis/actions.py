@@ -80,7 +80,10 @@ _IN_MEETING = re.compile(
     r"enjoy|be off)|give (?:you |everyone |everybody )?(?:(?:both|all|two|guys) )?(?:(?:some|\w+) )?(?:minutes?|time)"
     r"(?: of your \w+)? back|"
     # "I'll hold you to that", "I'll look out for the summary": the listener's part, not a task.
-    r"hold (?:you|them|him|her) to (?:that|it)|look out for)",
+    r"hold (?:you|them|him|her) to (?:that|it)|look out for|"
+    # Idioms: "I'll do my best", "I'll take the credit", "I'll get off (the call)".
+    r"do (?:my|our|your) (?:best|bits?|part)|take (?:the )?credit|get off (?:it|the call|this call|here|now)\b|"
+    r"move (?:the|my) mic)",
     re.I,
 )
 _CLAUSE_SPLIT = re.compile(
@@ -572,7 +575,9 @@ def extract_action_items(
             continue
         made = 0
         for text, due, is_offer in commitments_of[sentence.index]:
-            addressee = previous_speaker if previous_speaker != owner else None
+            addressee = _addressee(sentence, speakers, None) or (
+                previous_speaker if previous_speaker != owner else None
+            )
             recipient = bool(_RECIPIENT.search(text))
             text = _as_commitment(text, addressee)
             if first_in_turn and not answering and _PRONOUN_OBJECT.match(text) and not _substantive(text):

@@ -861,3 +861,11 @@ def test_a_need_after_an_aside_is_a_request_and_a_light_promise_takes_the_next_o
         ("Bronagh Kealy", "provide the list of front desk staff", date(2026, 11, 23)),
         ("Katarzyna Wojcik", "add you both to the incident notification list", date(2026, 11, 18)),
     ]
+
+
+def test_idioms_and_a_pair_addressed_together():
+    assert _items(
+        "Jovana Petrovic: Morning all.\n"
+        "Eleanor Whitcombe: I'll do my best, and I'll take the credit for the subject lines.\n"
+        "Callum Ferrier: Jovana, I'll send you and Adaeze the handover doc on Friday.\n"
+    ) == [("Callum Ferrier", "send Jovana and Adaeze the handover doc", date(2026, 11, 20))]
