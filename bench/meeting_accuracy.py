@@ -69,6 +69,11 @@ HELDOUT29 = TUNING / "heldout29"
 HELDOUT30 = TUNING / "heldout30"
 HELDOUT31 = TUNING / "heldout31"
 HELDOUT32 = TUNING / "heldout32"
+# sets 33-36: two more authors, run blind once after the last action rules
+HELDOUT33 = TUNING / "heldout33"
+HELDOUT34 = TUNING / "heldout34"
+HELDOUT35 = TUNING / "heldout35"
+HELDOUT36 = TUNING / "heldout36"
 TRAINING = TUNING / "training"  # quoted calls by eight more authors; their signals train the classifier
 TEXT_MATCH = 60
 
@@ -244,6 +249,10 @@ def main() -> None:
         ("held-out 30", HELDOUT30),
         ("held-out 31", HELDOUT31),
         ("held-out 32", HELDOUT32),
+        ("held-out 33", HELDOUT33),
+        ("held-out 34", HELDOUT34),
+        ("held-out 35", HELDOUT35),
+        ("held-out 36", HELDOUT36),
     )
     pooled, pooled_baseline = Scores(), Scores()
     for title, directory in sets:

@@ -40,6 +40,10 @@ from bench.meeting_accuracy import (
     HELDOUT30,
     HELDOUT31,
     HELDOUT32,
+    HELDOUT33,
+    HELDOUT34,
+    HELDOUT35,
+    HELDOUT36,
     TUNING,
     evaluate,
 )
@@ -226,6 +230,11 @@ def test_accuracy_floors_on_the_tuning_set():
         (HELDOUT30, 0.65, 0.75),  # blind at 0.71 / 0.79
         (HELDOUT31, 0.80, 0.70),  # blind at 0.86 / 0.76
         (HELDOUT32, 0.70, 0.75),  # blind at 0.76 / 0.81
+        # sets 33-36: two more authors, blind after the last action rules
+        (HELDOUT33, 0.70, 0.70),  # blind at 0.78 / 0.75
+        (HELDOUT34, 0.65, 0.80),  # blind at 0.70 / 0.84
+        (HELDOUT35, 0.65, 0.70),  # blind at 0.73 / 0.76
+        (HELDOUT36, 0.60, 0.80),  # blind at 0.68 / 0.86
     ],
 )
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
