@@ -153,7 +153,17 @@ async def test_a_killed_leader_is_replaced(db):
         await b.tick(T0 + timedelta(minutes=1, seconds=1))
         assert a.is_leader and not b.is_leader
         # A dies: its connection (and with it the session's advisory lock) goes away, it ticks no more.
+        pid = (await a._leader_conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()  # type: ignore[union-attr]
         await a._leader_conn.invalidate()  # type: ignore[union-attr]
+        # The server ends that session (and frees its lock) a moment after the socket closes.
+        for _ in range(100):
+            async with other.session() as s:
+                alive = (
+                    await s.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :p"), {"p": pid})
+                ).scalar_one()
+            if not alive:
+                break
+            await asyncio.sleep(0.05)
         await b.tick(T0 + timedelta(minutes=2, seconds=1))
         assert b.is_leader
     finally:
