@@ -32,7 +32,7 @@ class OfflineAnalyzer:
         vendor = vendor_side(transcript, context.internal_speakers or None)
         action_items = extract_action_items(sentences, speakers, meeting_date)
         signals = detect_signals(sentences, vendor)
-        sentiment = analyze_sentiment(sentences, speakers)
+        sentiment = analyze_sentiment(sentences, speakers, vendor)
         duration = transcript.duration_seconds
         topics = segment_topics(sentences, duration, speakers)
         author = context.author or next(

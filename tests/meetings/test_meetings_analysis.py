@@ -878,3 +878,21 @@ def test_idioms_and_a_pair_addressed_together():
         "Eleanor Whitcombe: I'll do my best, and I'll take the credit for the subject lines.\n"
         "Callum Ferrier: Jovana, I'll send you and Adaeze the handover doc on Friday.\n"
     ) == [("Callum Ferrier", "send Jovana and Adaeze the handover doc", date(2026, 11, 20))]
+
+
+def test_the_csms_apologies_do_not_make_the_csm_negative():
+    from meetings.analysis.sentiment import NEGATIVE_BELOW, analyze_sentiment
+    from meetings.analysis.text import sentences_of
+
+    transcript = parse_transcript(
+        "Dana Lee: Hi Raj, thanks for making time. I'm sorry about the outage last week. "
+        "I'll send the incident report by Friday.\n"
+        "Raj Patel: Thanks Dana. I'm sorry to say the outage last week hurt us. I'll send the order numbers.\n",
+        filename="call.txt",
+    )
+    sentences = sentences_of(transcript)
+    # Read as the customer's words, the CSM's apology is negative; as the vendor's side, it is not.
+    assert analyze_sentiment(sentences, transcript.speakers).speakers["Dana Lee"] < NEGATIVE_BELOW
+    result = OfflineAnalyzer().analyze_now(transcript, meeting_date=date(2026, 11, 18))
+    assert result.sentiment.speakers["Dana Lee"] >= NEGATIVE_BELOW  # the host, the vendor's side
+    assert result.sentiment.speakers["Raj Patel"] < NEGATIVE_BELOW
