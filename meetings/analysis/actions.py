@@ -32,7 +32,7 @@ ACTION_VERBS = frozenset(
     recap record capture tag mark label transfer move allocate quote price invoice bill pay waive apply
     activate deactivate provision onboard translate print scan source hire interview survey benchmark audit
     analyse analyze research explore scope estimate plan prioritize prioritise triage debug diagnose
-    reproduce monitor track host hold meet collect gather bring sort""".split()
+    reproduce monitor track host hold meet collect gather bring sort mention""".split()
 )
 _MULTI_VERBS = (
     "make sure",
@@ -169,7 +169,8 @@ def _verb_ok(rest: str) -> bool:
     if first == "have":
         return not re.match(r"have (?:to|time|a (?:look|think)|any|no|been)\b", lowered)
     if first == "make":
-        return False  # "make sure" is handled above; "make it" is too vague
+        # "make sure" is handled above; "make it" is too vague; "make Soo-ah a full admin" says what.
+        return bool(re.match(r"make (?-i:[A-Z])[\w'-]+ (?:a|an|the|our|your) \w", rest))
     return first in ACTION_VERBS
 
 
@@ -286,6 +287,13 @@ _OPTION = re.compile(
     r"(?:,[^,]*,)? is (?:that )?(?:I|we) (?:could |can )?(?P<rest>.+?)[.!]?$",
     re.I,
 )
+# "What I can do is bring you a credit proposal in two weeks", "what I'd suggest is I send you our
+# connector guide": an offer, like "I can".
+_WHAT_I_CAN = re.compile(
+    r"\bwhat (?:I|we) (?:can|could) do is (?:that )?(?:(?:I|we) )?(?P<rest>.+?)[.!]?$|"
+    r"\bwhat I(?:'d| would) suggest is (?:that )?I (?P<rest2>.+?)[.!]?$",
+    re.I,
+)
 _GO_AHEAD = re.compile(
     r"^(?:(?:so|then|yes|yeah|okay|ok),?\s+)?(?:do it|go (?:for it|ahead)|please do|let's do (?:it|that))\b",
     re.I,
@@ -365,10 +373,10 @@ def _offer_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None]
     if sentence.is_question:
         match = _OFFER.search(sentence.text) or _PROPOSAL.search(sentence.text)
     else:
-        match = _OPTION.search(sentence.text)
+        match = _OPTION.search(sentence.text) or _WHAT_I_CAN.search(sentence.text)
     if not match:
         return None
-    rest = _strip_adverbs(match.group("rest").strip())
+    rest = _strip_adverbs((match.groupdict().get("rest") or match.groupdict().get("rest2") or "").strip())
     base = re.sub(r"^(\w+?)(?:ed|d)\b", lambda m: m.group(1), rest)  # "joined" -> "join"
     if not (_verb_ok(rest) or _verb_ok(base) or rest.lower().split(" ", 1)[0] in ("joined", "join")):
         return None
@@ -450,7 +458,9 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
             continue
         prefix = clause[: match.start()].lower()
         opener = position == 0 and re.fullmatch(r"(?:(?:okay|ok|right|so|and),?\s+)?then,?\s*", prefix)
-        if re.search(r"\b(?:if|unless|whether|suppose|imagine)\b", prefix) or (
+        # "If you send me the list, I'll run it tomorrow": a promise for when the other side delivers.
+        upon_delivery = re.search(r"\bif you (?:can |could )?(?:send|get|share|give|forward|email)\b", prefix)
+        if (re.search(r"\b(?:if|unless|whether|suppose|imagine)\b", prefix) and not upon_delivery) or (
             _RELATIVE_HEAD.search(prefix) and not opener  # "Then I'll commit to this:" opens the sentence
         ):
             continue

@@ -896,3 +896,18 @@ def test_the_csms_apologies_do_not_make_the_csm_negative():
     result = OfflineAnalyzer().analyze_now(transcript, meeting_date=date(2026, 11, 18))
     assert result.sentiment.speakers["Dana Lee"] >= NEGATIVE_BELOW  # the host, the vendor's side
     assert result.sentiment.speakers["Raj Patel"] < NEGATIVE_BELOW
+
+
+def test_what_i_can_do_is_an_offer_and_a_promise_upon_delivery_is_a_commitment():
+    items = _items(
+        "Fenella Brooks: What I can do is put together a service credit proposal based on the actual impact.\n"
+        "Arjun Venkataraman: Yes, please do.\n"
+        "Yusra Haddad: Oskar, if you can send me the list of affected form IDs, I'll run the reconciliation tomorrow.\n"
+        "Grant Villeneuve: I'll make Soo-ah a full admin by Friday.\n"
+        "Yusra Haddad: If we ever move regions, I'll redo the mapping.\n"
+    )
+    assert items == [
+        ("Fenella Brooks", "put together a service credit proposal based on the actual impact", None),
+        ("Yusra Haddad", "run the reconciliation", date(2026, 11, 19)),
+        ("Grant Villeneuve", "make Soo-ah a full admin", date(2026, 11, 20)),
+    ]
