@@ -74,6 +74,11 @@ HELDOUT33 = TUNING / "heldout33"
 HELDOUT34 = TUNING / "heldout34"
 HELDOUT35 = TUNING / "heldout35"
 HELDOUT36 = TUNING / "heldout36"
+# sets 37-40: two more authors, run blind once at the very end (after the vendor-side sentiment)
+HELDOUT37 = TUNING / "heldout37"
+HELDOUT38 = TUNING / "heldout38"
+HELDOUT39 = TUNING / "heldout39"
+HELDOUT40 = TUNING / "heldout40"
 TRAINING = TUNING / "training"  # quoted calls by eight more authors; their signals train the classifier
 TEXT_MATCH = 60
 
@@ -253,6 +258,10 @@ def main() -> None:
         ("held-out 34", HELDOUT34),
         ("held-out 35", HELDOUT35),
         ("held-out 36", HELDOUT36),
+        ("held-out 37", HELDOUT37),
+        ("held-out 38", HELDOUT38),
+        ("held-out 39", HELDOUT39),
+        ("held-out 40", HELDOUT40),
     )
     pooled, pooled_baseline = Scores(), Scores()
     for title, directory in sets:

@@ -9,13 +9,13 @@ Two generated example files:
   four separate authors who labeled, for each signal, every sentence that carries it): the quoted
   sentences are examples of their category; the customer's other sentences (three content words or
   more) are ordinary talk (`none`).
-- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-36), whose
+- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-40), whose
   labels say which signals a speaker gave but not in which sentence: for each labeled (category,
   speaker), that speaker's sentence the classifier (trained on the other example files) scores highest
   for the category. The customer's other sentences are not used as `none`: some carry a signal the
   labels count once only (measured: that costs recall).
 
-Measured leave-one-author-out: for each author group of the held-out sets (B-K and T-X, the separate
+Measured leave-one-author-out: for each author group of the held-out sets (B-K and T-Z, the separate
 authors), the classifier is trained without that group's call examples and scored on that group's
 calls, beside the classifier without the call examples and without the quoted training calls, in
 the same run; then each training author (L-S) is left out of the quoted examples and scored on its
@@ -69,9 +69,11 @@ AUTHORS = {
     "V": _heldout(31, 32),
     "W": _heldout(33, 34),
     "X": _heldout(35, 36),
+    "Y": _heldout(37, 38),
+    "Z": _heldout(39, 40),
 }
 CALLS_HEADER = (
-    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-36) by\n"
+    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-40) by\n"
     "# bench/signal_training.py: for each labeled (category, speaker), that speaker's sentence the\n"
     "# classifier scored highest for the category. Generated; rebuild rather than edit.\n"
 )
@@ -216,7 +218,7 @@ def main() -> None:
     for title, make in variants:
         p, r, f = leave_one_author_out(make).signals
         print(
-            f"held-out authors B-K, T-X, leave one author out, {title:<32} signals P {p:.2f} R {r:.2f} F1 {f:.3f}"
+            f"held-out authors B-K, T-Z, leave one author out, {title:<32} signals P {p:.2f} R {r:.2f} F1 {f:.3f}"
         )
     # The training calls' authors, each left out of the quoted examples in turn and scored on its calls.
     by_author = quoted_by_author()
