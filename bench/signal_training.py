@@ -37,17 +37,16 @@ sys.path.insert(0, str(ROOT))
 
 import meetings.analysis.signal_model as model  # noqa: E402
 import meetings.analysis.signals as signals  # noqa: E402
-from bench.meeting_accuracy import TUNING, Scores, evaluate  # noqa: E402
+from bench.meeting_accuracy import TRAINING, TUNING, Scores, evaluate, heldout  # noqa: E402
 from meetings.analysis.text import sentences_of, vendor_side  # noqa: E402
 from meetings.transcript import parse_transcript  # noqa: E402
 
 CALLS_FILE = model.EXAMPLES_DIR / "signal_examples_calls.yml"
 QUOTED_FILE = model.EXAMPLES_DIR / "signal_examples_quoted.yml"
-TRAINING = TUNING / "training"
 
 
 def _heldout(*numbers: int) -> list[Path]:
-    return [TUNING / f"heldout{'' if n == 1 else n}" for n in numbers]
+    return [heldout(n) for n in numbers]
 
 
 # The evaluation calls by author: A wrote the tuning set and held-out sets 1-6 with the analyser; each

@@ -1,56 +1,12 @@
 """The offline analyser at its boundary: CONTRACTS §6 output, the hard cases, and accuracy floors."""
 
 from datetime import date
-from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
-from bench.meeting_accuracy import (
-    HELDOUT,
-    HELDOUT2,
-    HELDOUT3,
-    HELDOUT4,
-    HELDOUT5,
-    HELDOUT6,
-    HELDOUT7,
-    HELDOUT8,
-    HELDOUT9,
-    HELDOUT10,
-    HELDOUT11,
-    HELDOUT12,
-    HELDOUT13,
-    HELDOUT14,
-    HELDOUT15,
-    HELDOUT16,
-    HELDOUT17,
-    HELDOUT18,
-    HELDOUT19,
-    HELDOUT20,
-    HELDOUT21,
-    HELDOUT22,
-    HELDOUT23,
-    HELDOUT24,
-    HELDOUT25,
-    HELDOUT26,
-    HELDOUT27,
-    HELDOUT28,
-    HELDOUT29,
-    HELDOUT30,
-    HELDOUT31,
-    HELDOUT32,
-    HELDOUT33,
-    HELDOUT34,
-    HELDOUT35,
-    HELDOUT36,
-    HELDOUT37,
-    HELDOUT38,
-    HELDOUT39,
-    HELDOUT40,
-    TUNING,
-    evaluate,
-)
+from bench.meeting_accuracy import TUNING, evaluate, heldout, heldout_numbers
 from meetings.analysis import OfflineAnalyzer
 from meetings.analysis.models import SIGNAL_CATEGORIES
 from meetings.transcript import parse_transcript
@@ -188,64 +144,68 @@ def test_accuracy_floors_on_the_tuning_set():
     assert scores.sentiment_accuracy >= 0.75
 
 
-@pytest.mark.parametrize(
-    ("directory", "actions_floor", "signals_floor"),
-    # Floors near the current figures (docs/meetings.md has each set's first, blind, run). Sets 1-4
-    # have been looked at since; set 5 has not: its floors are its blind figures, rounded down
-    # (signals F1 0.13: the lexicon found almost nothing in it). The signal classifier raised set 5 to
-    # 0.50 and costs set 2 two false positives (0.97 -> 0.88); set 6 was blind at the classifier's
-    # first run (0.91); the blind authors' training sentences moved it to 0.80 and set 5 to 0.60.
-    # Sets 7 and 8 (a separate author, long natural calls) were blind at 0.58 / 0.60 actions F1 and
-    # 0.55 / 0.51 signals F1; the coreference, minimum-content and offer rules, the vendor-side
-    # evidence and the blind training sentences came after them.
-    [
-        (HELDOUT, 0.85, 0.85),
-        (HELDOUT2, 0.95, 0.85),
-        (HELDOUT3, 0.84, 0.60),
-        (HELDOUT4, 0.90, 0.90),
-        (HELDOUT5, 0.95, 0.55),
-        (HELDOUT6, 0.85, 0.75),
-        (HELDOUT7, 0.95, 0.75),
-        (HELDOUT8, 0.92, 0.65),
-        (HELDOUT9, 0.85, 0.55),  # a third author's calls, blind at 0.56 / 0.58; actions tuned after
-        (HELDOUT10, 0.95, 0.60),  # blind at 0.91 / 0.67; actions tuned after
-        (HELDOUT11, 0.90, 0.78),  # a fourth author's calls, blind at 0.88 / 0.81
-        (HELDOUT12, 0.85, 0.85),  # blind at 0.88 / 0.87
-        (HELDOUT13, 0.65, 0.55),  # a fifth author's calls, blind at 0.62 / 0.62; 0.71 after
-        (HELDOUT14, 0.60, 0.70),  # blind at 0.58 / 0.74; 0.62 after
-        # sets 15-18: two more authors, blind at the end of the session that added sets 7-18
-        (HELDOUT15, 0.75, 0.70),  # blind at 0.77 / 0.71
-        (HELDOUT16, 0.75, 0.65),  # blind at 0.80 / 0.67
-        (HELDOUT17, 0.75, 0.65),  # blind at 0.78 / 0.70
-        (HELDOUT18, 0.65, 0.70),  # blind at 0.70 / 0.73
-        (HELDOUT19, 0.75, 0.70),  # a seventh author, blind at 0.80 / 0.79
-        (HELDOUT20, 0.75, 0.70),  # blind at 0.82 / 0.76
-        (HELDOUT21, 0.90, 0.70),  # an eighth author, blind at 0.94 / 0.76
-        (HELDOUT22, 0.80, 0.65),  # blind at 0.83 / 0.68
-        (HELDOUT23, 0.65, 0.65),  # a ninth author, blind at 0.71 / 0.71
-        (HELDOUT24, 0.65, 0.60),  # blind at 0.74 / 0.64
-        # sets 25-28: two more authors, run blind once at the end of the session that added 23-28
-        (HELDOUT25, 0.60, 0.70),  # blind at 0.65 / 0.77
-        (HELDOUT26, 0.80, 0.65),  # blind at 0.86 / 0.70
-        (HELDOUT27, 0.60, 0.65),  # blind at 0.63 / 0.70
-        (HELDOUT28, 0.65, 0.60),  # blind at 0.68 / 0.68
-        # sets 29-32: two more authors, blind at the very end of that session
-        (HELDOUT29, 0.55, 0.80),  # blind at 0.58 / 0.87
-        (HELDOUT30, 0.65, 0.75),  # blind at 0.71 / 0.79
-        (HELDOUT31, 0.80, 0.70),  # blind at 0.86 / 0.76
-        (HELDOUT32, 0.70, 0.75),  # blind at 0.76 / 0.81
-        # sets 33-36: two more authors, blind after the last action rules
-        (HELDOUT33, 0.70, 0.70),  # blind at 0.78 / 0.75
-        (HELDOUT34, 0.65, 0.80),  # blind at 0.70 / 0.84
-        (HELDOUT35, 0.65, 0.70),  # blind at 0.73 / 0.76
-        (HELDOUT36, 0.60, 0.80),  # blind at 0.68 / 0.86
-        # sets 37-40: two more authors, blind at the very end of that session
-        (HELDOUT37, 0.60, 0.70),  # blind at 0.64 / 0.77
-        (HELDOUT38, 0.65, 0.75),  # blind at 0.71 / 0.81
-        (HELDOUT39, 0.70, 0.75),  # blind at 0.73 / 0.79
-        (HELDOUT40, 0.70, 0.70),  # blind at 0.73 / 0.73
-    ],
-)
+# Floors near the current figures (docs/meetings.md has each set's first, blind, run). Sets 1-4
+# have been looked at since; set 5 has not: its floors are its blind figures, rounded down
+# (signals F1 0.13: the lexicon found almost nothing in it). The signal classifier raised set 5 to
+# 0.50 and costs set 2 two false positives (0.97 -> 0.88); set 6 was blind at the classifier's
+# first run (0.91); the blind authors' training sentences moved it to 0.80 and set 5 to 0.60.
+# Sets 7 and 8 (a separate author, long natural calls) were blind at 0.58 / 0.60 actions F1 and
+# 0.55 / 0.51 signals F1; the coreference, minimum-content and offer rules, the vendor-side
+# evidence and the blind training sentences came after them.
+FLOORS = [
+    (heldout(1), 0.85, 0.85),
+    (heldout(2), 0.95, 0.85),
+    (heldout(3), 0.84, 0.60),
+    (heldout(4), 0.90, 0.90),
+    (heldout(5), 0.95, 0.55),
+    (heldout(6), 0.85, 0.75),
+    (heldout(7), 0.95, 0.75),
+    (heldout(8), 0.92, 0.65),
+    (heldout(9), 0.85, 0.55),  # a third author's calls, blind at 0.56 / 0.58; actions tuned after
+    (heldout(10), 0.95, 0.60),  # blind at 0.91 / 0.67; actions tuned after
+    (heldout(11), 0.90, 0.78),  # a fourth author's calls, blind at 0.88 / 0.81
+    (heldout(12), 0.85, 0.85),  # blind at 0.88 / 0.87
+    (heldout(13), 0.65, 0.55),  # a fifth author's calls, blind at 0.62 / 0.62; 0.71 after
+    (heldout(14), 0.60, 0.70),  # blind at 0.58 / 0.74; 0.62 after
+    # sets 15-18: two more authors, blind at the end of the session that added sets 7-18
+    (heldout(15), 0.75, 0.70),  # blind at 0.77 / 0.71
+    (heldout(16), 0.75, 0.65),  # blind at 0.80 / 0.67
+    (heldout(17), 0.75, 0.65),  # blind at 0.78 / 0.70
+    (heldout(18), 0.65, 0.70),  # blind at 0.70 / 0.73
+    (heldout(19), 0.75, 0.70),  # a seventh author, blind at 0.80 / 0.79
+    (heldout(20), 0.75, 0.70),  # blind at 0.82 / 0.76
+    (heldout(21), 0.90, 0.70),  # an eighth author, blind at 0.94 / 0.76
+    (heldout(22), 0.80, 0.65),  # blind at 0.83 / 0.68
+    (heldout(23), 0.65, 0.65),  # a ninth author, blind at 0.71 / 0.71
+    (heldout(24), 0.65, 0.60),  # blind at 0.74 / 0.64
+    # sets 25-28: two more authors, run blind once at the end of the session that added 23-28
+    (heldout(25), 0.60, 0.70),  # blind at 0.65 / 0.77
+    (heldout(26), 0.80, 0.65),  # blind at 0.86 / 0.70
+    (heldout(27), 0.60, 0.65),  # blind at 0.63 / 0.70
+    (heldout(28), 0.65, 0.60),  # blind at 0.68 / 0.68
+    # sets 29-32: two more authors, blind at the very end of that session
+    (heldout(29), 0.55, 0.80),  # blind at 0.58 / 0.87
+    (heldout(30), 0.65, 0.75),  # blind at 0.71 / 0.79
+    (heldout(31), 0.80, 0.70),  # blind at 0.86 / 0.76
+    (heldout(32), 0.70, 0.75),  # blind at 0.76 / 0.81
+    # sets 33-36: two more authors, blind after the last action rules
+    (heldout(33), 0.70, 0.70),  # blind at 0.78 / 0.75
+    (heldout(34), 0.65, 0.80),  # blind at 0.70 / 0.84
+    (heldout(35), 0.65, 0.70),  # blind at 0.73 / 0.76
+    (heldout(36), 0.60, 0.80),  # blind at 0.68 / 0.86
+    # sets 37-40: two more authors, blind at the very end of that session
+    (heldout(37), 0.60, 0.70),  # blind at 0.64 / 0.77
+    (heldout(38), 0.65, 0.75),  # blind at 0.71 / 0.81
+    (heldout(39), 0.70, 0.75),  # blind at 0.73 / 0.79
+    (heldout(40), 0.70, 0.70),  # blind at 0.73 / 0.73
+]
+
+
+def test_every_held_out_set_on_disk_has_floors():
+    assert [directory for directory, _, _ in FLOORS] == [heldout(n) for n in heldout_numbers()]
+
+
+@pytest.mark.parametrize(("directory", "actions_floor", "signals_floor"), FLOORS)
 def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_floor):
     scores = evaluate(directory)
     assert scores.transcripts >= 3
@@ -255,11 +215,9 @@ def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_
 
 
 def test_labels_name_only_contract_categories():
-    for directory in (TUNING, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6):
-        path = Path(directory) / "labels.yml"
-        if not path.exists():
-            continue
-        for name, label in yaml.safe_load(path.read_text()).items():
+    training = [p.parent for p in (TUNING / "training").glob("*/labels.yml")]
+    for directory in (TUNING, *(heldout(n) for n in heldout_numbers()), *training):
+        for name, label in yaml.safe_load((directory / "labels.yml").read_text()).items():
             for s in label["signals"]:
                 assert s["category"] in SIGNAL_CATEGORIES[s["type"]], name
 
