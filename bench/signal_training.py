@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import yaml
@@ -114,13 +113,19 @@ def _words(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def quoted_examples(directory: Path = TRAINING) -> dict[str, list[str]]:
-    """Every quoted sentence under its category; the customer's unquoted sentences as `none`. A quote
-    that is no sentence of its speaker is an error naming the call and the quote."""
+def training_sets(directory: Path = TRAINING) -> list[Path]:
+    """The training authors' sets under `directory`, one directory each."""
+    return sorted(labels.parent for labels in directory.glob("*/labels.yml"))
+
+
+def quoted_examples(directory: Path = TRAINING, sets: list[Path] | None = None) -> dict[str, list[str]]:
+    """Every quoted sentence of the training sets (`sets`, else all under `directory`) under its
+    category; the customer's unquoted sentences as `none`. A quote that is no sentence of its speaker
+    is an error naming the call and the quote."""
     found: dict[str, list[str]] = {}
     talk: list[str] = []
-    for labels in sorted(directory.glob("*/labels.yml")):
-        for name, label, transcript in _calls([labels.parent]):
+    for set_dir in training_sets(directory) if sets is None else sets:
+        for name, label, transcript in _calls([set_dir]):
             sentences = sentences_of(transcript)
             quoted: set[int] = set()
             for gold in label["signals"]:
@@ -132,7 +137,7 @@ def quoted_examples(directory: Path = TRAINING) -> dict[str, list[str]]:
                     ]
                     if not hits:
                         raise ValueError(
-                            f"{labels.parent / name}: no sentence of {gold['speaker']} reads {quote!r}"
+                            f"{set_dir / name}: no sentence of {gold['speaker']} reads {quote!r}"
                         )
                     quoted.update(s.index for s in hits)
                     found.setdefault(gold["category"], []).append(hits[0].text)
@@ -145,14 +150,6 @@ def quoted_examples(directory: Path = TRAINING) -> dict[str, list[str]]:
     examples = {category: sorted(set(texts)) for category, texts in sorted(found.items())}
     examples[model.NONE] = sorted(set(talk))
     return examples
-
-
-def _merged(*parts: dict[str, list[str]]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for part in parts:
-        for label, texts in part.items():
-            out.setdefault(label, []).extend(texts)
-    return out
 
 
 def _use(classifier: model.SignalClassifier) -> None:
@@ -175,12 +172,7 @@ def leave_one_author_out(make) -> Scores:
 
 def quoted_by_author(directory: Path = TRAINING) -> dict[str, dict[str, list[str]]]:
     """The quoted examples of each training author (set) on its own."""
-    by_author = {}
-    for labels in sorted(directory.glob("*/labels.yml")):
-        with tempfile.TemporaryDirectory() as alone:
-            (Path(alone) / labels.parent.name).symlink_to(labels.parent)
-            by_author[labels.parent.name] = quoted_examples(Path(alone))
-    return by_author
+    return {set_dir.name: quoted_examples(sets=[set_dir]) for set_dir in training_sets(directory)}
 
 
 def main() -> None:
@@ -198,7 +190,7 @@ def main() -> None:
             CALLS_HEADER + yaml.safe_dump(examples, sort_keys=False, allow_unicode=True, width=1000)
         )
         print(f"wrote {CALLS_FILE.relative_to(ROOT)}: {sum(map(len, examples.values()))} sentences")
-    chooser = model.SignalClassifier(_merged(written, quoted))
+    chooser = model.SignalClassifier(model.merge_examples(written, quoted))
     others = {
         group: call_examples(chooser, [d for g, ds in AUTHORS.items() if g != group for d in ds])
         for group in AUTHORS
@@ -207,11 +199,11 @@ def main() -> None:
         ("written examples only", lambda group: model.SignalClassifier(written)),
         (
             "+ other authors' call examples",
-            lambda group: model.SignalClassifier(_merged(written, others[group])),
+            lambda group: model.SignalClassifier(model.merge_examples(written, others[group])),
         ),
         (
             "+ quoted training calls",
-            lambda group: model.SignalClassifier(_merged(written, others[group], quoted)),
+            lambda group: model.SignalClassifier(model.merge_examples(written, others[group], quoted)),
         ),
     )
     for title, make in variants:
@@ -225,7 +217,7 @@ def main() -> None:
     total = Scores()
     for name in by_author:
         rest = [q for other, q in by_author.items() if other != name]
-        _use(model.SignalClassifier(_merged(written, calls, *rest)))
+        _use(model.SignalClassifier(model.merge_examples(written, calls, *rest)))
         total = total + evaluate(TRAINING / name)
     p, r, f = total.signals
     print(

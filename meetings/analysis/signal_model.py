@@ -89,21 +89,29 @@ class SignalClassifier:
         return sorted(((label, v / total) for label, v in exp.items()), key=lambda x: -x[1])
 
 
+def merge_examples(*parts: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Example sets joined per category."""
+    merged: dict[str, list[str]] = {}
+    for part in parts:
+        for label, sentences in part.items():
+            merged.setdefault(label, []).extend(sentences)
+    return merged
+
+
 def load_examples(
     directory: Path = EXAMPLES_DIR, *, exclude: frozenset[str] = frozenset()
 ) -> dict[str, list[str]]:
     """The training sentences of every `signal_examples*.yml` in `directory` (but the file names in
     `exclude`), merged per category."""
-    merged: dict[str, list[str]] = {}
+    files = []
     for path in sorted(directory.glob("signal_examples*.yml")):
         if path.name in exclude:
             continue
         try:
-            examples = SignalExamples(examples=yaml.safe_load(path.read_text())).examples
+            files.append(SignalExamples(examples=yaml.safe_load(path.read_text())).examples)
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}") from exc
-        for label, sentences in examples.items():
-            merged.setdefault(label, []).extend(sentences)
+    merged = merge_examples(*files)
     if NONE not in merged:
         raise ValueError(f"{directory}: the examples need a 'none' list of ordinary call talk")
     return merged
