@@ -547,6 +547,11 @@ def extract_action_items(
     accepted: dict[str, tuple[ActionItem, int, bool]] = {}  # offerer -> (item, turn, restated yet)
     antecedent: dict[int, str] = {}  # turn -> the latest thing its speaker offered or meant to do
     wishes: dict[int, str] = {}  # turn -> the thing its speaker said they want ("what I'd love is X")
+
+    def last_item_of(owner: str, turn: int) -> ActionItem | None:
+        """The item just made, when `owner` made it in this turn."""
+        return items[-1] if items and item_turn[-1] == turn and items[-1].owner == owner else None
+
     for sentence in sentences:
         owner = sentence.speaker
         if owner is None:
@@ -593,7 +598,7 @@ def extract_action_items(
             if first_in_turn and not answering and _PRONOUN_OBJECT.match(text) and not _substantive(text):
                 thing = _asked_for(sentences, sentence)
                 text = (_resolve(text, f"x {thing}") if thing else None) or text
-            previous = items[-1] if items and item_turn[-1] == turn and items[-1].owner == owner else None
+            previous = last_item_of(owner, turn)
             if is_offer and previous and _BARE_PRONOUN.search(text) and len(content_words(text)) < 3:
                 continue  # "I'll write up a summary, and I can send it to your CTO": the same item
             if is_offer and not answering:
@@ -678,7 +683,7 @@ def extract_action_items(
                         text, source = f"{source}{text[arranged.end() :]}", None
                     source = source or (_proposed(sentences, sentence.index, turn - 2) if own else None)
                 text = (_resolve(text, f"x {source}" if own else source) if source else None) or text
-            previous = items[-1] if items and item_turn[-1] == turn and items[-1].owner == owner else None
+            previous = last_item_of(owner, turn)
             if (
                 previous
                 and previous.due is None
@@ -701,7 +706,7 @@ def extract_action_items(
                 continue  # "I'll dig into that", "I'll sign things off for a bit": nothing to hand over
             text = _introduction(text, sentences, sentence.index, speakers, addressee) or text
             text = _one(text, _context(sentences, sentence))
-            previous = items[-1] if items and item_turn[-1] == turn and items[-1].owner == owner else None
+            previous = last_item_of(owner, turn)
             if previous and _LIGHT_PRONOUN.match(previous.text) and _substantive(text):
                 # "I can do that today. I'll add you both to the incident list": the second says what.
                 previous.text, previous.due = text, due or previous.due
