@@ -154,7 +154,7 @@ def quoted_examples(directory: Path = TRAINING, sets: list[Path] | None = None) 
 
 def _use(classifier: model.SignalClassifier) -> None:
     model.classifier = lambda *args, **kwargs: classifier  # the analyser reads it through the module
-    for cached in (model.classify, model.implausible, signals._signal_categories):
+    for cached in (model._posterior, model.classify, model.implausible, signals._signal_categories):
         cached.cache_clear()
 
 

@@ -122,6 +122,12 @@ def classifier(directory: Path = EXAMPLES_DIR) -> SignalClassifier:
     return SignalClassifier(load_examples(directory))
 
 
+@lru_cache(maxsize=32768)
+def _posterior(sentence: str) -> tuple[tuple[str, float], ...]:
+    """The classifier's belief for `sentence`, once: classify() and implausible() both read it."""
+    return tuple(classifier().posterior(sentence))
+
+
 # Categories said in the same breath: "We're moving to Zendesk" is churn to the classifier and a
 # competitor to the patterns; both are right.
 RELATED = {
@@ -153,7 +159,7 @@ def implausible(sentence: str, category: str) -> bool:
     words are left to the patterns."""
     if category not in CHECKED or content_words(sentence) < 3:
         return False
-    posterior = dict(classifier().posterior(sentence))
+    posterior = dict(_posterior(sentence))
     return sum(posterior.get(c, 0.0) for c in (category, *RELATED.get(category, ()))) < PLAUSIBLE
 
 
@@ -162,5 +168,5 @@ def classify(sentence: str) -> str | None:
     """The signal category the classifier is confident `sentence` carries, else None."""
     if content_words(sentence) < MIN_WORDS:
         return None
-    label, confidence = classifier().posterior(sentence)[0]
+    label, confidence = _posterior(sentence)[0]
     return None if label == NONE or confidence < MIN_CONFIDENCE else label
