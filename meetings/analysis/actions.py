@@ -682,6 +682,10 @@ def extract_action_items(
                     if source and arranged:  # "I'll set that up": what was meant, as it was said
                         text, source = f"{source}{text[arranged.end() :]}", None
                     source = source or (_proposed(sentences, sentence.index, turn - 2) if own else None)
+                if not source and _IT.match(text) and turn_speakers.get(turn - 1) not in (owner, None):
+                    # "It would really help to have last year's visitor numbers." "I've got those. I'll
+                    # send them over tomorrow.": the thing the other side just wanted.
+                    source, own = _wanted(sentences, sentence.index, turn - 1), True  # a noun phrase
                 text = (_resolve(text, f"x {source}" if own else source) if source else None) or text
             previous = last_item_of(owner, turn)
             if (
@@ -822,6 +826,10 @@ _INTRO_NAME = re.compile(
 )
 
 
+_TO_THEM = re.compile(
+    r"^(?:send|email|drop|ping|message|write to|call|ring|contact|reach out to|text|loop in) (?:her|him)\b",
+    re.I,
+)
 _FIRST_NP = re.compile(
     r"^(?:(?:well|so|and|just|honestly|ideally|really),?\s+)*(?P<np>(?:a|an|the|some|our|my|your|their)\s+(?:[\w'-]+\s+){0,5}?[\w'-]+)"
     r"(?=\s*(?:[.!?,;—–]|$|\s(?:so|because|and|that|which|if|before|by)\b))",
@@ -852,6 +860,40 @@ def _proposed(sentences: list[Sentence], index: int, turn: int) -> str | None:
     return None
 
 
+_WANTED = re.compile(
+    r"\b(?:have|get|see|send|share|need|want|give|forward)\s+(?:(?:me|us|you|him|her|them)\s+)?"
+    r"(?:over\s+)?(?P<np>(?:the|a|an|some|your|our|their|last|this|any|those|these)\s+[^,.;!?—–]*?)"
+    r"(?=\s*(?:[,.;!?—–]|$|\s(?:so|because|and then|which|before|by|over|across|to you|to me|today|tomorrow)\b))",
+    re.I,
+)
+
+
+_WANT_CUE = re.compile(
+    r"\b(?:need|needs|want|wants|help|love|like|great|useful|helpful|appreciate|could you|can you|would you|"
+    r"will you|if you|please|mind)\b",
+    re.I,
+)
+_IT = re.compile(
+    r"^(?!do\b)\S+(?: (?:up|in|on|off|out|back|over|through))? (?:it|that|them|those|this|these)\b", re.I
+)
+
+
+def _wanted(sentences: list[Sentence], index: int, turn: int) -> str | None:
+    """ "It would really help to have last year's visitor numbers." -> "last year's visitor numbers": the
+    last thing `turn`'s speaker asked to have, send or see, for a pronoun in the answer to point at."""
+    for s in reversed(sentences[:index]):
+        if s.turn_index < turn:
+            return None
+        if s.turn_index == turn:
+            found = None
+            for match in _WANTED.finditer(s.text):
+                if _WANT_CUE.search(s.text[: match.start("np")]):
+                    found = match.group("np")
+            if found and _substantive(f"x {found}"):
+                return found
+    return None
+
+
 def _asked_for(sentences: list[Sentence], sentence: Sentence) -> str | None:
     """ "What would help before October?" "A quote at twenty-five seats, so I can…" "I can get that to you
     by Friday.": the thing the other side named to open their last sentence."""
@@ -870,7 +912,10 @@ def _introduction(
 ) -> str | None:
     """ "I'm happy to put you two in touch." ... "I'll send an email to both of you tomorrow.": the item
     is the introduction, between the one spoken to and the person named where it was offered."""
-    if not addressee or not _INTRO_CUE.search(text):
+    to_them = _TO_THEM.match(
+        text
+    )  # "I'll drop her an email and copy you in", after offering to introduce her
+    if not addressee or not (to_them or _INTRO_CUE.search(text)):
         return None
     asked = re.match(r"\S+ (?:me|us) (?:in touch with|to) (?P<name>(?-i:[A-Z])[\w' -]+)$", text, re.I)
     if asked:  # "Could you put me in touch with Maud?" "Yes, I'll send you an introduction."
@@ -880,7 +925,7 @@ def _introduction(
     residue = re.sub(
         r"\b(?:you|both|two|all|them|of|the|an?|email|by|over)\b", " ", _INTRO_CUE.sub(" ", text), flags=re.I
     )
-    if len(residue.split()) > 1:
+    if len(residue.split()) > 1 and not to_them:
         return None
     known = {first_name(s).lower() for s in speakers} | {"i"}
     # A word the call also uses in lower case ("Actually", "Their") is no one's name.

@@ -590,6 +590,12 @@ def test_an_introduction_names_both_sides_and_one_that_names_more_is_left_alone(
         "Ingrid Solberg: Could you put me in touch with Maud?\n"
         "Naomi Okafor: Yes, I'll send you an introduction this afternoon.\n"
     ) == [("Naomi Okafor", "email an introduction between Ingrid and Maud", date(2026, 11, 18))]
+    # "her" in the promise that follows an offer to introduce is the person offered.
+    assert _items(
+        "Mateo Ibarra: My old boss, Dolores Ferreira, runs rooms at Pellucid Resorts. I can introduce you.\n"
+        "Anders Lindqvist: I'd love that.\n"
+        "Mateo Ibarra: I'll send her a note tonight and copy you.\n"
+    ) == [("Mateo Ibarra", "email an introduction between Anders and Dolores Ferreira", date(2026, 11, 18))]
     # A named introduction keeps its words; a sentence-opening word is no one's name.
     assert _items(
         "Rafael Castillo: Irene runs the support leads.\n"
@@ -878,3 +884,17 @@ def test_what_i_can_do_is_an_offer_and_a_promise_upon_delivery_is_a_commitment()
         ("Yusra Haddad", "run the reconciliation", date(2026, 11, 19)),
         ("Grant Villeneuve", "make Soo-ah a full admin", date(2026, 11, 20)),
     ]
+
+
+def test_a_pronoun_after_a_want_of_the_other_side_is_the_thing_wanted():
+    assert _items(
+        "Florian Aubert: To size it, it would really help to have last year's visitor numbers for Ashcombe.\n"
+        "Tavita Faleolo: I've got those. I'll send them over tomorrow.\n"
+    ) == [("Tavita Faleolo", "send last year's visitor numbers for Ashcombe", date(2026, 11, 19))]
+    # Only a want: a thing merely named before is no antecedent, and "do it" is no delivery.
+    assert _items(
+        "Florian Aubert: We sent the visitor numbers for Ashcombe last week.\n"
+        "Tavita Faleolo: Right. I'll send them over tomorrow.\n"
+        "Florian Aubert: Do you want to share the news with the team?\n"
+        "Tavita Faleolo: No, I'll do it.\n"
+    ) == [("Tavita Faleolo", "send them over", date(2026, 11, 19))]
