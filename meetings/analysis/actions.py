@@ -432,7 +432,7 @@ def _resolve(text: str, antecedent: str) -> str | None:
     if not match:
         return None
     thing = _object_of(antecedent)
-    if not thing or not _substantive(f"x {thing}"):
+    if not thing or not _substantive(f"x {thing}") or _CLAUSE_OBJECT.match(f"x {thing}"):
         return None
     verb, rest = match.group("verb"), text[match.end() :]
     particle = re.match(r"\s+(up|together|out)\b", rest, re.I)
@@ -706,6 +706,8 @@ def extract_action_items(
                     if t == turn and item.owner == owner:
                         item.due = item.due or due
                 continue
+            if _CLAUSE_OBJECT.match(text):
+                continue  # "I'll set up my calendar is open" heard as a task: its object is a clause
             if not (_substantive(text) or due or recipient):
                 continue  # "I'll dig into that", "I'll sign things off for a bit": nothing to hand over
             text = _introduction(text, sentences, sentence.index, speakers, addressee) or text
@@ -860,8 +862,15 @@ def _proposed(sentences: list[Sentence], index: int, turn: int) -> str | None:
     return None
 
 
+# A verb whose "object" runs into a finite verb of its own: "take board meets on March second", "set up
+# the crews are doing", "pull the write-up covers": another clause, not a task.
+_CLAUSE_OBJECT = re.compile(
+    r"^\S+(?: (?:up|out|in|on|off|over|together))? (?:(?:my|the|our|their|your|his|her|its)\s+)?(?:[\w'-]+\s+){0,2}?"
+    r"(?:is|are|was|were|meets|covers|says|goes|doing|being)\b",
+    re.I,
+)
 _WANTED = re.compile(
-    r"\b(?:have|get|see|send|share|need|want|give|forward)\s+(?:(?:me|us|you|him|her|them)\s+)?"
+    r"\b(?:have|had|get|see|send|share|need|want|give|forward)\s+(?:(?:me|us|you|him|her|them)\s+)?"
     r"(?:over\s+)?(?P<np>(?:the|a|an|some|your|our|their|last|this|any|those|these)\s+[^,.;!?—–]*?)"
     r"(?=\s*(?:[,.;!?—–]|$|\s(?:so|because|and then|which|before|by|over|across|to you|to me|today|tomorrow)\b))",
     re.I,

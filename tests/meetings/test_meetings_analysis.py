@@ -898,3 +898,11 @@ def test_a_pronoun_after_a_want_of_the_other_side_is_the_thing_wanted():
         "Florian Aubert: Do you want to share the news with the team?\n"
         "Tavita Faleolo: No, I'll do it.\n"
     ) == [("Tavita Faleolo", "send them over", date(2026, 11, 19))]
+
+
+def test_an_object_that_runs_into_its_own_verb_is_another_clause_not_a_task():
+    assert _items(
+        "Thea Marchetti: Would it help if I had the list of the affected jobs? So the write-up covers exactly "
+        "those permits.\n"
+        "Hollis Brightwater: Yes, I'll pull that by Thursday.\n"
+    ) == [("Hollis Brightwater", "pull the list of the affected jobs", date(2026, 11, 19))]
