@@ -230,13 +230,35 @@ _PASS_ON = re.compile(
 )
 
 
+_PASSED = "pass the feedback on"
+_TEAM = re.compile(r"\b(?:your|the) (?P<team>(?:[\w-]+ )?(?:team|folks|people|engineers))\b", re.I)
+_PERSON_SUBJECT = re.compile(
+    r"(?:^|, |\band )(?P<name>(?!(?:It|That|This|He|She|They|There|Everything|Everyone|Which|What)\b)"
+    r"(?-i:[A-Z][a-z]+)) (?:was|has been|is|were|did)\b"
+)
+
+
+def _praised(sentences: list[Sentence], index: int, turn: int) -> str:
+    """Who the other side's remark in `turn` was about: "your support team" -> "the support team",
+    "Alan was great" -> "Alan"; else "the team"."""
+    said = [s.text for s in sentences[:index] if s.turn_index == turn]
+    for text in reversed(said):
+        person = _PERSON_SUBJECT.search(text)
+        if person:
+            return person.group("name")
+        team = _TEAM.search(text)
+        if team:
+            return f"the {team.group('team')}"
+    return "the team"
+
+
 def _as_commitment(text: str, addressee: str | None = None) -> str:
     """ "send you the deck" -> "send the deck": the owner speaks to the room; the item reads alone.
     When "you" is all the verb has ("I'll email you"), it names the one spoken to. "get the handover
     booked" -> "book the handover"."""
     passed = _PASS_ON.match(text.strip())
     if passed:  # "Oh, I'll pass that along to the team": what is passed on is what was just said
-        text = f"pass the feedback on{passed.group('to') or ''}"
+        text = f"{_PASSED}{passed.group('to') or ''}"
     done = _GET_DONE.match(text.strip())
     if done:
         text = f"{_DONE_FORMS[done.group('done').lower()]} {done.group('thing')}{done.group('tail')}"
@@ -595,6 +617,9 @@ def extract_action_items(
             )
             recipient = bool(_RECIPIENT.search(text))
             text = _as_commitment(text, addressee)
+            if text == _PASSED and turn_speakers.get(turn - 1) not in (owner, None):
+                # "Your support team's been great." "I'll pass that on.": to whom the praise was about.
+                text = f"{text} to {_praised(sentences, sentence.index, turn - 1)}"
             if first_in_turn and not answering and _PRONOUN_OBJECT.match(text) and not _substantive(text):
                 thing = _asked_for(sentences, sentence)
                 text = (_resolve(text, f"x {thing}") if thing else None) or text

@@ -906,3 +906,15 @@ def test_an_object_that_runs_into_its_own_verb_is_another_clause_not_a_task():
         "those permits.\n"
         "Hollis Brightwater: Yes, I'll pull that by Thursday.\n"
     ) == [("Hollis Brightwater", "pull the list of the affected jobs", date(2026, 11, 19))]
+
+
+def test_passing_praise_on_names_whom_it_was_about():
+    assert _items(
+        "Lachlan Pryce: Your support team's been great too, whenever we've needed them.\n"
+        "Bettina Szabó: I'll pass that on.\n"
+        "Keziah Mbatha: And I have to say, Alan was great through the whole sales process.\n"
+        "Tobias Lindqvist: I'll pass that on, he'll be thrilled.\n"
+    ) == [
+        ("Bettina Szabó", "pass the feedback on to the support team", None),
+        ("Tobias Lindqvist", "pass the feedback on to Alan", None),
+    ]
