@@ -130,10 +130,13 @@ def quoted_examples(directory: Path = TRAINING, sets: list[Path] | None = None) 
             quoted: set[int] = set()
             for gold in label["signals"]:
                 for quote in gold.get("quotes", []):
-                    hits = [
+                    theirs = [s for s in sentences if s.speaker == gold["speaker"]]
+                    hits = [s for s in theirs if _words(s.text) == _words(quote)] or [
+                        # "Very long. (laughs) But the reason…": two sentences, one to our splitter
                         s
-                        for s in sentences
-                        if s.speaker == gold["speaker"] and _words(s.text) == _words(quote)
+                        for s in theirs
+                        if _words(s.text).endswith(f" {_words(quote)}")
+                        and re.search(rf"[.!?)]\s+{re.escape(quote.split()[0])}", s.text)
                     ]
                     if not hits:
                         raise ValueError(

@@ -918,3 +918,29 @@ def test_passing_praise_on_names_whom_it_was_about():
         ("Bettina Szabó", "pass the feedback on to the support team", None),
         ("Tobias Lindqvist", "pass the feedback on to Alan", None),
     ]
+
+
+def test_a_quote_after_a_stage_direction_is_found_in_the_sentence_our_splitter_made(tmp_path):
+    from bench.signal_training import quoted_examples
+
+    call = tmp_path / "set1"
+    call.mkdir()
+    (call / "call.txt").write_text("Raj Patel: Very long. (laughs) But we had a demo from Brightwave.\n")
+    label = {
+        "meeting_date": "2028-01-05",
+        "action_items": [],
+        "signals": [
+            {
+                "type": "risk",
+                "category": "competitor",
+                "speaker": "Raj Patel",
+                "quotes": ["But we had a demo from Brightwave."],
+            }
+        ],
+        "sentiment": {"Raj Patel": "neutral"},
+    }
+    (call / "labels.yml").write_text(yaml.safe_dump({"call.txt": label}))
+    assert quoted_examples(tmp_path) == {
+        "competitor": ["Very long. (laughs) But we had a demo from Brightwave."],
+        "none": [],
+    }
