@@ -198,6 +198,11 @@ FLOORS = [
     (heldout(38), 0.65, 0.75),  # blind at 0.71 / 0.81
     (heldout(39), 0.70, 0.75),  # blind at 0.73 / 0.79
     (heldout(40), 0.70, 0.70),  # blind at 0.73 / 0.73
+    # sets 41-44: two more authors, blind at the end of the next session
+    (heldout(41), 0.65, 0.75),  # blind at 0.72 / 0.82
+    (heldout(42), 0.40, 0.60),  # blind at 0.46 / 0.69
+    (heldout(43), 0.50, 0.65),  # blind at 0.56 / 0.71
+    (heldout(44), 0.55, 0.70),  # blind at 0.62 / 0.75
 ]
 
 
