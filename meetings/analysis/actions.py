@@ -722,6 +722,13 @@ def extract_action_items(
                 # what the looking produces, one item.
                 previous.text, previous.due = f"{previous.text} and {text}", due
                 continue
+            checked = _CHECK_BACK.match(text)
+            if checked and turn_speakers.get(turn - 1) not in (owner, None):
+                # "Does the beta work with the Zebra scanners?" "Let me check and come back to you.": what
+                # is checked is the question asked.
+                asked = _whether(sentences, sentence.index, turn - 1)
+                if asked:
+                    text = f"{checked.group('verb')} {asked}{checked.group('tail')}"
             if previous and (
                 _CONTINUATION.match(text)
                 or (_PRONOUN_OBJECT.match(text) and len(content_words(text)) < 3)
@@ -893,6 +900,64 @@ _CLAUSE_OBJECT = re.compile(
     r"^\S+(?: (?:up|out|in|on|off|over|together))? (?:(?:my|the|our|their|your|his|her|its)\s+)?(?:[\w'-]+\s+){0,2}?"
     r"(?:is|are|was|were|meets|covers|says|goes|doing|being)\b",
     re.I,
+)
+_CHECK_BACK = re.compile(
+    r"^(?P<verb>check|confirm|find out|dig into|look into|double-check|look at|ask|verify)(?: (?:that|it|this|on that|on it))?"
+    r"(?P<tail>(?:,? and (?:come back|get back|let you know|report back|circle back|confirm)\b.*)?)$",
+    re.I,
+)
+_YES_NO = re.compile(
+    r"^(?:(?:and|so|but|also|okay|ok|oh|quick question|one question)[,:]?\s+)*"
+    r"(?P<aux>does|do|did|is|are|can|could|will|would|has|have)\s+(?P<body>.+?)\?$",
+    re.I,
+)
+_PRONOUN_SUBJECT = re.compile(r"^(?P<subject>it|that|this|there|they|we|you|I|he|she)\s+(?P<rest>.+)$", re.I)
+
+
+def _third_person(verb: str) -> str:
+    if verb.lower() == "have":
+        return "has"
+    return verb + ("es" if re.search(r"(?:s|sh|ch|x|o)$", verb) else "s")
+
+
+def _whether(sentences: list[Sentence], index: int, turn: int) -> str | None:
+    """ "Does the beta work with the Zebra scanners?" -> "whether the beta works with the Zebra
+    scanners": the yes/no question that closed `turn`, as what is to be found out."""
+    said = [s for s in sentences[:index] if s.turn_index == turn]
+    question = next(
+        (
+            found
+            for s in reversed(said)
+            if s.is_question and not _OFFER.search(s.text) and (found := _YES_NO.match(s.text.strip()))
+        ),
+        None,
+    )
+    if not question:
+        return None
+    aux, body = question.group("aux").lower(), question.group("body").strip()
+    if aux in ("does", "do", "did"):
+        # "the beta work with the scanners": the first verb-like word after a short subject takes the -s
+        words = body.split()
+        # the verb: the last verb-like word among the first few ("the attendance export include drop-ins")
+        verbs = [
+            i
+            for i in range(1, min(len(words), 5))
+            if words[i].lower() in ACTION_VERBS or words[i].lower() in _COMMON_VERBS
+        ]
+        if not verbs:
+            return None
+        if aux == "does" and not _PRONOUN_SUBJECT.match(" ".join(words[: verbs[-1]])):
+            words[verbs[-1]] = _third_person(words[verbs[-1]])
+        return f"whether {' '.join(words)}"
+    pronoun = _PRONOUN_SUBJECT.match(body)
+    if pronoun:  # "Is it in beta?" -> "whether it is in beta"
+        return f"whether {pronoun.group('subject')} {aux} {pronoun.group('rest')}"
+    return None
+
+
+_COMMON_VERBS = frozenset(
+    "work include support handle cover sync export import show count cost need allow let mean come go apply "
+    "run connect integrate change affect happen exist matter".split()
 )
 _WANTED = re.compile(
     r"\b(?:have|had|get|see|send|share|need|want|give|forward)\s+(?:(?:me|us|you|him|her|them)\s+)?"

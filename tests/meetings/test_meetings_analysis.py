@@ -949,3 +949,20 @@ def test_a_quote_after_a_stage_direction_is_found_in_the_sentence_our_splitter_m
         "competitor": ["Very long. (laughs) But we had a demo from Brightwave."],
         "none": [],
     }
+
+
+def test_checking_and_coming_back_checks_the_question_asked():
+    assert _items(
+        "Ben Whitaker: Does the beta work with the Zebra scanners? The handheld ones?\n"
+        "Ngozi Eze: I honestly don't know. Let me check and come back to you.\n"
+        "Yuki Nakamura: The sentiment tagging. Is it available in Spanish?\n"
+        "Rebecca Mensah: I don't want to tell you something wrong. Let me dig into that and come back to you.\n"
+    ) == [
+        ("Ngozi Eze", "check whether the beta works with the Zebra scanners and come back", None),
+        ("Rebecca Mensah", "dig into whether it is available in Spanish and come back", None),
+    ]
+    # An offer asked as a question is no question to check.
+    assert _items(
+        "Kenji Watanabe: Would it help if I put HR in the quote as a separate option?\n"
+        "Tariq Hussain: It would. Let me find out and come back to you by Friday.\n"
+    ) == [("Tariq Hussain", "find out and come back", date(2026, 11, 20))]
