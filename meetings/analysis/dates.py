@@ -179,6 +179,21 @@ def _rules(meeting: date):
             ),
         ),
         (
+            # "by March first", "on May twenty-fourth", "the first of March": spelled ordinals too
+            rf"\b{_LEAD}{_MONTH}\.? (?:the )?{_ORD_WORD}\b|\b{_LEAD}the {_ORD_WORD} of {_MONTH}\b",
+            lambda g: (
+                None
+                if g.group(0).lower().startswith("may")  # "we may first need to…"
+                else _month_day(
+                    m,
+                    MONTHS[
+                        (g.group(1) or g.group(4))[:3] if (g.group(1) or g.group(4))[:4] != "sept" else "sept"
+                    ],
+                    _ORDINAL_WORDS[g.group(2) or g.group(3)],
+                )
+            ),
+        ),
+        (
             rf"\b{_LEAD}(?:the )?{_ORD} of {_MONTH}\b",
             lambda g: _month_day(m, MONTHS[g.group(2)[:3]], int(g.group(1))),
         ),

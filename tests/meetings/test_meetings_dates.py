@@ -32,6 +32,9 @@ WEDNESDAY = date(2026, 11, 18)
         ("end of quarter", date(2026, 12, 31)),
         ("by Jan 8", date(2027, 1, 8)),
         ("I'll have that with you by the twenty-sixth", date(2026, 11, 26)),
+        ("I can have the metadata to you by March first", date(2027, 3, 1)),
+        ("on December the third", date(2026, 12, 3)),
+        ("by the first of December", date(2026, 12, 1)),
         ("give me till Friday", date(2026, 11, 20)),
         ("a demo on Thursday next week", date(2026, 11, 26)),
         # a deadline beats an event's time, whichever comes first
@@ -48,7 +51,15 @@ def test_due_phrases(phrase, expected):
 
 @pytest.mark.parametrize(
     "phrase",
-    ["in December", "the third week of December", "last quarter", "soon", "at 3:40 pm", "last Tuesday"],
+    [
+        "in December",
+        "the third week of December",
+        "last quarter",
+        "soon",
+        "at 3:40 pm",
+        "last Tuesday",
+        "we may first need to check",
+    ],
 )
 def test_no_due_date(phrase):
     assert find_due(phrase, WEDNESDAY) is None
