@@ -298,7 +298,9 @@ def _addressee(sentence: Sentence, speakers: list[str], next_speaker: str | None
 
 _OFFER = re.compile(
     r"\b(?:would it (?:help|be (?:useful|helpful|easier|worth it)) if I|(?:do|would) you (?:want|like) me to|"
-    r"want me to|should I|shall I|how about I|what if (?:I|we)|would you like me to) (?P<rest>.+?)\?*$",
+    r"want me to|should I|shall I|how about I|what if (?:I|we)|would you like me to|"
+    # "Could I send you a breakdown of usage?": an offer to the listener (not "Can I add one thing?")
+    r"(?:could|can|may) I(?= [^?]*\byour?\b)) (?P<rest>.+?)\?*$",
     re.I,
 )
 # "Could we set up a monthly check-in with you?": the asker proposes to do it with the one asked.
@@ -316,6 +318,8 @@ _WHAT_I_CAN = re.compile(
     r"\bwhat I(?:'d| would) suggest is (?:that )?I (?P<rest2>.+?)[.!]?$",
     re.I,
 )
+# "I could send the feature list they walked us through, though.": an offer, for the other side to take up.
+_I_COULD = re.compile(r"^(?:\w+,?\s+)?I could (?:also |always |easily |certainly )?(?P<rest>.+?)[.!]?$", re.I)
 _GO_AHEAD = re.compile(
     r"^(?:(?:so|then|yes|yeah|okay|ok),?\s+)?(?:do it|go (?:for it|ahead)|please do|let's do (?:it|that))\b",
     re.I,
@@ -395,8 +399,16 @@ def _offer_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None]
     if sentence.is_question:
         match = _OFFER.search(sentence.text) or _PROPOSAL.search(sentence.text)
     else:
-        match = _OPTION.search(sentence.text) or _WHAT_I_CAN.search(sentence.text)
-    if not match:
+        match = (
+            _OPTION.search(sentence.text)
+            or _WHAT_I_CAN.search(sentence.text)
+            or _I_COULD.match(sentence.text)
+        )
+    if not match or re.match(
+        r"(?:ask|say|jump|just|be|get (?:back|in|into)|come in|add|raise|give)\b",
+        match.group("rest") or "",
+        re.I,
+    ):
         return None
     rest = _strip_adverbs((match.groupdict().get("rest") or match.groupdict().get("rest2") or "").strip())
     base = re.sub(r"^(\w+?)(?:ed|d)\b", lambda m: m.group(1), rest)  # "joined" -> "join"

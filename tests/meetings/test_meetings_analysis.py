@@ -966,3 +966,27 @@ def test_checking_and_coming_back_checks_the_question_asked():
         "Kenji Watanabe: Would it help if I put HR in the quote as a separate option?\n"
         "Tariq Hussain: It would. Let me find out and come back to you by Friday.\n"
     ) == [("Tariq Hussain", "find out and come back", date(2026, 11, 20))]
+
+
+def test_could_i_and_i_could_are_offers_that_a_yes_takes_up():
+    assert _items(
+        "Grace Oyelaran: Could I send you a breakdown of usage by seat type, named users, last login?\n"
+        "Omar Haddad: Yes please, that'd be really helpful.\n"
+        "Grace Oyelaran: Sure, I'll pull that together and send it over by Friday.\n"
+        "Aoife Brennan: I could send the feature list they walked us through, though.\n"
+        "Tomasz Wilk: That would really help, yes please.\n"
+        "Aoife Brennan: I'll dig it out and send it over tomorrow.\n"
+    ) == [
+        (
+            "Grace Oyelaran",
+            "send a breakdown of usage by seat type, named users, last login",
+            date(2026, 11, 20),
+        ),
+        (
+            "Aoife Brennan",
+            "dig out the feature list they walked us through and send it over",
+            date(2026, 11, 19),
+        ),
+    ]
+    # Asking leave to speak is no offer.
+    assert _items("Imani Brooks: Can I raise a separate thing with you?\nDana Lee: Sure, go ahead.\n") == []
