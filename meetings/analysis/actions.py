@@ -365,6 +365,16 @@ _STATIVE = frozenset(
 )
 
 
+_ROOM_TALK = re.compile(
+    r"(?:tell|say|explain|repeat|clarify|elaborate|hear|see|remind|talk|speak|describe|expand|go|hold|give|be|do|"
+    r"help|let|walk|jump|think|imagine|share (?:your|the) screen|stop|mute|unmute|scroll|zoom|live|afford|"
+    r"accept|agree|commit|consider|imagine|picture|recommend|suggest|guess|believe|remember|recall|"
+    r"like|love|want|need|both|all|aim|try|pencil|show|mind|\w+ing|a|an|the|some|this|that|my|your|our|at|in|"
+    r"on|for|with|to|it|there|we|you|I)\b",
+    re.I,
+)
+
+
 def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None] | None:
     need = _NEED_FROM_YOU.match(sentence.text.strip())
     if need and not sentence.is_question:
@@ -380,7 +390,9 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
     if not rest:
         return None
     rest = _strip_adverbs(rest.strip())
-    if not _verb_ok(rest) and not rest.lower().startswith("get "):
+    # "Could you jot down your priorities?": asked outright, a verb of any kind but talk in the room
+    asked_outright = sentence.is_question and not _ROOM_TALK.match(rest) and _substantive(rest)
+    if not _verb_ok(rest) and not rest.lower().startswith("get ") and not asked_outright:
         return None
     due = find_due(rest, meeting_date)
     # "Give me till Friday": the time is what is asked for, not a task due then.
@@ -453,7 +465,9 @@ def _object_of(text: str) -> str:
     text = re.split(r"\s+[—–]\s+|;\s+", text)[0]
     lowered = text.lower()
     verb = next((v for v in _MULTI_VERBS if lowered.startswith(v)), lowered.split(" ", 1)[0])
-    rest = text[len(verb) :].strip()
+    rest = re.sub(
+        r"^(?:down|up|out|together|off)\s+", "", text[len(verb) :].strip(), flags=re.I
+    )  # "jot down"
     rest = re.sub(r"^(?:me|us|you|him|her|them)(?: both| two| all)?\b\s*|^[A-Z][\w'-]+\s+(?=\S)", "", rest)
     rest = re.sub(r"^(?:to|with|on|in|up)\s+(?:me|us|you|him|her|them)\b\s*", "", rest)
     return re.sub(r"\byour\b", "the", rest).strip(" ,.")

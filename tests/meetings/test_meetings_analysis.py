@@ -990,3 +990,19 @@ def test_could_i_and_i_could_are_offers_that_a_yes_takes_up():
     ]
     # Asking leave to speak is no offer.
     assert _items("Imani Brooks: Can I raise a separate thing with you?\nDana Lee: Sure, go ahead.\n") == []
+
+
+def test_a_request_asked_outright_takes_any_verb_but_talk_in_the_room():
+    assert _items(
+        "Fatima Benali: Could you jot down your team's priorities for the first quarter, just a few bullets?\n"
+        "Yuki Matsuda: Sure, I can send those over by Tuesday.\n"
+    ) == [
+        (
+            "Yuki Matsuda",
+            "send the team's priorities for the first quarter, just a few bullets",
+            date(2026, 11, 24),
+        )
+    ]
+    assert (
+        _items("Fatima Benali: Could you explain how the export works?\nYuki Matsuda: Sure, I can.\n") == []
+    )
