@@ -377,8 +377,16 @@ _ROOM_TALK = re.compile(
 
 def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None] | None:
     need = _NEED_FROM_YOU.match(sentence.text.strip())
+    # "I need to update that", "I want my team to call them": what the speaker will do, not a thing wanted
+    if need and re.match(r"(?:to|(?:(?:my|our|the|your) )?\w+ to)\b", need.group("rest"), re.I):
+        need = None
     if need and not sentence.is_question:
-        return f"provide {need.group('rest').strip()}", None
+        wanted = need.group("rest").strip()
+        due = find_due(wanted, meeting_date)  # "I'll need the export from you by Friday"
+        wanted = re.sub(
+            r"\s+from (?:you|your side)$", "", _clean(wanted, due.text if due else None), flags=re.I
+        )
+        return f"provide {wanted}", due.due if due else None
     if sentence.is_question:
         if _PROPOSAL.search(sentence.text) and not _REQUEST_Q.search(sentence.text.split(" we ", 1)[0]):
             return None

@@ -1006,3 +1006,12 @@ def test_a_request_asked_outright_takes_any_verb_but_talk_in_the_room():
     assert (
         _items("Fatima Benali: Could you explain how the export works?\nYuki Matsuda: Sure, I can.\n") == []
     )
+
+
+def test_what_a_speaker_needs_to_do_is_not_a_thing_wanted_from_the_other_side():
+    assert _items(
+        "Siobhan Gallagher: We're moving the returns address. I need to update that in the account.\n"
+        "Sofia Marchetti: Is there a list of which patients got the late ones? I want my team to call them.\n"
+        "Dana Lee: I'll need the export from you by Friday.\n"
+        "Raj Patel: Sure.\n"
+    ) == [("Raj Patel", "provide the export", date(2026, 11, 20))]
