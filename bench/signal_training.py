@@ -140,12 +140,19 @@ def quoted_examples(directory: Path = TRAINING, sets: list[Path] | None = None) 
                         if _words(s.text).endswith(f" {_words(quote)}")
                         and re.search(rf"[.!?)]\s+{re.escape(quote.split()[0])}", s.text)
                     ]
+                    example = hits[0].text if hits else None
+                    for s, after in zip(theirs, theirs[1:], strict=False):
+                        # "Oh, and... I don't know if this is a bug, but…": one sentence, two to our splitter
+                        if not hits and after.index == s.index + 1:
+                            joined = f"{s.text} {after.text}"
+                            if _words(joined) == _words(quote):
+                                hits, example = [s, after], joined
                     if not hits:
                         raise ValueError(
                             f"{set_dir / name}: no sentence of {gold['speaker']} reads {quote!r}"
                         )
                     quoted.update(s.index for s in hits)
-                    found.setdefault(gold["category"], []).append(hits[0].text)
+                    found.setdefault(gold["category"], []).append(example)
             vendor = vendor_side(transcript)
             talk += [
                 s.text
