@@ -221,6 +221,7 @@ def test_accuracy_floors_on_the_held_out_sets(directory, actions_floor, signals_
 
 def test_labels_name_only_contract_categories():
     training = [p.parent for p in (TUNING / "training").glob("*/labels.yml")]
+    training += [p.parent for p in (TUNING / "actions_only").glob("*/labels.yml")]
     for directory in (TUNING, *(heldout(n) for n in heldout_numbers()), *training):
         for name, label in yaml.safe_load((directory / "labels.yml").read_text()).items():
             for s in label["signals"]:
