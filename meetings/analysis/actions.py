@@ -66,7 +66,10 @@ _COMMIT = re.compile(
 _LET_ME = re.compile(r"\blet me\s+(?P<rest>.+)", re.I)
 # "You'll have a written summary from me by tomorrow": a delivery promised from the listener's side.
 _FROM_ME = re.compile(
-    r"^(?:\w+,\s+)?you(?:'ll| will) (?:have|get|receive) (?P<thing>(?:a|an|the|my|our|some)\b.+?) from (?:me|us)\b(?P<tail>[^,;—–]*)",
+    r"^(?:\w+,\s+)?you(?:'ll| will) (?:have|get|receive) (?P<thing>(?:a|an|the|my|our|some)\b.+?) from (?:me|us)\b(?P<tail>[^,;—–]*)"
+    # "You'll have the written root cause by Wednesday": from the speaker, said with its date
+    r"|^(?:\w+,\s+)?you(?:'ll| will) have (?P<thing2>(?:a|an|the|my|our)\b[^,;—–]+?)"
+    r"(?P<tail2> (?:by|on|before|first thing|end of|this|next|tomorrow|today)\b[^,;—–]*)",
     re.I,
 )
 _IN_MEETING = re.compile(
@@ -169,8 +172,12 @@ def _verb_ok(rest: str) -> bool:
     if first == "have":
         return not re.match(r"have (?:to|time|a (?:look|think)|any|no|been)\b", lowered)
     if first == "make":
-        # "make sure" is handled above; "make it" is too vague; "make Soo-ah a full admin" says what.
-        return bool(re.match(r"make (?-i:[A-Z])[\w'-]+ (?:a|an|the|our|your) \w", rest))
+        # "make sure" is handled above; "make it" is too vague; "make Soo-ah a full admin" says what,
+        # and so does "make the intro to their digital lead".
+        return bool(
+            re.match(r"make (?-i:[A-Z])[\w'-]+ (?:a|an|the|our|your) \w", rest)
+            or re.match(r"make (?:the|an|a|that) (?:intro|introduction|connection) (?:to|with)\b", rest, re.I)
+        )
     return first in ACTION_VERBS
 
 
@@ -523,7 +530,7 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
         if position > 0 and match.re is _LET_ME and position < len(clauses) - 1:
             continue  # "— let me loop in our account exec, and we'll have it by Wednesday": an aside
         if match.re is _FROM_ME:
-            rest = f"send {match.group('thing')}{match.group('tail')}"
+            rest = f"send {match.group('thing') or match.group('thing2')}{match.group('tail') or match.group('tail2')}"
         else:
             rest = _strip_adverbs(match.group("rest").strip())
         # "I'll commit to this: a written root cause in your inbox by Friday": the object follows the colon.

@@ -1016,3 +1016,14 @@ def test_what_a_speaker_needs_to_do_is_not_a_thing_wanted_from_the_other_side():
         "Dana Lee: I'll need the export from you by Friday.\n"
         "Raj Patel: Sure.\n"
     ) == [("Raj Patel", "provide the export", date(2026, 11, 20))]
+
+
+def test_you_will_have_x_by_a_date_and_making_the_intro_to_someone_are_commitments():
+    assert _items(
+        "Yuki Tanabe: You'll have the written root cause by Wednesday.\n"
+        "Nikolai Petrov: I'll make the intro to their digital lead this week.\n"
+        "Nikolai Petrov: You'll have a much better week, I promise.\n"
+    ) == [
+        ("Yuki Tanabe", "send the written root cause", date(2026, 11, 25)),
+        ("Nikolai Petrov", "make the intro to their digital lead", date(2026, 11, 20)),
+    ]
