@@ -372,8 +372,25 @@ _STATIVE = frozenset(
 )
 
 
+# "doing" -> "do", "speaking" -> "speak", "hosting" -> "host": the few stems that do not just drop -ing
+_GERUND_BASE = {
+    "do": "do",
+    "writ": "write",
+    "shar": "share",
+    "tak": "take",
+    "giv": "give",
+    "mak": "make",
+    "hav": "have",
+    "us": "use",
+    "hos": "host",
+    "joi": "join",
+    "runn": "run",
+    "gett": "get",
+    "sett": "set",
+    "putt": "put",
+}
 _ROOM_TALK = re.compile(
-    r"(?:tell|say|explain|repeat|clarify|elaborate|hear|see|remind|talk|speak|describe|expand|go|hold|give|be|do|"
+    r"(?:tell|say|explain|repeat|clarify|elaborate|hear|see|remind|talk|speak(?! at\b)|describe|expand|go|hold|give|be|do|"
     r"help|let|walk|jump|think|imagine|share (?:your|the) screen|stop|mute|unmute|scroll|zoom|live|afford|"
     r"accept|agree|commit|consider|imagine|picture|recommend|suggest|guess|believe|remember|recall|"
     r"like|love|want|need|both|all|aim|try|pencil|show|mind|\w+ing|a|an|the|some|this|that|my|your|our|at|in|"
@@ -383,6 +400,7 @@ _ROOM_TALK = re.compile(
 
 
 def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None] | None:
+    open_to = False
     need = _NEED_FROM_YOU.match(sentence.text.strip())
     # "I need to update that", "I want my team to call them": what the speaker will do, not a thing wanted
     if need and re.match(r"(?:to|(?:(?:my|our|the|your) )?\w+ to)\b", need.group("rest"), re.I):
@@ -399,6 +417,14 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
             return None
         match = _REQUEST_Q.search(sentence.text)
         rest = match.group("rest") if match else None
+        open_to = bool(
+            rest and re.search(r"\bbe (?:willing|able|open) to $", sentence.text[: match.start("rest")], re.I)
+        )
+        if open_to:
+            # "Would you be open to doing the case study?": the gerund is the task asked for
+            rest = re.sub(
+                r"^(\w+?)(?:ing)\b", lambda m: _GERUND_BASE.get(m.group(1).lower(), m.group(1)), rest
+            )
     else:
         match = _IF_YOU_COULD.match(sentence.text.strip()) or _REQUEST_IMP.search(sentence.text)
         rest = (match.groupdict().get("rest") or match.groupdict().get("rest2")) if match else None
@@ -406,7 +432,10 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
         return None
     rest = _strip_adverbs(rest.strip())
     # "Could you jot down your priorities?": asked outright, a verb of any kind but talk in the room
-    asked_outright = sentence.is_question and not _ROOM_TALK.match(rest) and _substantive(rest)
+    talk = _ROOM_TALK.match(rest) and not (
+        open_to and re.match(r"do\b", rest, re.I)
+    )  # "open to doing a case study"
+    asked_outright = sentence.is_question and not talk and _substantive(rest)
     if not _verb_ok(rest) and not rest.lower().startswith("get ") and not asked_outright:
         return None
     due = find_due(rest, meeting_date)

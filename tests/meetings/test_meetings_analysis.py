@@ -1027,3 +1027,17 @@ def test_you_will_have_x_by_a_date_and_making_the_intro_to_someone_are_commitmen
         ("Yuki Tanabe", "send the written root cause", date(2026, 11, 25)),
         ("Nikolai Petrov", "make the intro to their digital lead", date(2026, 11, 20)),
     ]
+
+
+def test_a_yes_to_being_open_to_doing_something_takes_the_thing_asked():
+    assert _items(
+        "Sofia Castellanos: Marguerite, would you be open to doing the case study before you go?\n"
+        "Marguerite Dubois: Yes, I'd be happy to.\n"
+        "Chloe Adeyemi: Rosalind, would you still be open to speaking at the user day in September?\n"
+        "Rosalind Achterberg: I'd be happy to, as long as I'm allowed to mention the photo thing.\n"
+        "Chloe Adeyemi: Would you be open to being a reference?\n"
+        "Rosalind Achterberg: Sure.\n"
+    ) == [
+        ("Marguerite Dubois", "do the case study", None),
+        ("Rosalind Achterberg", "speak at the user day in September", None),
+    ]
