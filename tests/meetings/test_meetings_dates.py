@@ -33,6 +33,8 @@ WEDNESDAY = date(2026, 11, 18)
         ("by Jan 8", date(2027, 1, 8)),
         ("I'll have that with you by the twenty-sixth", date(2026, 11, 26)),
         ("I can have the metadata to you by March first", date(2027, 3, 1)),
+        ("I'll send a written recap within the hour", WEDNESDAY),
+        ("in the next ten minutes", WEDNESDAY),
         ("on December the third", date(2026, 12, 3)),
         ("by the first of December", date(2026, 12, 1)),
         ("give me till Friday", date(2026, 11, 20)),
@@ -59,6 +61,7 @@ def test_due_phrases(phrase, expected):
         "at 3:40 pm",
         "last Tuesday",
         "we may first need to check",
+        "in the hour we had",
     ],
 )
 def test_no_due_date(phrase):
