@@ -215,18 +215,13 @@ def main() -> None:
     report("all held-out sets: naive baseline", pooled_baseline)
     # The training calls: their action items were never tuned on before their first run (docs); their
     # signals and sentiment are training data, so only the action figures say anything.
-    training, training_baseline = Scores(), Scores()
-    for directory in sorted(p.parent for p in TRAINING.glob("*/labels.yml")):
-        training = training + evaluate(directory, verbose=verbose)
-        training_baseline = training_baseline + evaluate(directory, baseline=True)
-    report("training calls (actions only)", training)
-    report("training calls: naive baseline", training_baseline)
-    more, more_baseline = Scores(), Scores()
-    for directory in sorted(p.parent for p in ACTIONS_ONLY.glob("*/labels.yml")):
-        more = more + evaluate(directory, verbose=verbose)
-        more_baseline = more_baseline + evaluate(directory, baseline=True)
-    report("actions-only calls", more)
-    report("actions-only calls: naive baseline", more_baseline)
+    for title, root in (("training calls (actions only)", TRAINING), ("actions-only calls", ACTIONS_ONLY)):
+        scores, baseline = Scores(), Scores()
+        for directory in sorted(p.parent for p in root.glob("*/labels.yml")):
+            scores = scores + evaluate(directory, verbose=verbose)
+            baseline = baseline + evaluate(directory, baseline=True)
+        report(title, scores)
+        report(f"{title.split(' (')[0]}: naive baseline", baseline)
 
 
 if __name__ == "__main__":
