@@ -1039,7 +1039,7 @@ _WANTED = re.compile(
 
 _WANT_CUE = re.compile(
     r"\b(?:need|needs|want|wants|help|love|like|great|useful|helpful|appreciate|could you|can you|would you|"
-    r"will you|if you|please|mind)\b",
+    r"will you|if you|please|mind|do you|have you)\b",
     re.I,
 )
 _IT = re.compile(

@@ -1046,3 +1046,10 @@ def test_a_yes_to_being_open_to_doing_something_takes_the_thing_asked():
         ("Marguerite Dubois", "do the case study", None),
         ("Rosalind Achterberg", "speak at the user day in September", None),
     ]
+
+
+def test_a_pronoun_after_do_you_have_x_is_the_thing_asked_about():
+    assert _items(
+        "Adaeze Eze: That's not okay. Do you have the ticket number?\n"
+        "Hiroshi Nakamura: Not in front of me. I'll dig it out and send it to you after this.\n"
+    ) == [("Hiroshi Nakamura", "dig out the ticket number and send it", date(2026, 11, 18))]
