@@ -357,6 +357,11 @@ _INTENTION = re.compile(r"\bI(?:'d| would) (?:like|love|want) to (?P<rest>.+)$",
 # Verbs with no meaning of their own: "I'll have it to you", "I can do that" take the request's verb.
 # What the other side says it wants: "something I've wanted for ages is a per-field confidence score",
 # "what I'd love is a native integration".
+_SUGGEST = re.compile(
+    r"\bI(?:'d| would) (?:suggest|recommend|propose) (?P<np>(?:a|an)\s+[^,.;!?—–]+?)(?:\s+(?:just )?for (?:you|us)(?: both| two)?)?"
+    r"(?=\s*(?:[,.;!?—–]|$))",
+    re.I,
+)
 _WISH = re.compile(
     r"\b(?:what (?:I|we)(?:'d| would)? (?:really |most )?(?:love|want|like|need)(?: most)? is|(?:something|the (?:one )?thing|"
     r"one thing) (?:I|we)(?:'ve| have)? (?:always |really )?(?:wanted|asked for|needed)(?: for (?:ages|years|a while|"
@@ -864,6 +869,9 @@ def extract_action_items(
         meant = re.sub(r"^do is (?:to )?", "", intention.group("rest")) if intention else ""
         if intention and _verb_ok(_strip_adverbs(meant)):
             antecedent[turn] = _clean(_strip_adverbs(meant), None)
+        suggested = None if offered_now or intention else _SUGGEST.search(sentence.text)
+        if suggested:  # "I'd suggest an admin training session just for you." ... "I'll set that up."
+            antecedent[turn] = f"set up {suggested.group('np')}"
         asked = None if offered_now else _request_in(sentence, meeting_date)
         if asked:
             next_speaker = turn_speakers.get(turn + 1) if turn + 1 <= last_turn else None

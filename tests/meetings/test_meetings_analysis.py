@@ -1053,3 +1053,11 @@ def test_a_pronoun_after_do_you_have_x_is_the_thing_asked_about():
         "Adaeze Eze: That's not okay. Do you have the ticket number?\n"
         "Hiroshi Nakamura: Not in front of me. I'll dig it out and send it to you after this.\n"
     ) == [("Hiroshi Nakamura", "dig out the ticket number and send it", date(2026, 11, 18))]
+
+
+def test_setting_up_what_one_suggested_names_the_suggestion():
+    assert _items(
+        "Florian Aschenbrenner: I'd suggest an admin training session just for you, Apinya. How's next week?\n"
+        "Apinya Srisai: Next week works.\n"
+        "Florian Aschenbrenner: I'll set that up for next week.\n"
+    ) == [("Florian Aschenbrenner", "set up an admin training session", date(2026, 11, 27))]
