@@ -834,12 +834,11 @@ def extract_action_items(
             request = answering[0]
             open_requests.remove(request)
             recent = [i for i, t in zip(items, item_turn, strict=True) if i.owner == owner and turn - t <= 3]
-            if recent and (
-                re.match(r"make sure (?:it|that|they|this)\b", request.text, re.I)
-                or (
-                    _PRONOUN_OBJECT.match(request.text)
-                    and not _substantive(_PRONOUN_OBJECT.sub("x", request.text))
-                )
+            bare = _PRONOUN_OBJECT.match(request.text) and not _substantive(
+                _PRONOUN_OBJECT.sub("x", request.text)
+            )
+            if (recent and (re.match(r"make sure (?:it|that|they|this)\b", request.text, re.I) or bare)) or (
+                bare and not _RECIPIENT.search(request.text)
             ):
                 # "Can you make sure it's one combined quote?", "Send it to both of us.": the last item, refined
                 continue

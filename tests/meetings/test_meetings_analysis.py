@@ -1061,3 +1061,12 @@ def test_setting_up_what_one_suggested_names_the_suggestion():
         "Apinya Srisai: Next week works.\n"
         "Florian Aschenbrenner: I'll set that up for next week.\n"
     ) == [("Florian Aschenbrenner", "set up an admin training session", date(2026, 11, 27))]
+
+
+def test_a_yes_to_a_request_that_names_nothing_makes_no_item():
+    assert _items(
+        "Lars Pettersen: Can you write it up for me?\n"
+        "Anna Berg: Sure.\n"
+        "Lars Pettersen: Can you write up the export problem for me?\n"
+        "Anna Berg: Sure.\n"
+    ) == [("Anna Berg", "write up the export problem for me", None)]
