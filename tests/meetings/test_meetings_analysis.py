@@ -208,6 +208,11 @@ FLOORS = [
     (heldout(46), 0.55, 0.70),  # blind at 0.63 / 0.76
     (heldout(47), 0.55, 0.65),  # blind at 0.61 / 0.72
     (heldout(48), 0.55, 0.50),  # blind at 0.60 / 0.54
+    # sets 49-52: two more authors, blind after the last rules
+    (heldout(49), 0.60, 0.70),  # blind at 0.70 / 0.77
+    (heldout(50), 0.60, 0.70),  # blind at 0.69 / 0.77
+    (heldout(51), 0.55, 0.75),  # blind at 0.64 / 0.81
+    (heldout(52), 0.60, 0.55),  # blind at 0.69 / 0.62
 ]
 
 
