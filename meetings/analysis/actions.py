@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from meetings.analysis.dates import DuePhrase, find_due
 from meetings.analysis.models import ActionItem
-from meetings.analysis.text import Sentence, content_words, first_name
+from meetings.analysis.text import YES, Sentence, content_words, first_name
 
 ACTION_VERBS = frozenset(
     """send email share schedule set put pull get follow review prepare draft create run export import
@@ -128,8 +128,8 @@ _DECLINE = re.compile(
     re.I,
 )
 _ACCEPT = re.compile(
-    r"^(?:yes|yeah|yep|sure|absolutely|of course|definitely|certainly|will do|happy to|glad to|"
-    r"i'd be (?:happy|glad) to|no problem|done|ok(?:ay)?|can do|sounds good|i can do that|consider it done)\b",
+    rf"^(?:{YES}|certainly|will do|happy to|glad to|"
+    r"i'd be (?:happy|glad) to|no problem|done|ok(?:ay)?|can do|i can do that|consider it done)\b",
     re.I,
 )
 _BARE_PRONOUN = re.compile(
@@ -332,10 +332,10 @@ _GO_AHEAD = re.compile(
     re.I,
 )
 _OFFER_ACCEPT = re.compile(
-    r"^(?:(?:oh|ah|ooh|great|brilliant|perfect|lovely)[,!.]?\s+)?(?:yes|yeah|yep|sure|absolutely|of course|"
-    r"definitely|please|please do|that would (?:help|be great|be helpful)|"
+    rf"^(?:(?:oh|ah|ooh|great|brilliant|perfect|lovely)[,!.]?\s+)?(?:{YES}|"
+    r"please|please do|that would (?:help|be great|be helpful)|"
     r"that(?:'d| would) be (?:\w+ )?(?:amazing|perfect|great|brilliant|lovely|helpful|useful|fantastic|"
-    r"wonderful|ideal|ace)|let's do (?:that|it)|sounds good|that works|go ahead|ok(?:ay)?|i like (?:that|it)|"
+    r"wonderful|ideal|ace)|let's do (?:that|it)|that works|go ahead|ok(?:ay)?|i like (?:that|it)|"
     r"let's (?:do|plan|book|go|set)|do it|go for it)\b",
     re.I,
 )

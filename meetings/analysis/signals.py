@@ -17,7 +17,7 @@ from pydantic import BaseModel, field_validator
 
 from meetings.analysis.models import CATEGORY_TYPE, Signal
 from meetings.analysis.signal_model import classify, implausible
-from meetings.analysis.text import Sentence
+from meetings.analysis.text import YES, Sentence
 
 SIGNALS_FILE = Path(__file__).with_name("signals.yml")
 # Signals customers often say as questions: "Could it export to Excel?", "What would that add-on cost us?".
@@ -198,8 +198,8 @@ def _signal_categories(sentence: str) -> tuple[str, ...]:
 
 
 _ACCEPTS = re.compile(
-    r"^(?:yes|yeah|yep|sure|absolutely|of course|definitely|happy to|glad to|i'd be (?:happy|glad)|"
-    r"i'd love to|we'd love to|count (?:me|us) in|sounds good|(?:i'd|i would|we'd|we would) be up for|"
+    rf"^(?:{YES}|happy to|glad to|i'd be (?:happy|glad)|"
+    r"i'd love to|we'd love to|count (?:me|us) in|(?:i'd|i would|we'd|we would) be up for|"
     r"(?:i'm|we're) up for|(?:oh,? )?yes please|go for it|why not|that would (?:help|be great)|that'd (?:help|be great))\b",
     re.I,
 )

@@ -26,6 +26,10 @@ STOPWORDS = frozenset(
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]")
+# The plain yes every answer recogniser starts from ("Yes.", "Sure, …", "Absolutely."); each adds the
+# forms of its own exchange: a task agreed to (actions), an offer taken up (actions), an ask for a
+# reference or a referral taken up (signals).
+YES = r"yes|yeah|yep|sure|absolutely|of course|definitely|sounds good"
 
 
 @dataclass
