@@ -644,6 +644,7 @@ def extract_action_items(
     accepted: dict[str, tuple[ActionItem, int, bool]] = {}  # offerer -> (item, turn, restated yet)
     antecedent: dict[int, str] = {}  # turn -> the latest thing its speaker offered or meant to do
     wishes: dict[int, str] = {}  # turn -> the thing its speaker said they want ("what I'd love is X")
+    last_days = _last_days(sentences, meeting_date)  # speaker -> the last day they said they are here
 
     def last_item_of(owner: str, turn: int) -> ActionItem | None:
         """The item just made, when `owner` made it in this turn."""
@@ -824,6 +825,9 @@ def extract_action_items(
                 # "I can do that today. I'll add you both to the incident list": the second says what.
                 previous.text, previous.due = text, due or previous.due
                 continue
+            if due is None and owner in last_days and _BEFORE_I_GO.search(sentence.text):
+                due = last_days[owner]  # "my last day is the thirtieth" ... "before my last day"
+                text = re.sub(r"\s+" + _BEFORE_I_GO.pattern, "", text, flags=re.I).strip(" ,") or text
             items.append(ActionItem(owner=owner, text=text, due=due))
             item_turn.append(turn)
             made += 1
@@ -884,6 +888,29 @@ def extract_action_items(
             if addressee:
                 open_requests.append(_Request(sentence, addressee, text, asked[1]))
     return _dedupe(items)
+
+
+_LAST_DAY = re.compile(
+    r"\bmy last (?:day|working day|day here|day in the office)\b|\bI(?:'m| am) (?:leaving|finishing|off) (?:on|at the end of)\b|"
+    r"\bI finish (?:up )?(?:on|at the end of)\b",
+    re.I,
+)
+_BEFORE_I_GO = re.compile(
+    r"\bbefore (?:I go|I leave|I'm gone|my last day|I finish|I head off|I disappear)\b", re.I
+)
+
+
+def _last_days(sentences: list[Sentence], meeting_date: date) -> dict[str, date]:
+    """Each speaker's last day at their company, when they said it ("my last day is the thirtieth")."""
+    found: dict[str, date] = {}
+    for s in sentences:
+        if s.speaker and s.speaker not in found and _LAST_DAY.search(s.text):
+            said = s.text[_LAST_DAY.search(s.text).start() :]
+            # "my last day is the thirtieth": the bare date after "is" is the day
+            due = find_due(re.sub(r"\b(is|will be)\s+(?=the\s)", r"\1 on ", said, count=1), meeting_date)
+            if due:
+                found[s.speaker] = due.due
+    return found
 
 
 def _answer_due(sentences: list[Sentence], index: int, meeting_date: date):

@@ -1075,3 +1075,11 @@ def test_a_yes_to_a_request_that_names_nothing_makes_no_item():
         "Lars Pettersen: Can you write up the export problem for me?\n"
         "Anna Berg: Sure.\n"
     ) == [("Anna Berg", "write up the export problem for me", None)]
+
+
+def test_before_my_last_day_is_due_on_the_last_day_said_earlier():
+    assert _items(
+        "Aurelio Santangelo: My last day at Wrenfield Payroll is the thirtieth.\n"
+        "Noor Haddad: Congratulations.\n"
+        "Aurelio Santangelo: I'll write up a handover document and send it to you before my last day.\n"
+    ) == [("Aurelio Santangelo", "write up a handover document and send it", date(2026, 11, 30))]
