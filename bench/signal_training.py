@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 import meetings.analysis.signal_model as model  # noqa: E402
 import meetings.analysis.signals as signals  # noqa: E402
 from bench.meeting_accuracy import TRAINING, TUNING, Scores, evaluate, heldout  # noqa: E402
-from meetings.analysis.text import sentences_of, vendor_side  # noqa: E402
+from meetings.analysis.text import Sentence, sentences_of, vendor_side  # noqa: E402
 from meetings.transcript import parse_transcript  # noqa: E402
 
 CALLS_FILE = model.EXAMPLES_DIR / "signal_examples_calls.yml"
@@ -124,6 +124,24 @@ def training_sets(directory: Path = TRAINING) -> list[Path]:
     return sorted(labels.parent for labels in directory.glob("*/labels.yml"))
 
 
+def _quoted(theirs: list[Sentence], quote: str) -> tuple[list[Sentence], str]:
+    """The speaker's sentences a quote is, and the example text: the sentence that reads as the quote;
+    else one that ends with it after a stop ("Very long. (laughs) But the reason…", one sentence to our
+    splitter); else two in a row that together read as it ("Oh, and... I don't know if…"). ([], "")
+    when none does."""
+    words = _words(quote)
+    after_stop = re.compile(rf"[.!?)]\s+{re.escape(quote.split()[0])}")
+    hits = [s for s in theirs if _words(s.text) == words] or [
+        s for s in theirs if _words(s.text).endswith(f" {words}") and after_stop.search(s.text)
+    ]
+    if hits:
+        return hits, hits[0].text
+    for s, after in zip(theirs, theirs[1:], strict=False):
+        if after.index == s.index + 1 and _words(f"{s.text} {after.text}") == words:
+            return [s, after], f"{s.text} {after.text}"
+    return [], ""
+
+
 def quoted_examples(directory: Path = TRAINING, sets: list[Path] | None = None) -> dict[str, list[str]]:
     """Every quoted sentence of the training sets (`sets`, else all under `directory`) under its
     category; the customer's unquoted sentences as `none`. A quote that is no sentence of its speaker
@@ -135,22 +153,9 @@ def quoted_examples(directory: Path = TRAINING, sets: list[Path] | None = None) 
             sentences = sentences_of(transcript)
             quoted: set[int] = set()
             for gold in label["signals"]:
+                theirs = [s for s in sentences if s.speaker == gold["speaker"]]
                 for quote in gold.get("quotes", []):
-                    theirs = [s for s in sentences if s.speaker == gold["speaker"]]
-                    hits = [s for s in theirs if _words(s.text) == _words(quote)] or [
-                        # "Very long. (laughs) But the reason…": two sentences, one to our splitter
-                        s
-                        for s in theirs
-                        if _words(s.text).endswith(f" {_words(quote)}")
-                        and re.search(rf"[.!?)]\s+{re.escape(quote.split()[0])}", s.text)
-                    ]
-                    example = hits[0].text if hits else None
-                    for s, after in zip(theirs, theirs[1:], strict=False):
-                        # "Oh, and... I don't know if this is a bug, but…": one sentence, two to our splitter
-                        if not hits and after.index == s.index + 1:
-                            joined = f"{s.text} {after.text}"
-                            if _words(joined) == _words(quote):
-                                hits, example = [s, after], joined
+                    hits, example = _quoted(theirs, quote)
                     if not hits:
                         raise ValueError(
                             f"{set_dir / name}: no sentence of {gold['speaker']} reads {quote!r}"
