@@ -491,7 +491,7 @@ _PRONOUN = (
     r"(?: or (?:three|four|five|six))?)(?=\s*$|\s+(?:over|across|by|today|tomorrow|tonight|this|next|to)\b))"
 )
 _PRONOUN_OBJECT = re.compile(
-    rf"^(?P<verb>\S+(?: (?:up|in|on|off|out|back|over|through))?) {_PRONOUN}\b(?: over\b)?", re.I
+    rf"^(?P<verb>\S+(?: (?:up|in|on|off|out|back|over|through))?) (?P<pronoun>{_PRONOUN})\b(?: over\b)?", re.I
 )
 _POSSESSIVE_OBJECT = re.compile(r"^\S+ (?:their|its|his|her)\b", re.I)
 _RECIPIENT = re.compile(r"\bto (?:you|him|her|them|[A-Z][\w'-]+|(?:the|our|your|my) \w+)", re.I)
@@ -783,7 +783,7 @@ def extract_action_items(
                     if source and arranged:  # "I'll set that up": what was meant, as it was said
                         text, source = f"{source}{text[arranged.end() :]}", None
                     source = source or (_proposed(sentences, sentence.index, turn - 2) if own else None)
-                if not source and _IT.match(text) and turn_speakers.get(turn - 1) not in (owner, None):
+                if not source and _points_back(text) and turn_speakers.get(turn - 1) not in (owner, None):
                     # "It would really help to have last year's visitor numbers." "I've got those. I'll
                     # send them over tomorrow.": the thing the other side just wanted.
                     source, own = _wanted(sentences, sentence.index, turn - 1), True  # a noun phrase
@@ -904,8 +904,9 @@ def _last_days(sentences: list[Sentence], meeting_date: date) -> dict[str, date]
     """Each speaker's last day at their company, when they said it ("my last day is the thirtieth")."""
     found: dict[str, date] = {}
     for s in sentences:
-        if s.speaker and s.speaker not in found and _LAST_DAY.search(s.text):
-            said = s.text[_LAST_DAY.search(s.text).start() :]
+        said = _LAST_DAY.search(s.text) if s.speaker and s.speaker not in found else None
+        if said:
+            said = s.text[said.start() :]
             # "my last day is the thirtieth": the bare date after "is" is the day
             due = find_due(re.sub(r"\b(is|will be)\s+(?=the\s)", r"\1 on ", said, count=1), meeting_date)
             if due:
@@ -1040,9 +1041,9 @@ def _whether(sentences: list[Sentence], index: int, turn: int) -> str | None:
         return None
     aux, body = question.group("aux").lower(), question.group("body").strip()
     if aux in ("does", "do", "did"):
-        # "the beta work with the scanners": the first verb-like word after a short subject takes the -s
+        # "the beta work with the scanners": the verb, the last verb-like word among the first few ("the
+        # attendance export include drop-ins"), takes the -s after "does" and a subject not a pronoun
         words = body.split()
-        # the verb: the last verb-like word among the first few ("the attendance export include drop-ins")
         verbs = [
             i
             for i in range(1, min(len(words), 5))
@@ -1076,9 +1077,17 @@ _WANT_CUE = re.compile(
     r"will you|if you|please|mind|do you|have you)\b",
     re.I,
 )
-_IT = re.compile(
-    r"^(?!do\b)\S+(?: (?:up|in|on|off|out|back|over|through))? (?:it|that|them|those|this|these)\b", re.I
-)
+_POINTING = frozenset("it that them those this these".split())
+
+
+def _points_back(text: str) -> bool:
+    """ "send them over", "sign it": a verb (not "do") whose object is a pronoun for a thing named before."""
+    match = _PRONOUN_OBJECT.match(text)
+    return bool(
+        match
+        and match.group("pronoun").lower() in _POINTING
+        and match.group("verb").lower().split()[0] != "do"
+    )
 
 
 def _wanted(sentences: list[Sentence], index: int, turn: int) -> str | None:
