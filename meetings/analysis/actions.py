@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from meetings.analysis.dates import DuePhrase, find_due
 from meetings.analysis.models import ActionItem
-from meetings.analysis.text import YES, Sentence, content_words, first_name
+from meetings.analysis.text import STOPWORDS, YES, Sentence, content_words, first_name
 
 ACTION_VERBS = frozenset(
     """send email share schedule set put pull get follow review prepare draft create run export import
@@ -438,8 +438,13 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
     rest = _strip_adverbs(rest.strip())
     # "Could you jot down your priorities?": asked outright, a verb of any kind but talk in the room
     talk = _ROOM_TALK.match(rest) and not (
-        open_to and re.match(r"do\b", rest, re.I)
-    )  # "open to doing a case study"
+        (open_to and re.match(r"do\b", rest, re.I))  # "open to doing a case study"
+        # "could you go through the user list and flag who could go?": the second verb is the task
+        or any(
+            w.lower() in ACTION_VERBS - _LIGHT_VERBS - {"let", "make"}
+            for w in re.findall(r"\band (?:then )?(\w+)", rest)
+        )
+    )
     asked_outright = sentence.is_question and not talk and _substantive(rest)
     if not _verb_ok(rest) and not rest.lower().startswith("get ") and not asked_outright:
         return None
@@ -452,6 +457,25 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
         due = None
     text = _clean(rest, due.text if due else None)
     return (text, due.due if due else None) if text else None
+
+
+_PAST = {
+    "sent": "send",
+    "got": "get",
+    "took": "take",
+    "wrote": "write",
+    "gave": "give",
+    "ran": "run",
+    "brought": "bring",
+    "made": "make",
+    "did": "do",
+    "built": "build",
+    "dug": "dig",
+    "found": "find",
+    "sat": "sit",
+    "put": "put",
+    "set": "set",
+}
 
 
 def _offer_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None] | None:
@@ -472,6 +496,10 @@ def _offer_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None]
     ):
         return None
     rest = _strip_adverbs((match.groupdict().get("rest") or match.groupdict().get("rest2") or "").strip())
+    # "Would it help if I sent you some examples?": the verb after "if I" is in the past
+    first = rest.split(" ", 1)[0]
+    if first.lower() in _PAST:
+        rest = _PAST[first.lower()] + rest[len(first) :]
     base = re.sub(r"^(\w+?)(?:ed|d)\b", lambda m: m.group(1), rest)  # "joined" -> "join"
     if not (_verb_ok(rest) or _verb_ok(base) or rest.lower().split(" ", 1)[0] in ("joined", "join")):
         return None
@@ -487,8 +515,8 @@ _RELATIVE_HEAD = re.compile(
 _GENERIC = frozenset("something anything things stuff bit lot everything".split())
 # "I'll send three or four": a number with nothing counted is a pronoun too.
 _PRONOUN = (
-    r"(?:that|it|both|them|those|this|these|something|one|(?:a few|a couple|a handful|(?:two|three|four|five)"
-    r"(?: or (?:three|four|five|six))?)(?=\s*$|\s+(?:over|across|by|today|tomorrow|tonight|this|next|to)\b))"
+    r"(?:that|it|both|them|those|this|these|something|one|(?:some|a few|a couple|a handful|(?:two|three|four|five)"
+    r"(?: or (?:three|four|five|six))?)(?=\s*$|\s+(?:over|across|by|today|tomorrow|tonight|this|next|to|together|for)\b))"
 )
 _PRONOUN_OBJECT = re.compile(
     rf"^(?P<verb>\S+(?: (?:up|in|on|off|out|back|over|through))?) (?P<pronoun>{_PRONOUN})\b(?: over\b)?", re.I
@@ -532,6 +560,10 @@ def _resolve(text: str, antecedent: str) -> str | None:
     if not thing or not _substantive(f"x {thing}") or _CLAUSE_OBJECT.match(f"x {thing}"):
         return None
     verb, rest = match.group("verb"), text[match.end() :]
+    # "send those IDs" + "send me the transaction IDs": "those" was a determiner of the noun the thing names
+    named = re.match(r"\s+([\w'-]+)", rest)
+    if named and named.group(1).lower() not in STOPWORDS and named.group(1).lower() in thing.lower().split():
+        rest = rest[named.end() :]
     particle = re.match(r"\s+(up|together|out)\b", rest, re.I)
     if particle:  # "set that up" -> "set up the check-in"
         verb, rest = f"{verb} {particle.group(1)}", rest[particle.end() :]
@@ -807,7 +839,7 @@ def extract_action_items(
                     text = f"{checked.group('verb')} {asked}{checked.group('tail')}"
             if previous and (
                 _CONTINUATION.match(text)
-                or (_PRONOUN_OBJECT.match(text) and len(content_words(text)) < 3)
+                or (_PRONOUN_OBJECT.match(text) and len(content_words(_BEFORE_I_GO.sub("", text))) < 3)
                 or _POSSESSIVE_OBJECT.match(text)
             ):
                 for item, t in zip(items, item_turn, strict=True):

@@ -133,6 +133,8 @@ def _rules(meeting: date):
         (rf"\b{_LEAD}(?:the )?end of (?:the |this )?year\b", lambda g: date(m.year, 12, 31)),
         (
             rf"\b{_LEAD}(?:the )?end of (?:the )?day\b|\beod\b|\b(?:later )?today\b|\btonight\b|\bthis (?:afternoon|morning|evening)\b|\b(?:right |straight |just )?after (?:this|the|our) (?:call|meeting)\b|\b(?:right |straight |just )after this\b|\bafter this(?=\s*(?:[.,;!?]|$))"
+            # "I'll send those IDs now.", "... right away.": closing a promise, the meeting date
+            r"|\b(?:right |straight )away(?=\s*[.!]?\s*$)|\b(?:right )?now(?=\s*[.!]?\s*$)"
             # "within the hour", "in the next ten minutes", "in the next couple of hours": today too
             r"|\b(?:within the (?:next )?|in the next )(?:hour|half hour|(?:few|couple of|two|ten|twenty|thirty) (?:hours|minutes))\b",
             lambda g: m,

@@ -1083,3 +1083,53 @@ def test_before_my_last_day_is_due_on_the_last_day_said_earlier():
         "Noor Haddad: Congratulations.\n"
         "Aurelio Santangelo: I'll write up a handover document and send it to you before my last day.\n"
     ) == [("Aurelio Santangelo", "write up a handover document and send it", date(2026, 11, 30))]
+
+
+def test_would_it_help_if_i_sent_is_an_offer_that_a_restatement_with_some_does_not_repeat():
+    assert _items(
+        "Nadia Petrova: Would it help if I sent you some examples of custom dashboards other chains have built?\n"
+        "Ayumi Sato: Yes please.\n"
+        "Nadia Petrova: Great, I'll pull some together for you.\n"
+    ) == [("Nadia Petrova", "send some examples of custom dashboards other chains have built", None)]
+
+
+def test_going_through_something_and_then_a_task_is_a_request_not_talk_in_the_room():
+    assert _items(
+        "Lucas Ferreira: Yolanda, you're the admin, could you go through the user list and flag who could go?\n"
+        "Yolanda Reyes: Yes, I can do that by Friday.\n"
+    ) == [("Yolanda Reyes", "go through the user list and flag who could go", date(2026, 11, 20))]
+    assert (
+        _items(  # talk through something and nothing more is no task
+            "Lucas Ferreira: Yolanda, could you go through the numbers for us?\nYolanda Reyes: Sure.\n"
+        )
+        == []
+    )
+
+
+def test_having_it_done_before_my_last_day_dates_the_task_just_promised():
+    assert _items(
+        "Thomas Brennan: So I'm going to write up a handover doc, how we've configured things, the quirks. "
+        "I'll have that done before my last day on the 27th.\n"
+        "Nadia Petrova: Great.\n"
+    ) == [
+        (
+            "Thomas Brennan",
+            "write up a handover doc, how we've configured things, the quirks",
+            date(2026, 11, 27),
+        )
+    ]
+
+
+def test_now_or_right_away_closing_a_promise_is_the_meeting_date():
+    assert _items(
+        "Rachel Goldberg: Please send me the transaction IDs.\n"
+        "Mateo Rossi: Thanks. I'll send those IDs now.\n"
+        "Rachel Goldberg: And the status page link?\n"
+        "Mateo Rossi: I'll forward the status page link right away.\n"
+    ) == [
+        ("Mateo Rossi", "send the transaction IDs", date(2026, 11, 18)),
+        ("Mateo Rossi", "forward the status page link", date(2026, 11, 18)),
+    ]
+    assert _items("Mateo Rossi: I'll send the IDs. Right now we use the old export.\n") == [
+        ("Mateo Rossi", "send the IDs", None)
+    ]
