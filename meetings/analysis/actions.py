@@ -529,8 +529,8 @@ _DANGLING = re.compile(r"\b(?:till|til|until|by|for|to|the|a|an|of|with|on|in|be
 def _substantive(text: str) -> bool:
     """The minimum an action item says: its verb has an object with a content word (not "things",
     "something", "a bit"), and it does not end in a preposition whose object was a date."""
-    if _DANGLING.search(text.strip()):
-        return False
+    if _DANGLING.search(text.strip()) and not re.search(r"\w+ed (?:in|on)$", text.strip(), re.I):
+        return False  # "with the volumes factored in" ends in a particle, not a preposition
     lowered = text.lower()
     verb = next((v for v in _MULTI_VERBS if lowered.startswith(v)), lowered.split(" ", 1)[0])
     rest = [w for w in content_words(text[len(verb) :]) if w not in _GENERIC]
@@ -759,6 +759,8 @@ def extract_action_items(
                     continue
                 if not restated and _substantive(text) and not request and _stems(text) & _stems(item.text):
                     # The offer, made concrete; "I'll schedule the rollback" says less than the offer did.
+                    # "I'll clean it up a bit and send it": the pronoun is what was offered.
+                    text = (_resolve(text, item.text) if _points_back(text) else None) or text
                     if len(content_words(text)) >= len(content_words(item.text)):
                         item.text = text
                     item.due = due or item.due
@@ -860,6 +862,9 @@ def extract_action_items(
             if due is None and owner in last_days and _BEFORE_I_GO.search(sentence.text):
                 due = last_days[owner]  # "my last day is the thirtieth" ... "before my last day"
                 text = re.sub(r"\s+" + _BEFORE_I_GO.pattern, "", text, flags=re.I).strip(" ,") or text
+            if _points_back(text):
+                source = _kind_named_before(sentences, sentence, text)
+                text = (_resolve(text, f"x {source}") if source else None) or text
             items.append(ActionItem(owner=owner, text=text, due=due))
             item_turn.append(turn)
             made += 1
@@ -1237,3 +1242,108 @@ def _dedupe(items: list[ActionItem]) -> list[ActionItem]:
             continue
         kept.append(item)
     return kept
+
+
+# What a pronoun after a verb can stand for depends on the verb: "send it", "pull those", "dig that out"
+# hand over a thing made of words or numbers; "book it", "set that up" arrange a meeting. The nearest
+# phrase before it whose noun is of that kind is what it points at ("I've got a spreadsheet with every
+# location. I'll send it over"), and nothing else is ("the phones go crazy on Mondays").
+_DELIVERABLES = frozenset(
+    """list lists report reports deck decks slides spreadsheet spreadsheets sheet file files export exports
+    data numbers figures summary summaries proposal proposals quote quotes pricing breakdown comparison
+    template templates doc docs document documents write-up writeup notes recording recordings link links
+    logs log examples example sample samples screenshots screenshot details names contacts plan plans
+    timeline timelines schedule calendar guide guides runbook playbook checklist invoice invoices contract
+    contracts agreement agreements terms specs spec specification metadata certificate questionnaire form
+    forms ids numbers analysis rca estimate estimates mockups mock-ups mapping headcount headcounts history
+    study studies roadmap brief one-pager memo letter policy policies credentials instructions article
+    articles video videos demo-recording dashboard dashboards extract backup csv pdf xml""".split()
+)
+_TIME_WORDS = frozenset("last this today tomorrow yesterday ago week weeks month months year quarter".split())
+_MATERIAL = frozenset("data numbers figures details history names contacts".split())
+_MEETINGS = frozenset(
+    """call calls session sessions demo demos training trainings workshop workshops walkthrough review
+    reviews meeting meetings check-in check-ins catch-up intro introduction webinar visit onsite lunch
+    sync kickoff""".split()
+)
+_DELIVER_VERBS = re.compile(
+    r"^(?:send|forward|share|pull|dig|get|email|circulate|attach|grab|export|compile|draft|prepare|put|write|"
+    r"clean|finish|finalise|finalize|update|tidy|fish|find|bring|drop|shoot|post|upload|print)\b",
+    re.I,
+)
+_ARRANGE_VERBS = re.compile(r"^(?:book|set|schedule|arrange|organi[sz]e|line|sort|run|host|do)\b", re.I)
+
+
+# Little words do not sit between a determiner and its noun: "the moment we've got links" is a clause.
+_LITTLE = "|".join(
+    sorted(
+        (re.escape(w) for w in STOPWORDS if w not in ("new", "full", "last", "next")), key=len, reverse=True
+    )
+)
+
+
+def _headed(heads: frozenset[str]) -> re.Pattern:
+    """A phrase with a determiner whose noun (within five words) is one of `heads`, and what follows it."""
+    return re.compile(
+        r"\b(?:the|a|an|our|my|your|their|his|her|this|that|those|these|some|last|next)\s+"
+        rf"(?:(?!(?:{_LITTLE})\s)[\w'-]+\s+){{0,4}}?"
+        rf"(?P<head>{'|'.join(sorted(map(re.escape, heads), key=len, reverse=True))})\b"
+        r"(?P<tail>\s+(?:of|for|with|from|on)\s+(?:(?:the|our|your|their|all|every|each)\s+)?[\w'-]+(?:\s+[\w'-]+){0,2})?",
+        re.I,
+    )
+
+
+_DELIVERABLE_PHRASE = _headed(_DELIVERABLES)
+_MEETING_PHRASE = _headed(_MEETINGS)
+# After the pronoun, a word that makes it a determiner ("those reasons", "that list") rather than a pronoun.
+_NOUN_AFTER = re.compile(
+    r"^\S+(?: (?:up|out|in|on|off|back|over|through|down))? (?:that|this|those|these) (?!(?:up|out|in|on|off|back|over|"
+    r"across|through|down|together|along|to|with|for|by|from|into|at|as|and|today|tomorrow|tonight|this|next|"
+    r"first|now|right|later|straight|directly|again|too|when|once|if|until|till|then|done|set|sent|sorted)\b)"
+    r"(?![a-z]+ed\b)[a-z]",
+    re.I,
+)
+
+
+def _kind_named_before(sentences: list[Sentence], sentence: Sentence, text: str) -> str | None:
+    diary = re.search(r"\b(?:in|into|on) (?:the|your|my|our) (?:calendars?|diary|diaries)\b", text, re.I)
+    if _NOUN_AFTER.match(text):
+        return None
+    kind = (
+        _MEETING_PHRASE
+        if diary or _ARRANGE_VERBS.match(text)
+        else _DELIVERABLE_PHRASE
+        if _DELIVER_VERBS.match(text)
+        else None
+    )
+    if kind is None:
+        return None
+    head = " ".join(text.split()[:2]).lower()
+    at = sentence.text.lower().find(head)
+    turn = sentence.turn_index
+    said = [sentence.text[:at] if at > 0 else ""]
+    said += [
+        x.text
+        for x in reversed(sentences[max(0, sentence.index - 12) : sentence.index])
+        if turn - 2 <= x.turn_index <= turn
+    ]
+    for text_before in said:
+        found = list(kind.finditer(text_before))
+        # "They did a case study with us — the numbers are quite good": data is what things are made of
+        strong = [m for m in found if m.group("head").lower() not in _MATERIAL]
+        found = strong or found
+        if found:
+            phrase, tail = found[-1].group(0), found[-1].group("tail") or ""
+            words = tail.split()
+            # the tail keeps its preposition and the words after it up to the first little word
+            keep = next(
+                (i for i, w in enumerate(words[1:], 1) if w.lower() in STOPWORDS or w.lower() in _TIME_WORDS),
+                len(words),
+            )
+            if keep == 1 or (
+                keep < len(words) and words[keep - 1].lower() in ("the", "a", "an", "our", "your")
+            ):
+                keep = 0
+            phrase = phrase[: len(phrase) - len(tail)] + (" " + " ".join(words[:keep]) if keep else "")
+            return re.sub(r"^(?:this|that|those|these)\b", "the", phrase, flags=re.I)
+    return None

@@ -907,12 +907,17 @@ def test_a_pronoun_after_a_want_of_the_other_side_is_the_thing_wanted():
         "Florian Aubert: To size it, it would really help to have last year's visitor numbers for Ashcombe.\n"
         "Tavita Faleolo: I've got those. I'll send them over tomorrow.\n"
     ) == [("Tavita Faleolo", "send last year's visitor numbers for Ashcombe", date(2026, 11, 19))]
-    # Only a want: a thing merely named before is no antecedent, and "do it" is no delivery.
+    # A thing to hand over named just before is what "send them" sends; "do it" is no delivery.
     assert _items(
         "Florian Aubert: We sent the visitor numbers for Ashcombe last week.\n"
         "Tavita Faleolo: Right. I'll send them over tomorrow.\n"
         "Florian Aubert: Do you want to share the news with the team?\n"
         "Tavita Faleolo: No, I'll do it.\n"
+    ) == [("Tavita Faleolo", "send the visitor numbers for Ashcombe", date(2026, 11, 19))]
+    # Something named before that is no thing to hand over is no antecedent.
+    assert _items(
+        "Florian Aubert: The phones go crazy on Mondays at the front desk.\n"
+        "Tavita Faleolo: Right. I'll send them over tomorrow.\n"
     ) == [("Tavita Faleolo", "send them over", date(2026, 11, 19))]
 
 
@@ -990,7 +995,7 @@ def test_could_i_and_i_could_are_offers_that_a_yes_takes_up():
     ) == [
         (
             "Grace Oyelaran",
-            "send a breakdown of usage by seat type, named users, last login",
+            "pull together a breakdown of usage by seat type, named users, last login and send it over",
             date(2026, 11, 20),
         ),
         (
