@@ -66,7 +66,8 @@ _COMMIT = re.compile(
 _LET_ME = re.compile(r"\blet me\s+(?P<rest>.+)", re.I)
 # "You'll have a written summary from me by tomorrow": a delivery promised from the listener's side.
 _FROM_ME = re.compile(
-    r"^(?:\w+,\s+)?you(?:'ll| will) (?:have|get|receive) (?P<thing>(?:a|an|the|my|our|some)\b.+?) from (?:me|us)\b(?P<tail>[^,;—–]*)"
+    r"^(?:\w+,\s+)?you(?:'ll| will) (?:have|get|receive) (?P<thing>(?:a|an|the|my|our|some)\b.+?|that|it|this|those|them)"
+    r" from (?:me|us)\b(?P<tail>[^,;—–]*)"
     # "You'll have the written root cause by Wednesday": from the speaker, said with its date
     r"|^(?:\w+,\s+)?you(?:'ll| will) have (?P<thing2>(?:a|an|the|my|our)\b[^,;—–]+?)"
     r"(?P<tail2> (?:by|on|before|first thing|end of|this|next|tomorrow|today)\b[^,;—–]*)",
@@ -304,7 +305,7 @@ def _addressee(sentence: Sentence, speakers: list[str], next_speaker: str | None
 
 
 _OFFER = re.compile(
-    r"\b(?:would it (?:help|be (?:useful|helpful|easier|worth it)) if I|(?:do|would) you (?:want|like) me to|"
+    r"\b(?:would it (?:help|be (?:useful|helpful|easier|worth it)) if (?:I|we)|(?:do|would) you (?:want|like) me to|"
     r"want me to|should I|shall I|how about I|what if (?:I|we)|would you like me to|"
     # "Could I send you a breakdown of usage?": an offer to the listener (not "Can I add one thing?")
     r"(?:could|can|may) I(?= [^?]*\byour?\b)) (?P<rest>.+?)\?*$",
@@ -327,6 +328,17 @@ _WHAT_I_CAN = re.compile(
 )
 # "I could send the feature list they walked us through, though.": an offer, for the other side to take up.
 _I_COULD = re.compile(r"^(?:\w+,?\s+)?I could (?:also |always |easily |certainly )?(?P<rest>.+?)[.!]?$", re.I)
+# "I'd be happy to add Saltmarsh to the next round of testing.": an offer, for the other side to take up.
+_HAPPY_TO = re.compile(
+    r"\bI(?:'d| would)(?: be)? (?:more than |really |very )?(?:happy|glad|delighted) to (?P<rest>.+?)[.!]?$|"
+    r"\bI(?:'m| am) (?:more than |really |very )?(?:happy|glad) to (?P<rest2>.+?)[.!]?$",
+    re.I,
+)
+_GOODWILL = re.compile(
+    r"\b(?:introduc\w*|intro|in touch|connect (?:you|the two|them|him|her)|reference|review|case study)\b|"
+    r"^(?:email|message|ping|call) (?:him|her|them|[A-Z]\w+) and\b",
+    re.I,
+)
 _GO_AHEAD = re.compile(
     r"^(?:(?:so|then|yes|yeah|okay|ok),?\s+)?(?:do it|go (?:for it|ahead)|please do|let's do (?:it|that))\b",
     re.I,
@@ -489,11 +501,20 @@ def _offer_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None]
             or _WHAT_I_CAN.search(sentence.text)
             or _I_COULD.match(sentence.text)
         )
-    if not match or re.match(
+    if match and re.match(
         r"(?:ask|say|jump|just|be|get (?:back|in|into)|come in|add|raise|give)\b",
         match.group("rest") or "",
         re.I,
     ):
+        return None  # "Can I add one thing?", "I could just say..."
+    if not match and not sentence.is_question:
+        match = _HAPPY_TO.search(sentence.text)  # "I'd be happy to add you to the beta"
+        offered = match.group("rest") or match.group("rest2") if match else ""
+        if match and (_ROOM_TALK.match(offered) or _GOODWILL.search(offered)):
+            # "I'm happy to help"; "I'd be happy to introduce you", "happy to take a reference call": the
+            # customer's goodwill (a referral or advocacy signal), not a task
+            return None
+    if not match:
         return None
     rest = _strip_adverbs((match.groupdict().get("rest") or match.groupdict().get("rest2") or "").strip())
     # "Would it help if I sent you some examples?": the verb after "if I" is in the past
@@ -570,6 +591,13 @@ def _resolve(text: str, antecedent: str) -> str | None:
     return f"{verb} {thing}{rest}".strip()
 
 
+_TAG_QUESTION = re.compile(
+    r"(?:,\s*|\s+)(?:unless\b[^,?]*|(?:is|does|would|will) that (?:be )?(?:ok|okay|alright|all right|work|good|fine)|"
+    r"(?:if )?that(?:'s| is) (?:ok|okay|alright|fine)|okay|ok|alright|yeah|right|sound good|does that work)\?$",
+    re.I,
+)
+
+
 def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date | None, bool]]:
     """(text, due, is an offer) for each first-person commitment in the sentence. "I can..." is an
     offer: an action item only once the other side takes it up.
@@ -578,9 +606,13 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
     take it to finance?"). A clause whose "I" follows a noun is a relative clause ("something I
     can put in front of the committee"), not a commitment; one after "then" is a consequence."""
     found = []
-    clauses = _CLAUSE_SPLIT.split(sentence.text)
+    # "I'll put our next check-in in for six weeks' time, unless you'd rather something different?": a
+    # statement with a question tagged on
+    tag = _TAG_QUESTION.search(sentence.text)
+    said = sentence.text[: tag.start()] if tag else sentence.text
+    clauses = _CLAUSE_SPLIT.split(said)
     for position, clause in enumerate(clauses):
-        if sentence.is_question and position == 0:
+        if sentence.is_question and not tag and position == 0:
             continue
         match = _COMMIT.search(clause) or _LET_ME.search(clause) or _FROM_ME.search(clause)
         if not match:
@@ -924,6 +956,8 @@ def extract_action_items(
                 text = passed.text
             if addressee:
                 open_requests.append(_Request(sentence, addressee, text, asked[1]))
+    for item in items:  # a date taken out of the middle leaves "put the check-in in , same slot"
+        item.text = re.sub(r"\s+(?=[,;])", "", item.text)
     return _dedupe(items)
 
 
@@ -1077,7 +1111,7 @@ def _whether(sentences: list[Sentence], index: int, turn: int) -> str | None:
     if not question:
         return None
     aux, body = question.group("aux").lower(), question.group("body").strip()
-    if aux in ("does", "do", "did"):
+    if aux in ("does", "do", "did", "can", "could", "will", "would"):
         # "the beta work with the scanners": the verb, the last verb-like word among the first few ("the
         # attendance export include drop-ins"), takes the -s after "does" and a subject not a pronoun
         words = body.split()
@@ -1088,6 +1122,12 @@ def _whether(sentences: list[Sentence], index: int, turn: int) -> str | None:
         ]
         if not verbs:
             return None
+        if aux in ("can", "could", "will", "would"):
+            # "Can the single sign-on handle both?" -> "whether the single sign-on can handle both"
+            if _PRONOUN_SUBJECT.match(" ".join(words[: verbs[0]])) and words[0].lower() in ("you", "we", "i"):
+                return None  # "Can you...": a request, not a question of fact
+            words.insert(verbs[0], aux)
+            return f"whether {' '.join(words)}"
         if aux == "does" and not _PRONOUN_SUBJECT.match(" ".join(words[: verbs[-1]])):
             words[verbs[-1]] = _third_person(words[verbs[-1]])
         return f"whether {' '.join(words)}"

@@ -157,14 +157,16 @@ def _rules(meeting: date):
         ),
         (
             # "two weeks from today": counted from the meeting, and longer than the "today" inside it.
+            # "in about six weeks", "for six weeks' time" (but "for six weeks" is how long, not when)
             rf"\b(?:in |within )?{_NUM} (day|week|business day)s? from (?:today|now|this call)\b|"
-            rf"\b(?:in|within|over the next) {_NUM} (day|week|business day)s?\b",
+            rf"\b(?:in|within|over the next)(?: about| around| roughly)? {_NUM} (day|week|business day)s?\b|"
+            rf"\bfor(?: about| around| roughly)? {_NUM} (day|week)s?'? time\b",
             lambda g: (
                 m
                 + (
-                    timedelta(weeks=_number(g.group(1) or g.group(3)))
-                    if (g.group(2) or g.group(4)) == "week"
-                    else timedelta(days=_number(g.group(1) or g.group(3)))
+                    timedelta(weeks=_number(g.group(1) or g.group(3) or g.group(5)))
+                    if (g.group(2) or g.group(4) or g.group(6)) == "week"
+                    else timedelta(days=_number(g.group(1) or g.group(3) or g.group(5)))
                 )
             ),
         ),

@@ -1138,3 +1138,47 @@ def test_now_or_right_away_closing_a_promise_is_the_meeting_date():
     assert _items("Mateo Rossi: I'll send the IDs. Right now we use the old export.\n") == [
         ("Mateo Rossi", "send the IDs", None)
     ]
+
+
+def test_offers_made_as_we_or_as_happy_to_are_taken_up_and_a_customers_goodwill_is_no_task():
+    assert _items(
+        "Eleanor Whitcombe: New director, he'll want to go through everything.\n"
+        "Rafael Quintanilla: Would it help if we put together a short overview for him?\n"
+        "Eleanor Whitcombe: That would help, actually.\n"
+        "Devontae Rhodes: I can't commit to a date yet, but I'd be happy to add Saltmarsh to the next round of testing.\n"
+        "Lorcan Whitfield: Yes, please.\n"
+    ) == [
+        ("Rafael Quintanilla", "put together a short overview for him", None),
+        ("Devontae Rhodes", "add Saltmarsh to the next round of testing", None),
+    ]
+    assert (
+        _items(
+            "Lorcan Whitfield: I'd be happy to introduce you to their ops lead.\n"
+            "Devontae Rhodes: That would be great.\n"
+            "Lorcan Whitfield: And I'm happy to help with anything else.\n"
+            "Devontae Rhodes: Yes please.\n"
+        )
+        == []
+    )
+
+
+def test_you_will_have_that_from_me_is_what_the_speaker_meant_to_do_and_a_tag_question_still_commits():
+    assert _items(
+        "Tomasz Wielgosz: So what I'd like to do is put together a revised quote with a two-year option. "
+        "You'll have that from me by Friday.\n"
+        "Graham Whitcombe: That works.\n"
+        "Maya Goldberg: I'll put our next check-in in for six weeks' time, same slot, unless you'd rather not?\n"
+        "Femi Oladipo: Same slot's good.\n"
+    ) == [
+        ("Tomasz Wielgosz", "send a revised quote with a two-year option", date(2026, 11, 20)),
+        ("Maya Goldberg", "put our next check-in in, same slot", date(2026, 12, 30)),
+    ]
+
+
+def test_checking_a_can_question_keeps_its_modal():
+    assert _items(
+        "Dmitri Volkov: Can the single sign-on handle both at once? We'll have people on both.\n"
+        "Chloe Abernathy: I don't want to guess. Let me dig into that and come back to you.\n"
+    ) == [
+        ("Chloe Abernathy", "dig into whether the single sign-on can handle both at once and come back", None)
+    ]
