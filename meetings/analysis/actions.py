@@ -87,7 +87,12 @@ _IN_MEETING = re.compile(
     r"hold (?:you|them|him|her) to (?:that|it)|look out for|"
     # Idioms: "I'll do my best", "I'll take the credit", "I'll get off (the call)".
     r"do (?:my|our|your) (?:best|bits?|part)|take (?:the )?credit|get off (?:it|the call|this call|here|now)\b|"
-    r"move (?:the|my) mic)",
+    r"move (?:the|my) mic|"
+    # Saying it back before the call ends: "let me recap the dates", "I'll run through what we've said"; not a
+    # recap sent in writing.
+    r"(?:recap|sum up|summari[sz]e|run (?:through|over)|go (?:through|over)) (?:quickly|the (?:dates|numbers|actions|"
+    r"action items|next steps)|action items|next steps|what|where|everything)\b(?![^.]*\b(?:email|writing|note|slack)\b)|"
+    r"recap(?: quickly)?$)",
     re.I,
 )
 _CLAUSE_SPLIT = re.compile(

@@ -1182,3 +1182,11 @@ def test_checking_a_can_question_keeps_its_modal():
     ) == [
         ("Chloe Abernathy", "dig into whether the single sign-on can handle both at once and come back", None)
     ]
+
+
+def test_recapping_before_the_call_ends_is_no_task_but_a_recap_sent_in_writing_is():
+    assert _items(
+        "Olumide Bakare: Let me recap the dates. Go-live is the ninth.\n"
+        "Femi Oladipo: Great.\n"
+        "Olumide Bakare: I'll recap the action items in an email tomorrow.\n"
+    ) == [("Olumide Bakare", "recap the action items in an email", date(2026, 11, 19))]
