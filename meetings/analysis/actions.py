@@ -52,6 +52,8 @@ _MULTI_VERBS = (
     "touch base",
     "come back with",
     "come back to you with",
+    "come back on",
+    "come back to you on",
     "kick off",
 )
 _ADVERBS = re.compile(
@@ -182,7 +184,7 @@ def _verb_ok(rest: str) -> bool:
         # and so does "make the intro to their digital lead".
         return bool(
             re.match(r"make (?-i:[A-Z])[\w'-]+ (?:a|an|the|our|your) \w", rest)
-            or re.match(r"make (?:the|an|a|that) (?:intro|introduction|connection) (?:to|with)\b", rest, re.I)
+            or re.match(r"make (?:the|an|a|that) (?:intro|introduction|connection)\b", rest, re.I)
         )
     return first in ACTION_VERBS
 
@@ -1313,7 +1315,8 @@ _MEETINGS = frozenset(
 )
 _DELIVER_VERBS = re.compile(
     r"^(?:send|forward|share|pull|dig|get|email|circulate|attach|grab|export|compile|draft|prepare|put|write|"
-    r"clean|finish|finalise|finalize|update|tidy|fish|find|bring|drop|shoot|post|upload|print)\b",
+    r"clean|finish|finalise|finalize|update|tidy|fish|find|bring|drop|shoot|post|upload|print|fill|complete|"
+    r"sign|return|review)\b",
     re.I,
 )
 _ARRANGE_VERBS = re.compile(r"^(?:book|set|schedule|arrange|organi[sz]e|line|sort|run|host|do)\b", re.I)

@@ -1190,3 +1190,16 @@ def test_recapping_before_the_call_ends_is_no_task_but_a_recap_sent_in_writing_i
         "Femi Oladipo: Great.\n"
         "Olumide Bakare: I'll recap the action items in an email tomorrow.\n"
     ) == [("Olumide Bakare", "recap the action items in an email", date(2026, 11, 19))]
+
+
+def test_coming_back_on_something_and_making_the_intro_over_email_are_commitments():
+    assert _items(
+        "Daniel Oduya: Anything else?\n"
+        "Ingrid Solberg: I'll come back to you on the notification digest on Monday.\n"
+        "Fenella Marsh: My old producer, Osric Vandermolen, runs live ops there. Happy to put you in touch.\n"
+        "Tobiah Rennick: Yes, please, that would be amazing.\n"
+        "Fenella Marsh: I'll make the intro over email this week.\n"
+    ) == [
+        ("Ingrid Solberg", "come back on the notification digest", date(2026, 11, 23)),
+        ("Fenella Marsh", "email an introduction between Tobiah and Osric Vandermolen", date(2026, 11, 20)),
+    ]
