@@ -213,6 +213,17 @@ FLOORS = [
     (heldout(50), 0.60, 0.70),  # blind at 0.69 / 0.77
     (heldout(51), 0.55, 0.75),  # blind at 0.64 / 0.81
     (heldout(52), 0.60, 0.55),  # blind at 0.69 / 0.62
+    # sets 53-56: two more authors, blind at the start of the next session (text matched with its
+    # punctuation then; the same items score about 0.01 higher on words alone)
+    (heldout(53), 0.65, 0.80),  # blind at 0.64 / 0.82
+    (heldout(54), 0.50, 0.65),  # blind at 0.47 / 0.59
+    (heldout(55), 0.75, 0.85),  # blind at 0.75 / 0.84
+    (heldout(56), 0.75, 0.80),  # blind at 0.71 / 0.72
+    # sets 57-60: two more authors, blind after that session's action rules
+    (heldout(57), 0.70, 0.80),  # blind at 0.75 / 0.82
+    (heldout(58), 0.75, 0.75),  # blind at 0.82 / 0.71
+    (heldout(59), 0.75, 0.75),  # blind at 0.83 / 0.64
+    (heldout(60), 0.65, 0.85),  # blind at 0.71 / 0.83
 ]
 
 
