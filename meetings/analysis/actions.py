@@ -455,6 +455,8 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
     if not rest:
         return None
     rest = _strip_adverbs(rest.strip())
+    if not sentence.is_question and _CLAUSE_OBJECT.match(rest):
+        return None  # "Email open rates are up to 46 percent": a statement that opens with a verb's spelling
     # "Could you jot down your priorities?": asked outright, a verb of any kind but talk in the room
     talk = _ROOM_TALK.match(rest) and not (
         (open_to and re.match(r"do\b", rest, re.I))  # "open to doing a case study"

@@ -228,6 +228,35 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
+# Said with no day of its own: "by two o'clock", "before noon" are the meeting date ("at 3:40 pm" says when something happened); "the twenty-sixth"
+# after a task ("have it ready for you the 26th") is that day. Read only when nothing else in the text is
+# a date ("at two o'clock tomorrow" is tomorrow, "the first thing" no date).
+_TIME_OF_DAY = re.compile(
+    rf"\b(?:by|before|until|till) (?:about )?(?:\d{{1,2}}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|{_NUM} o'clock|"
+    r"\d{1,2}(?::\d\d)? o'clock|noon|midday|lunch(?:time)?|close of (?:business|play)|cob)\b",
+    re.I,
+)
+_BARE_DAY = re.compile(
+    rf"\bthe (?:(\d{{1,2}})(?:st|nd|rd|th)|{_ORD_WORD})\b"
+    r"(?=\s*(?:$|[,.;!?—–]|(?:and|so|if|then|at|when|or|with|as|because|latest|at the latest)\b))",
+    re.I,
+)
+
+
+def _fallback_due(text: str, meeting_date: date) -> DuePhrase | None:
+    said = _TIME_OF_DAY.search(text)
+    if said:
+        return DuePhrase(meeting_date, said.start(), said.end(), said.group(0))
+    said = _BARE_DAY.search(text)
+    if said and (said.group(1) or said.group(2).lower() not in ("first", "second", "third")):
+        day = int(said.group(1)) if said.group(1) else _ORDINAL_WORDS[said.group(2).lower()]
+        try:
+            return DuePhrase(_month_day(meeting_date, None, day), said.start(), said.end(), said.group(0))
+        except ValueError:
+            return None
+    return None
+
+
 @lru_cache(maxsize=8192)
 def find_due(text: str, meeting_date: date) -> DuePhrase | None:
     """The earliest-placed due phrase in `text`, resolved; None when there is none."""
@@ -242,7 +271,7 @@ def find_due(text: str, meeting_date: date) -> DuePhrase | None:
             if due is not None:
                 found.append(DuePhrase(due, match.start(), match.end(), text[match.start() : match.end()]))
     if not found:
-        return None
+        return _fallback_due(text, meeting_date)
 
     # Prefer a deadline ("by Friday") to a bare time, and a bare time to an event's ("for Thursday");
     # then the phrase that starts first; on a tie the longest ("end of next week" over "next week").

@@ -1214,3 +1214,13 @@ def test_coming_back_on_something_and_making_the_intro_over_email_are_commitment
         ("Ingrid Solberg", "come back on the notification digest", date(2026, 11, 23)),
         ("Fenella Marsh", "email an introduction between Tobiah and Osric Vandermolen", date(2026, 11, 20)),
     ]
+
+
+def test_a_statement_that_opens_with_a_verbs_spelling_is_no_request():
+    assert (
+        _items(
+            "Isabela Ferreira: The renewal journeys drove a third of those. Email open rates are up to 46 percent.\n"
+            "Jarrah Whitfield: Yeah, those are the numbers I've been quoting to the board.\n"
+        )
+        == []
+    )

@@ -71,3 +71,19 @@ def test_no_due_date(phrase):
 def test_year_end_rolls_over():
     assert find_due("by end of month", date(2026, 12, 28)).due == date(2026, 12, 31)
     assert find_due("next Monday", date(2026, 12, 30)).due == date(2027, 1, 4)
+
+
+def test_a_time_of_day_alone_is_the_meeting_date_and_a_bare_ordinal_day_is_that_day():
+    meeting = date(2028, 1, 17)
+    assert find_due("draft a note and send it by two o'clock", meeting).due == meeting
+    assert find_due("send it over by 3pm", meeting).due == meeting
+    assert find_due("send it at two o'clock tomorrow", meeting).due == date(2028, 1, 18)  # the day wins
+    assert find_due("have it ready for you to look at the twenty-sixth", meeting).due == date(2028, 1, 26)
+    assert find_due("send it the 26th, latest", meeting).due == date(2028, 1, 26)
+    for no_date in (
+        "move to the fifth floor",
+        "plan the fourth quarter",
+        "take the third option",
+        "the first thing",
+    ):
+        assert find_due(no_date, meeting) is None, no_date
