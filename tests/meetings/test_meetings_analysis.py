@@ -224,6 +224,11 @@ FLOORS = [
     (heldout(58), 0.75, 0.75),  # blind at 0.82 / 0.71
     (heldout(59), 0.75, 0.75),  # blind at 0.83 / 0.64
     (heldout(60), 0.65, 0.85),  # blind at 0.71 / 0.83
+    # sets 61-64: two more authors, blind at the very end of that session
+    (heldout(61), 0.50, 0.70),  # blind at 0.56 / 0.53
+    (heldout(62), 0.65, 0.75),  # blind at 0.70 / 0.65
+    (heldout(63), 0.80, 0.75),  # blind at 0.85 / 0.72
+    (heldout(64), 0.75, 0.75),  # blind at 0.82 / 0.70
 ]
 
 
