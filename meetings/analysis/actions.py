@@ -1304,7 +1304,7 @@ _DELIVERABLES = frozenset(
     logs log examples example sample samples screenshots screenshot details names contacts plan plans
     timeline timelines schedule calendar guide guides runbook playbook checklist invoice invoices contract
     contracts agreement agreements terms specs spec specification metadata certificate questionnaire form
-    forms ids numbers analysis rca estimate estimates mockups mock-ups mapping headcount headcounts history
+    forms ids analysis rca estimate estimates mockups mock-ups mapping headcount headcounts history
     study studies roadmap brief one-pager memo letter policy policies credentials instructions article
     articles video videos demo-recording dashboard dashboards extract backup csv pdf xml""".split()
 )
@@ -1356,9 +1356,12 @@ _NOUN_AFTER = re.compile(
 
 
 def _kind_named_before(sentences: list[Sentence], sentence: Sentence, text: str) -> str | None:
-    diary = re.search(r"\b(?:in|into|on) (?:the|your|my|our) (?:calendars?|diary|diaries)\b", text, re.I)
+    """The thing a pronoun object left after every other rule points at: the last phrase, in the
+    sentence before it, then the turn and the two turns before, whose noun is of the kind the verb
+    takes; None when its verb takes no kind we know or no such phrase was said."""
     if _NOUN_AFTER.match(text):
         return None
+    diary = re.search(r"\b(?:in|into|on) (?:the|your|my|our) (?:calendars?|diary|diaries)\b", text, re.I)
     kind = (
         _MEETING_PHRASE
         if diary or _ARRANGE_VERBS.match(text)
@@ -1384,16 +1387,20 @@ def _kind_named_before(sentences: list[Sentence], sentence: Sentence, text: str)
         found = strong or found
         if found:
             phrase, tail = found[-1].group(0), found[-1].group("tail") or ""
+            # The tail keeps its preposition (and a determiner after it) and the words after those up to
+            # the first little word or time word: "the list of affected jobs", not "… jobs that were".
             words = tail.split()
-            # the tail keeps its preposition and the words after it up to the first little word
+            start = (
+                2
+                if len(words) > 2
+                and words[1].lower() in ("the", "our", "your", "their", "all", "every", "each")
+                else 1
+            )
             keep = next(
-                (i for i, w in enumerate(words[1:], 1) if w.lower() in STOPWORDS or w.lower() in _TIME_WORDS),
+                (i for i in range(start, len(words)) if words[i].lower() in STOPWORDS | _TIME_WORDS),
                 len(words),
             )
-            if keep == 1 or (
-                keep < len(words) and words[keep - 1].lower() in ("the", "a", "an", "our", "your")
-            ):
-                keep = 0
+            keep = keep if keep > start else 0
             phrase = phrase[: len(phrase) - len(tail)] + (" " + " ".join(words[:keep]) if keep else "")
             return re.sub(r"^(?:this|that|those|these)\b", "the", phrase, flags=re.I)
     return None
