@@ -337,8 +337,7 @@ _WHAT_I_CAN = re.compile(
 _I_COULD = re.compile(r"^(?:\w+,?\s+)?I could (?:also |always |easily |certainly )?(?P<rest>.+?)[.!]?$", re.I)
 # "I'd be happy to add Saltmarsh to the next round of testing.": an offer, for the other side to take up.
 _HAPPY_TO = re.compile(
-    r"\bI(?:'d| would)(?: be)? (?:more than |really |very )?(?:happy|glad|delighted) to (?P<rest>.+?)[.!]?$|"
-    r"\bI(?:'m| am) (?:more than |really |very )?(?:happy|glad) to (?P<rest2>.+?)[.!]?$",
+    r"\bI(?:(?:'d| would)(?: be)?|'m| am) (?:more than |really |very )?(?:happy|glad|delighted) to (?P<rest>.+?)[.!]?$",
     re.I,
 )
 _GOODWILL = re.compile(
@@ -396,9 +395,8 @@ _STATIVE = frozenset(
 )
 
 
-# "doing" -> "do", "speaking" -> "speak", "hosting" -> "host": the few stems that do not just drop -ing
+# "writing" -> "write", "hosting" -> "host": the few stems that do not just drop -ing ("doing" -> "do" does)
 _GERUND_BASE = {
-    "do": "do",
     "writ": "write",
     "shar": "share",
     "tak": "take",
@@ -416,11 +414,15 @@ _GERUND_BASE = {
 _ROOM_TALK = re.compile(
     r"(?:tell|say|explain|repeat|clarify|elaborate|hear|see|remind|talk|speak(?! at\b)|describe|expand|go|hold|give|be|do|"
     r"help|let|walk|jump|think|imagine|share (?:your|the) screen|stop|mute|unmute|scroll|zoom|live|afford|"
-    r"accept|agree|commit|consider|imagine|picture|recommend|suggest|guess|believe|remember|recall|"
+    r"accept|agree|commit|consider|picture|recommend|suggest|guess|believe|remember|recall|"
     r"like|love|want|need|both|all|aim|try|pencil|show|mind|\w+ing|a|an|the|some|this|that|my|your|our|at|in|"
     r"on|for|with|to|it|there|we|you|I)\b",
     re.I,
 )
+
+
+# Verbs that make "go through X and <verb> Y" a task: a verb of work, not a light one ("and have a look").
+_TASK_VERBS = ACTION_VERBS - _LIGHT_VERBS - {"let", "make"}
 
 
 def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None] | None:
@@ -461,10 +463,7 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
     talk = _ROOM_TALK.match(rest) and not (
         (open_to and re.match(r"do\b", rest, re.I))  # "open to doing a case study"
         # "could you go through the user list and flag who could go?": the second verb is the task
-        or any(
-            w.lower() in ACTION_VERBS - _LIGHT_VERBS - {"let", "make"}
-            for w in re.findall(r"\band (?:then )?(\w+)", rest)
-        )
+        or any(w.lower() in _TASK_VERBS for w in re.findall(r"\band (?:then )?(\w+)", rest))
     )
     asked_outright = sentence.is_question and not talk and _substantive(rest)
     if not _verb_ok(rest) and not rest.lower().startswith("get ") and not asked_outright:
@@ -493,9 +492,6 @@ _PAST = {
     "built": "build",
     "dug": "dig",
     "found": "find",
-    "sat": "sit",
-    "put": "put",
-    "set": "set",
 }
 
 
@@ -518,8 +514,7 @@ def _offer_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | None]
         return None  # "Can I add one thing?", "I could just say..."
     if not match and not sentence.is_question:
         match = _HAPPY_TO.search(sentence.text)  # "I'd be happy to add you to the beta"
-        offered = match.group("rest") or match.group("rest2") if match else ""
-        if match and (_ROOM_TALK.match(offered) or _GOODWILL.search(offered)):
+        if match and (_ROOM_TALK.match(match.group("rest")) or _GOODWILL.search(match.group("rest"))):
             # "I'm happy to help"; "I'd be happy to introduce you", "happy to take a reference call": the
             # customer's goodwill (a referral or advocacy signal), not a task
             return None
@@ -1210,9 +1205,8 @@ def _introduction(
 ) -> str | None:
     """ "I'm happy to put you two in touch." ... "I'll send an email to both of you tomorrow.": the item
     is the introduction, between the one spoken to and the person named where it was offered."""
-    to_them = _TO_THEM.match(
-        text
-    )  # "I'll drop her an email and copy you in", after offering to introduce her
+    # "I'll drop her an email and copy you in", after offering to introduce her
+    to_them = _TO_THEM.match(text)
     if not addressee or not (to_them or _INTRO_CUE.search(text)):
         return None
     asked = re.match(r"\S+ (?:me|us) (?:in touch with|to) (?P<name>(?-i:[A-Z])[\w' -]+)$", text, re.I)

@@ -180,9 +180,7 @@ def _rules(meeting: date):
         ),
         (
             rf"\b{_LEAD}{_MONTH}\.? {_ORD}\b(?!:)",
-            lambda g: _month_day(
-                m, MONTHS[g.group(1)[:3] if g.group(1)[:4] != "sept" else "sept"], int(g.group(2))
-            ),
+            lambda g: _month_day(m, MONTHS[g.group(1)[:3]], int(g.group(2))),
         ),
         (
             # "by March first", "on May twenty-fourth", "the first of March": spelled ordinals too
@@ -192,9 +190,7 @@ def _rules(meeting: date):
                 if g.group(0).lower().startswith("may")  # "we may first need to…"
                 else _month_day(
                     m,
-                    MONTHS[
-                        (g.group(1) or g.group(4))[:3] if (g.group(1) or g.group(4))[:4] != "sept" else "sept"
-                    ],
+                    MONTHS[(g.group(1) or g.group(4))[:3]],
                     _ORDINAL_WORDS[g.group(2) or g.group(3)],
                 )
             ),
@@ -228,9 +224,9 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
-# Said with no day of its own: "by two o'clock", "before noon" are the meeting date ("at 3:40 pm" says when something happened); "the twenty-sixth"
-# after a task ("have it ready for you the 26th") is that day. Read only when nothing else in the text is
-# a date ("at two o'clock tomorrow" is tomorrow, "the first thing" no date).
+# Said with no day of its own: "by two o'clock", "before noon" are the meeting date ("at 3:40 pm" says
+# when something happened); "the twenty-sixth" after a task ("have it ready for you the 26th") is that
+# day. Read only when nothing else in the text is a date ("by two o'clock tomorrow" is tomorrow).
 _TIME_OF_DAY = re.compile(
     rf"\b(?:by|before|until|till) (?:about )?(?:\d{{1,2}}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|{_NUM} o'clock|"
     r"\d{1,2}(?::\d\d)? o'clock|noon|midday|lunch(?:time)?|close of (?:business|play)|cob)\b",
@@ -244,6 +240,7 @@ _BARE_DAY = re.compile(
 
 
 def _fallback_due(text: str, meeting_date: date) -> DuePhrase | None:
+    """A time of day alone, then a bare ordinal day ("the first" and the like excepted: "the first thing")."""
     said = _TIME_OF_DAY.search(text)
     if said:
         return DuePhrase(meeting_date, said.start(), said.end(), said.group(0))
