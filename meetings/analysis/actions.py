@@ -1128,7 +1128,7 @@ def _whether(sentences: list[Sentence], index: int, turn: int) -> str | None:
             return None
         if aux in ("can", "could", "will", "would"):
             # "Can the single sign-on handle both?" -> "whether the single sign-on can handle both"
-            if _PRONOUN_SUBJECT.match(" ".join(words[: verbs[0]])) and words[0].lower() in ("you", "we", "i"):
+            if words[0].lower() in ("you", "we", "i"):
                 return None  # "Can you...": a request, not a question of fact
             words.insert(verbs[0], aux)
             return f"whether {' '.join(words)}"

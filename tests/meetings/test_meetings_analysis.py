@@ -1198,6 +1198,11 @@ def test_checking_a_can_question_keeps_its_modal():
     ) == [
         ("Chloe Abernathy", "dig into whether the single sign-on can handle both at once and come back", None)
     ]
+    # "Can you…?" asks the other side for something; it is no question of fact to check
+    assert _items(
+        "Dmitri Volkov: Can you handle both at once?\n"
+        "Chloe Abernathy: Let me check and come back to you.\n"
+    ) == [("Chloe Abernathy", "check and come back", None)]
 
 
 def test_recapping_before_the_call_ends_is_no_task_but_a_recap_sent_in_writing_is():
