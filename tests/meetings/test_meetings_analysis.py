@@ -1200,8 +1200,7 @@ def test_checking_a_can_question_keeps_its_modal():
     ]
     # "Can you…?" asks the other side for something; it is no question of fact to check
     assert _items(
-        "Dmitri Volkov: Can you handle both at once?\n"
-        "Chloe Abernathy: Let me check and come back to you.\n"
+        "Dmitri Volkov: Can you handle both at once?\nChloe Abernathy: Let me check and come back to you.\n"
     ) == [("Chloe Abernathy", "check and come back", None)]
 
 
