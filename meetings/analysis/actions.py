@@ -962,6 +962,7 @@ def extract_action_items(
                 open_requests.append(_Request(sentence, addressee, text, asked[1]))
     for item in items:  # a date taken out of the middle leaves "put the check-in in , same slot"
         item.text = re.sub(r"\s+(?=[,;])", "", item.text)
+    _merge_recap(items, _recap_items(sentences, speakers, meeting_date))
     return _dedupe(items)
 
 
@@ -1398,3 +1399,127 @@ def _kind_named_before(sentences: list[Sentence], sentence: Sentence, text: str)
             phrase = phrase[: len(phrase) - len(tail)] + (" " + " ".join(words[:keep]) if keep else "")
             return re.sub(r"^(?:this|that|those|these)\b", "the", phrase, flags=re.I)
     return None
+
+
+# Saying the plan back: "So, Kenji sends Freya the markdown data tomorrow, and Kofi comes back on
+# search by Friday"; "Fiona's introducing us to Callum by Monday". Each clause names its owner, one of
+# the people on the call, and in a sentence that does so "I send the usage summary by the end of next
+# week" is the speaker's own part.
+_RECAP_LEAD = re.compile(
+    r"^(?:(?:so|and|then|also|plus|okay|ok|right|great|perfect|to recap|recap|from us|from me|next steps|"
+    r"on (?:our|your|my) side|from (?:our|your|my) side)[,:]?\s+)*",
+    re.I,
+)
+_RECAP_SPLIT = re.compile(r";\s+|\s+[—–]\s+|,\s+(?:and\s+)?|\s+and\s+")
+_RECAP_CLAUSE = re.compile(
+    r"^(?P<subject>(?-i:[A-Z])[\w'-]*?)(?P<aux>'s going to| is going to|'s| is|'ll| will)?\s+(?P<verb>[\w-]+)(?P<rest>\s.+)$",
+    re.I,
+)
+_RECAP_AND = re.compile(r"^(?P<verb>[\w-]+)(?P<rest>\s.+)$")  # "... and forwards the specs next week"
+# Who someone is rather than what they will do: "Rohan's taking over my remit", "Hamid runs IT for us".
+_ROLE = re.compile(
+    r"^(?:take (?:over|on|the reins)|run (?!(?:a|an|the|that|this) (?:[\w-]+ )?(?:session|demo|workshop|training|"
+    r"report|query|test|check|call|meeting)s?\b)|have|hold|work|build|connect|call in|dial in)\b",
+    re.I,
+)
+
+
+def _is_verb(word: str) -> bool:
+    return word in ACTION_VERBS or word == "do" or any(m.split()[0] == word for m in _MULTI_VERBS)
+
+
+def _verb_base(word: str, form: str) -> str | None:
+    """The base of "sends" / "copies" / "pushes" (form "s") or "sending" / "setting" / "introducing"
+    (form "ing") when it is a task verb."""
+    word = word.lower()
+    if form == "base":
+        return word if _is_verb(word) else None
+    if not word.endswith(form):
+        return None
+    stem = word[: -len(form)]
+    if form == "s":
+        candidates = [
+            stem,
+            stem[:-1] if stem.endswith("e") else "",
+            stem[:-2] + "y" if stem.endswith("ie") else "",
+        ]
+    else:
+        candidates = [stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""]
+    return next((c for c in candidates if c and _is_verb(c)), None)
+
+
+def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: date) -> list[ActionItem]:
+    """The tasks a sentence that says the plan back gives each person it names."""
+    firsts = [first_name(s) for s in speakers]
+    names = {first_name(s): s for s in speakers if firsts.count(first_name(s)) == 1}
+    found: list[ActionItem] = []
+    for sentence in sentences:
+        if sentence.speaker is None:
+            continue
+        clauses: list[list[str] | None] = []  # [owner, verb, rest] or None for a clause that is no task
+        for part in _RECAP_SPLIT.split(sentence.text.rstrip(".!? ")):
+            part = _RECAP_LEAD.sub("", part)
+            clause = _RECAP_CLAUSE.match(part)
+            subject = clause.group("subject") if clause else None
+            if subject in names or subject == "I":
+                aux = (clause.group("aux") or "").strip()
+                if subject == "I":  # "I'll ..." is a commitment the main rules read
+                    verb = None if aux else _verb_base(clause.group("verb"), "base")
+                else:
+                    form = (
+                        "base"
+                        if aux in ("'s going to", "is going to", "'ll", "will")
+                        else "ing"
+                        if aux
+                        else "s"
+                    )
+                    verb = _verb_base(clause.group("verb"), form)
+                owner = sentence.speaker if subject == "I" else names[subject]
+                clauses.append([owner, verb, clause.group("rest")] if verb else None)
+                continue
+            more = _RECAP_AND.match(part)
+            if clauses and clauses[-1] is not None and more and _verb_base(more.group("verb"), "s"):
+                clauses.append([clauses[-1][0], _verb_base(more.group("verb"), "s"), more.group("rest")])
+            elif clauses and clauses[-1] is not None:
+                clauses[-1][2] += f", {part}"
+        if not any(c is not None and c[0] != sentence.speaker for c in clauses):
+            continue
+        for owner, verb, rest in (c for c in clauses if c is not None):
+            text = f"{verb}{rest}"
+            if not _verb_ok(text) or _ROLE.match(text):
+                continue
+            due = find_due(text, meeting_date)
+            text = _as_commitment(_clean(text, due.text if due else None))
+            if _PRONOUN_OBJECT.match(text) and not _substantive(_PRONOUN_OBJECT.sub("x", text)):
+                continue
+            found.append(ActionItem(owner=owner, text=text, due=due.due if due else None))
+    return found
+
+
+_LIGHT_STEMS = _stems("send get set put make have take give run check share pull")
+
+
+def _merge_recap(items: list[ActionItem], recap: list[ActionItem]) -> None:
+    """A task said back joins the items unless its owner has it already: an item like it, or naming
+    the same thing ("send the quote" after "put together a revised quote"), which takes the date said
+    back if it had none; an item that only pointed at the task ("get that over") with the same date
+    takes the words said back."""
+    for said in recap:
+        theirs = [i for i in items if i.owner == said.owner]
+        named = _stems(said.text) - _LIGHT_STEMS
+        twin = next(
+            (
+                i
+                for i in theirs
+                if fuzz.token_set_ratio(i.text.lower(), said.text.lower()) >= 60 or named & _stems(i.text)
+            ),
+            None,
+        )
+        if twin is None and said.due:
+            twin = next((i for i in theirs if _BARE_PRONOUN.search(i.text) and i.due == said.due), None)
+            if twin:
+                twin.text = said.text
+        if twin:
+            twin.due = twin.due or said.due
+        else:
+            items.append(said)

@@ -116,7 +116,7 @@ def _rules(meeting: date):
             rf"\b{_LEAD}(?:the )?end of (?:the )?day (?:on )?tomorrow\b|\b{_LEAD}tomorrow,? (?:end of day|eod)\b",
             lambda g: m + timedelta(days=1),
         ),
-        (rf"\b{_LEAD}end of (?:the )?next week\b", lambda g: _friday_of_week(m, 1)),
+        (rf"\b{_LEAD}(?:the )?end of (?:the )?next week\b", lambda g: _friday_of_week(m, 1)),
         (
             rf"\b{_LEAD}(?:the )?end of (?:the |this )?(?:week|wk)\b|\beow\b",
             lambda g: _friday_of_week(m) if m.weekday() < 5 else _friday_of_week(m, 1),

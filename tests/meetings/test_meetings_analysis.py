@@ -1233,3 +1233,37 @@ def test_a_statement_that_opens_with_a_verbs_spelling_is_no_request():
         )
         == []
     )
+
+
+def test_the_plan_said_back_gives_each_person_named_their_task():
+    # 2026-11-18 is a Wednesday.
+    assert _items(
+        "Kenji Watanabe: The markdown history is all in the warehouse.\n"
+        "Freya Lindgren: Perfect, that's exactly what I need.\n"
+        "Daniel Mbeki: So, Kenji sends Freya the markdown history tomorrow, Fiona's introducing us to Callum"
+        " by Monday, and I book the admin training for next week.\n"
+        "Fiona MacAulay: Sounds right.\n"
+    ) == [
+        ("Kenji Watanabe", "send Freya the markdown history", date(2026, 11, 19)),
+        ("Fiona MacAulay", "introduce us to Callum", date(2026, 11, 23)),
+        ("Daniel Mbeki", "book the admin training", date(2026, 11, 27)),
+    ]
+
+
+def test_a_task_said_back_joins_the_one_promised_and_a_role_is_no_task():
+    assert _items(
+        "Tomasz Nowak: I'll put together a revised quote with the two-year option.\n"
+        "Rohan Deshpande: Thanks. And just so you know, Rohan's taking over my remit from June, and Ayumi runs"
+        " IT for us.\n"
+        "Priya Raman: Okay, so Tomasz sends the quote by Friday and Ayumi checks the SSO settings.\n"
+        "Ayumi Sato: Will do.\n"
+    ) == [
+        ("Tomasz Nowak", "put together a revised quote with the two-year option", date(2026, 11, 20)),
+        ("Ayumi Sato", "check the SSO settings", None),
+    ]
+
+
+def test_by_the_end_of_next_week_leaves_nothing_of_itself_in_the_task():
+    assert _items("Lena Hoffmann: I'll price up the AI assistant by the end of next week.\n") == [
+        ("Lena Hoffmann", "price up the AI assistant", date(2026, 11, 27))
+    ]
