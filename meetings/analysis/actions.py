@@ -32,7 +32,7 @@ ACTION_VERBS = frozenset(
     recap record capture tag mark label transfer move allocate quote price invoice bill pay waive apply
     activate deactivate provision onboard translate print scan source hire interview survey benchmark audit
     analyse analyze research explore scope estimate plan prioritize prioritise triage debug diagnose
-    reproduce monitor track host hold meet collect gather bring sort mention""".split()
+    reproduce monitor track host hold meet collect gather bring sort mention reopen rework""".split()
 )
 _MULTI_VERBS = (
     "make sure",
@@ -55,6 +55,21 @@ _MULTI_VERBS = (
     "come back on",
     "come back to you on",
     "kick off",
+    "line up",
+    "turn around",
+    "turn off",
+    "turn on",
+    "turn down",
+    "turn up",
+    "round up",
+    "spin up",
+    "stand up",
+    "lock in",
+    "block out",
+    "tidy up",
+    "split out",
+    "break out",
+    "flick",
 )
 _ADVERBS = re.compile(
     r"^(?:also|personally|definitely|just|then|still|quickly|first|certainly|gladly|happily|immediately|"
@@ -71,7 +86,7 @@ _FROM_ME = re.compile(
     r"^(?:\w+,\s+)?you(?:'ll| will) (?:have|get|receive) (?P<thing>(?:a|an|the|my|our|some)\b.+?|that|it|this|those|them)"
     r" from (?:me|us)\b(?P<tail>[^,;—–]*)"
     # "You'll have the written root cause by Wednesday": from the speaker, said with its date
-    r"|^(?:\w+,\s+)?you(?:'ll| will) have (?P<thing2>(?:a|an|the|my|our)\b[^,;—–]+?)"
+    r"|(?:^(?:\w+,\s+)?|,\s+)you(?:'ll| will) have (?P<thing2>(?:a|an|the|my|our)\b[^,;—–]+?|that|it|those|them)"
     r"(?P<tail2> (?:by|on|before|first thing|end of|this|next|tomorrow|today)\b[^,;—–]*)",
     re.I,
 )
@@ -1368,6 +1383,9 @@ def _kind_named_before(sentences: list[Sentence], sentence: Sentence, text: str)
         return None
     head = " ".join(text.split()[:2]).lower()
     at = sentence.text.lower().find(head)
+    if at < 0 and len(text.split()) > 1:  # said otherwise ("you'll have that by Friday"): before the pronoun
+        pronoun = list(re.finditer(rf"\b{re.escape(text.split()[1])}\b", sentence.text, re.I))
+        at = pronoun[-1].start() if pronoun else -1
     turn = sentence.turn_index
     said = [sentence.text[:at] if at > 0 else ""]
     said += [
@@ -1412,7 +1430,7 @@ _RECAP_LEAD = re.compile(
 )
 _RECAP_SPLIT = re.compile(r";\s+|\s+[—–]\s+|,\s+(?:and\s+)?|\s+and\s+")
 _RECAP_CLAUSE = re.compile(
-    r"^(?P<subject>(?-i:[A-Z])[\w'-]*?)(?P<aux>'s going to| is going to|'s| is|'ll| will)?\s+(?P<verb>[\w-]+)(?P<rest>\s.+)$",
+    r"^(?P<subject>(?-i:[A-Z])[\w'-]*?)(?P<aux>'s going to| is going to|'m going to|'s| is|'m| am|'ll| will)?\s+(?P<verb>[\w-]+)(?P<rest>\s.+)$",
     re.I,
 )
 _RECAP_AND = re.compile(r"^(?P<verb>[\w-]+)(?P<rest>\s.+)$")  # "... and forwards the specs next week"
@@ -1464,7 +1482,8 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
             if subject in names or subject == "I":
                 aux = (clause.group("aux") or "").strip()
                 if subject == "I":  # "I'll ..." is a commitment the main rules read
-                    verb = None if aux else _verb_base(clause.group("verb"), "base")
+                    form = "ing" if aux in ("'m", "am") else None if aux else "base"
+                    verb = _verb_base(clause.group("verb"), form) if form else None
                 else:
                     form = (
                         "base"

@@ -1267,3 +1267,15 @@ def test_by_the_end_of_next_week_leaves_nothing_of_itself_in_the_task():
     assert _items("Lena Hoffmann: I'll price up the AI assistant by the end of next week.\n") == [
         ("Lena Hoffmann", "price up the AI assistant", date(2026, 11, 27))
     ]
+
+
+def test_phrasal_task_verbs_and_you_will_have_that_by_a_date_are_commitments():
+    assert _items(
+        "Ingrid Solberg: Harlan Moulding have been on it for a year. I'll line up a call with their maintenance lead.\n"
+        "Hannah Schultz: I'll turn down the reminder frequency on your tenant right after this call.\n"
+        "Sophie Tuilagi: And the NAIT guide, because you'll want it syncing, you'll have that by end of week.\n"
+    ) == [
+        ("Ingrid Solberg", "line up a call with their maintenance lead", None),
+        ("Hannah Schultz", "turn down the reminder frequency on your tenant", date(2026, 11, 18)),
+        ("Sophie Tuilagi", "send the NAIT guide", date(2026, 11, 20)),
+    ]
