@@ -81,6 +81,8 @@ AUTHORS = {
     "AZ": _heldout(59, 60),
     "BA": _heldout(61, 62),
     "BB": _heldout(63, 64),
+    "BC": _heldout(65, 66),
+    "BD": _heldout(67, 68),
 }
 CALLS_HEADER = (
     "# Training sentences taken from labeled calls (tuning set, held-out sets 1-64) by\n"
