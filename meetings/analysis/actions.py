@@ -158,6 +158,11 @@ _ACCEPT = re.compile(
 _BARE_PRONOUN = re.compile(
     r"\b(?:it|them)\b|\b(?:that|this)\b(?=\s*(?:$|together|over|up|to|for|by|with|on|in|as|and|,|\.))", re.I
 )
+_RESULT = re.compile(
+    r"^have (?:an answer|answers|an update|the answer|news|something|a date|the cause|a (?:better |clearer )?idea|"
+    r"(?:it|that|them|those)(?: (?:for you|ready|done|sorted))?$)\b",
+    re.I,
+)
 _DELEGATION = re.compile(
     r"^(?:have|get) (?:my|our|the) [\w ]{1,30}? (?:to )?(?:send|pull|get|do|share|put|email|forward)\b", re.I
 )
@@ -899,6 +904,15 @@ def extract_action_items(
                     if t == turn and item.owner == owner:
                         item.due = item.due or due
                 continue
+            if _RESULT.match(text):
+                # "Let me check with engineering." ... "I'll have an answer for you by Friday.": the date
+                # of the task promised a turn or two before, not a task of its own.
+                earlier = [
+                    i for i, t in zip(items, item_turn, strict=True) if i.owner == owner and turn - t <= 3
+                ]
+                if earlier:
+                    earlier[-1].due = earlier[-1].due or due
+                    continue
             if _CLAUSE_OBJECT.match(text):
                 continue  # "I'll set up my calendar is open" heard as a task: its object is a clause
             if not (_substantive(text) or due or recipient):

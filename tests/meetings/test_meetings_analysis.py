@@ -1303,3 +1303,11 @@ def test_a_rivals_quote_or_call_a_new_owner_and_a_slowdown_by_the_numbers_are_si
     assert "product_issue" not in signal_categories(
         "Reports used to take an hour and now they take five minutes."
     )
+
+
+def test_having_an_answer_by_a_date_dates_the_task_promised_before_it():
+    assert _items(
+        "Erin Walsh: The Monday feed is late again? Let me dig into it with our bank connectivity team.\n"
+        "Nikhil Bhatt: Appreciated. It's been three Mondays now.\n"
+        "Erin Walsh: Understood. I'll have an answer for you by Friday.\n"
+    ) == [("Erin Walsh", "dig into it with our bank connectivity team", date(2026, 11, 20))]
