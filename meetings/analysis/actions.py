@@ -32,7 +32,7 @@ ACTION_VERBS = frozenset(
     recap record capture tag mark label transfer move allocate quote price invoice bill pay waive apply
     activate deactivate provision onboard translate print scan source hire interview survey benchmark audit
     analyse analyze research explore scope estimate plan prioritize prioritise triage debug diagnose
-    reproduce monitor track host hold meet collect gather bring sort mention reopen rework""".split()
+    reproduce monitor track host hold meet collect gather bring sort mention reopen rework nominate appoint reissue""".split()
 )
 _MULTI_VERBS = (
     "make sure",
@@ -216,7 +216,7 @@ def _clean(text: str, due_text: str | None) -> str:
     text = re.sub(r"\s+", " ", text).strip(" ,.;:!?-")
     text = re.sub(r"\s+(?:for |at )?(?:sometime|some point|some time)$", "", text, flags=re.I)
     if due_text:  # "schedule the rollback for [this evening]": the preposition went with its date
-        text = re.sub(r"\s+(?:for|by|on|at|in|till|until|before)$", "", text, flags=re.I)
+        text = re.sub(r"\s+(?:for|by|on|at|in|till|until|before|within)$", "", text, flags=re.I)
     text = re.sub(r"\s+(?:for you|as well|too|again|first|later)$", "", text, flags=re.I)
     return text
 
@@ -252,6 +252,21 @@ _DONE_FORMS = {
     "installed": "install",
     "enabled": "enable",
     "reset": "reset",
+    "arranged": "arrange",
+    "organised": "organise",
+    "organized": "organize",
+    "prepared": "prepare",
+    "added": "add",
+    "processed": "process",
+    "ordered": "order",
+    "shipped": "ship",
+    "uploaded": "upload",
+    "imported": "import",
+    "exported": "export",
+    "reissued": "reissue",
+    "cancelled": "cancel",
+    "refunded": "refund",
+    "credited": "credit",
 }
 _GET_DONE = re.compile(
     r"^(?:get|have) (?P<thing>(?:the|a|an|that|this|those|these|it|them|your|our)\b(?: (?!and\b)[\w'-]+){0,5}?) "
@@ -304,6 +319,12 @@ def _as_commitment(text: str, addressee: str | None = None) -> str:
             rf"^{_GIVE_VERBS} you and\b", rf"\1 {first_name(addressee)} and", text.strip(), flags=re.I
         )
     text = re.sub(rf"^{_GIVE_VERBS} you(?: both| two| all)?\b\s*", r"\1 ", text, flags=re.I)
+    text = re.sub(
+        r"^(write|type|draw|mock|put|pull|dig|sort|set|line) you (up|out|together)\b",
+        r"\1 \2",
+        text,
+        flags=re.I,
+    )
     return re.sub(r"\s+(?:to|with) you(?: both| two| all)?(?= |$)", "", text).strip()
 
 
@@ -643,10 +664,17 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
             continue
         prefix = clause[: match.start()].lower()
         opener = position == 0 and re.fullmatch(r"(?:(?:okay|ok|right|so|and),?\s+)?then,?\s*", prefix)
+        # "So what I'll do is write you up a side-by-side": the promise is what follows "is".
+        what_i_do = prefix.endswith("what ") and re.match(
+            r"(?:'ll| will|'m going to| am going to) do is (?:that )?",
+            clause[match.start("modal") :] if match.re is _COMMIT else "",
+        )
         # "If you send me the list, I'll run it tomorrow": a promise for when the other side delivers.
         upon_delivery = re.search(r"\bif you (?:can |could )?(?:send|get|share|give|forward|email)\b", prefix)
         if (re.search(r"\b(?:if|unless|whether|suppose|imagine)\b", prefix) and not upon_delivery) or (
-            _RELATIVE_HEAD.search(prefix) and not opener  # "Then I'll commit to this:" opens the sentence
+            _RELATIVE_HEAD.search(prefix)
+            and not opener
+            and not what_i_do  # "Then I'll commit to this:" opens the sentence
         ):
             continue
         if position > 0 and match.re is _LET_ME and position < len(clauses) - 1:
@@ -655,6 +683,10 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
             rest = f"send {match.group('thing') or match.group('thing2')}{match.group('tail') or match.group('tail2')}"
         else:
             rest = _strip_adverbs(match.group("rest").strip())
+        if what_i_do:
+            rest = _strip_adverbs(
+                re.sub(r"^do is (?:that )?(?:(?:I|we)(?:'ll| will)? )?", "", rest, flags=re.I)
+            )
         # "I'll commit to this: a written root cause in your inbox by Friday": the object follows the colon.
         rest = re.sub(
             r"^(?:commit to|promise(?: you)?|do|offer) (?:this|the following)\s*:\s*",

@@ -234,6 +234,11 @@ FLOORS = [
     (heldout(66), 0.55, 0.50),  # blind at 0.64 / 0.57
     (heldout(67), 0.70, 0.70),  # blind at 0.78 / 0.77
     (heldout(68), 0.80, 0.65),  # blind at 0.88 / 0.71
+    # sets 69-72: two more authors, blind at the very end of that session
+    (heldout(69), 0.65, 0.65),  # blind at 0.71 / 0.71
+    (heldout(70), 0.75, 0.55),  # blind at 0.83 / 0.61
+    (heldout(71), 0.35, 0.60),  # blind at 0.44 / 0.70
+    (heldout(72), 0.50, 0.65),  # blind at 0.57 / 0.73
 ]
 
 
@@ -1311,3 +1316,16 @@ def test_having_an_answer_by_a_date_dates_the_task_promised_before_it():
         "Nikhil Bhatt: Appreciated. It's been three Mondays now.\n"
         "Erin Walsh: Understood. I'll have an answer for you by Friday.\n"
     ) == [("Erin Walsh", "dig into it with our bank connectivity team", date(2026, 11, 20))]
+
+
+def test_what_ill_do_is_a_promise_and_getting_something_arranged_is_arranging_it():
+    assert _items(
+        "Marcus Oyelaran: So what I'll do is write you up a proper side-by-side, what you have now versus basic.\n"
+        "Agnes Kowalczyk: Please.\n"
+        "Tomás Ribeiro: Leave that with me, I'll get a reference call arranged for you within next week.\n"
+        "Magnus Berg: I will nominate four people.\n"
+    ) == [
+        ("Marcus Oyelaran", "write up a proper side-by-side, what you have now versus basic", None),
+        ("Tomás Ribeiro", "arrange a reference call", date(2026, 11, 27)),
+        ("Magnus Berg", "nominate four people", None),
+    ]
