@@ -109,7 +109,11 @@ _IN_MEETING = re.compile(
     # recap sent in writing.
     r"(?:recap|sum up|summari[sz]e|run (?:through|over)|go (?:through|over)) (?:quickly|the (?:dates|numbers|actions|"
     r"action items|next steps)|action items|next steps|what|where|everything)\b(?![^.]*\b(?:email|writing|note|slack)\b)|"
-    r"recap(?: quickly)?$)",
+    r"recap(?: (?:real |really |super )?quick(?:ly)?)?(?:,? so\b.*)?$|"
+    # "I'll let you lead", "let him start", "I'll let you get to lunch": handing over the floor; "let me know"
+    # is the listener's part; "I'll let you know" alone names nothing.
+    r"let (?:you|him|her|them|us|everyone|(?-i:[A-Z])[\w'-]+)(?: (?:both|all|two|guys))? (?!know\b)\w+|let (?:me|us) know\b|"
+    r"let you know(?: (?:either way|after that|then|at [\w' ]+|by [\w' ]+|one way or the other))?$)",
     re.I,
 )
 _CLAUSE_SPLIT = re.compile(

@@ -1329,3 +1329,19 @@ def test_what_ill_do_is_a_promise_and_getting_something_arranged_is_arranging_it
         ("Tomás Ribeiro", "arrange a reference call", date(2026, 11, 27)),
         ("Magnus Berg", "nominate four people", None),
     ]
+
+
+def test_handing_over_the_floor_and_recapping_so_nothing_slips_are_no_tasks():
+    assert (
+        _items(
+            "Yusuf Karaca: I'll let you lead, Beatriz, it's your agenda.\n"
+            "Priya Raman: Let me recap so nothing falls through the cracks.\n"
+            "Grace Liang: Anyway, I'll let you get to lunch.\n"
+            "Thandiwe Nkosi: If anything changes, let me know by Friday.\n"
+            "Agnieszka Nowak: I'll let you know after that.\n"
+        )
+        == []
+    )
+    assert _items("Declan Mahoney: I'll let our events team know you're up for it.\n") == [
+        ("Declan Mahoney", "let our events team know you're up for it", None)
+    ]
