@@ -93,7 +93,7 @@ _FROM_ME = re.compile(
 _IN_MEETING = re.compile(
     r"^(?:get (?:straight|right) (?:to|into)|be (?:upfront|honest|brief|quick|clear)|keep (?:it|this) (?:short|brief)|"
     r"hand (?:it|this) (?:over|off) to|start (?:with|by)|kick (?:it|things) off|walk (?:you )?through|jump in|"
-    r"go (?:first|ahead)|turn it over|wrap (?:up|it up|things up)|leave it (?:there|at that)|pass it (?:to|over)|"
+    r"go (?:first|ahead)|turn it over|wrap (?:up|it up|things up)|leave it (?:there|at that)|pass it (?:to|over)(?! (?:the |our |your )?(?:product|engineering|engineers|dev|support|finance|legal|billing)\b)|"
     r"share my screen|take (?:a )?notes?|give (?:you )?(?:the|a|an|my) (?:\w+ )?(?:picture|rundown|background|context|"
     r"overview|lay of the land|short version|headline|news|gist|point)s?\b|put (?:it|this|that) (?:on the table|out there|plainly|bluntly)|"
     # Leave-taking: "I'll let you catch your flight", "I'll give you ten minutes back".
@@ -592,6 +592,12 @@ _PRONOUN_OBJECT = re.compile(
     rf"^(?P<verb>\S+(?: (?:up|in|on|off|out|back|over|through))?) (?P<pronoun>{_PRONOUN})\b(?: over\b)?", re.I
 )
 _POSSESSIVE_OBJECT = re.compile(r"^\S+ (?:their|its|his|her)\b", re.I)
+# "I'll log it with product", "I'll pass it to engineering": where it goes says what is done with it.
+_TO_A_TEAM = re.compile(
+    r"\b(?:to|with|past|by|in front of) (?:the |our |your |my )?(?:product|engineering|engineers|dev|devs|developers|support|"
+    r"finance|legal|comms|marketing|security|billing|leadership|management|director|boss|manager|cfo|ceo|cto|vp)\b",
+    re.I,
+)
 _RECIPIENT = re.compile(r"\bto (?:you|him|her|them|[A-Z][\w'-]+|(?:the|our|your|my) \w+)", re.I)
 _DANGLING = re.compile(r"\b(?:till|til|until|by|for|to|the|a|an|of|with|on|in|before)$", re.I)
 
@@ -642,7 +648,8 @@ def _resolve(text: str, antecedent: str) -> str | None:
 
 _TAG_QUESTION = re.compile(
     r"(?:,\s*|\s+)(?:unless\b[^,?]*|(?:is|does|would|will) that (?:be )?(?:ok|okay|alright|all right|work|good|fine)|"
-    r"(?:if )?that(?:'s| is) (?:ok|okay|alright|fine)|okay|ok|alright|yeah|right|sound good|does that work)\?$",
+    r"(?:if )?that(?:'s| is) (?:ok|okay|alright|fine)|if that works(?: for you| on your (?:side|end))?|okay|ok|alright|yeah|right|"
+    r"sound good|does that work)(?:,\s*(?-i:[A-Z])[\w'-]+)?\?$",
     re.I,
 )
 
@@ -951,7 +958,7 @@ def extract_action_items(
                     continue
             if _CLAUSE_OBJECT.match(text):
                 continue  # "I'll set up my calendar is open" heard as a task: its object is a clause
-            if not (_substantive(text) or due or recipient):
+            if not (_substantive(text) or due or recipient or _TO_A_TEAM.search(text)):
                 continue  # "I'll dig into that", "I'll sign things off for a bit": nothing to hand over
             text = _introduction(text, sentences, sentence.index, speakers, addressee) or text
             text = _one(text, _context(sentences, sentence))

@@ -1345,3 +1345,20 @@ def test_handing_over_the_floor_and_recapping_so_nothing_slips_are_no_tasks():
     assert _items("Declan Mahoney: I'll let our events team know you're up for it.\n") == [
         ("Declan Mahoney", "let our events team know you're up for it", None)
     ]
+
+
+def test_passing_or_logging_it_with_product_and_a_promise_asking_if_that_works_are_tasks():
+    assert _items(
+        "Ana Lopez: The booking alerts failed again on Saturday.\n"
+        "Yuki Tanabe: I'll pass it to product.\n"
+        "Tavita Fale: Could the SMTA be generated for us?\n"
+        "Jonah Whitfield: I'll log it with product and put your name down as someone they can talk to.\n"
+        "Priyanka Deshmukh: And I'll set up a shared Slack channel today, if that works on your side, Kwame?\n"
+        "Kwame Mensah: Works for me.\n"
+    ) == [
+        ("Yuki Tanabe", "pass the feedback on to product", None),
+        ("Jonah Whitfield", "log it with product and put your name down as someone they can talk to", None),
+        ("Priyanka Deshmukh", "set up a shared Slack channel", date(2026, 11, 18)),
+    ]
+    # Handing the floor over is still no task.
+    assert _items("Ana Lopez: I'll pass it to Sam, who built the dashboard.\nSam Ortiz: Thanks.\n") == []
