@@ -675,9 +675,10 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
             continue
         prefix = clause[: match.start()].lower()
         opener = position == 0 and re.fullmatch(r"(?:(?:okay|ok|right|so|and),?\s+)?then,?\s*", prefix)
-        # "So what I'll do is write you up a side-by-side": the promise is what follows "is".
+        # "So what I'll do is write you up a side-by-side", "What I can do is ask the managers": the promise
+        # is what follows "is" (said as what one can do, it is proposed and owned at once).
         what_i_do = prefix.endswith("what ") and re.match(
-            r"(?:'ll| will|'m going to| am going to) do is (?:that )?",
+            r"(?:'ll| will|'m going to| am going to| can) do is (?:that )?",
             clause[match.start("modal") :] if match.re is _COMMIT else "",
         )
         # "If you send me the list, I'll run it tomorrow": a promise for when the other side delivers.
@@ -705,7 +706,7 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
             rest,
             flags=re.I,
         )
-        is_offer = match.groupdict().get("modal", "").lower() == " can"
+        is_offer = match.groupdict().get("modal", "").lower() == " can" and not what_i_do
         first = rest.lower().split(" ", 1)[0]
         if re.match(r"(?:not|never|no longer)\b", rest, re.I) or _IN_MEETING.match(rest):
             continue

@@ -1362,3 +1362,14 @@ def test_passing_or_logging_it_with_product_and_a_promise_asking_if_that_works_a
     ]
     # Handing the floor over is still no task.
     assert _items("Ana Lopez: I'll pass it to Sam, who built the dashboard.\nSam Ortiz: Thanks.\n") == []
+
+
+def test_what_i_can_do_is_owned_by_the_one_who_says_it_without_waiting_for_a_yes():
+    assert _items(
+        "Colm Brennan: We'd lose equity mining on Standard, I think.\n"
+        "Alessandra Ricci: What I can do is ask the BDC managers which features they'd actually miss, by Monday.\n"
+        "Colm Brennan: And I'll model the options for eight sites.\n"
+    ) == [
+        ("Alessandra Ricci", "ask the BDC managers which features they'd actually miss", date(2026, 11, 23)),
+        ("Colm Brennan", "model the options for eight sites", None),
+    ]
