@@ -200,6 +200,10 @@ def _verb_ok(rest: str) -> bool:
         return False
     if lowered.startswith(_MULTI_VERBS):
         return True
+    if re.match(
+        r"(?:talk|speak|check in) (?:to|with) (?:our|the|my|your|(?-i:[A-Z]))[^.]*\babout\b", rest, re.I
+    ):
+        return True  # "talk to our release team about notice on layout changes": raising it with someone
     first = lowered.split(" ", 1)[0].strip(",.")
     if first == "have":
         return not re.match(r"have (?:to|time|a (?:look|think)|any|no|been)\b", lowered)

@@ -1373,3 +1373,18 @@ def test_what_i_can_do_is_owned_by_the_one_who_says_it_without_waiting_for_a_yes
         ("Alessandra Ricci", "ask the BDC managers which features they'd actually miss", date(2026, 11, 23)),
         ("Colm Brennan", "model the options for eight sites", None),
     ]
+
+
+def test_talking_to_someone_about_something_is_raising_it_with_them():
+    assert _items(
+        "Beatrix Fenn: And I'll talk to our release team about giving customers notice on layout changes.\n"
+        "Yusuf Demir: I'll talk to our finance team about Essentials pricing and come back to you next week.\n"
+        "Connor Blake: I'll talk to you soon.\n"
+    ) == [
+        ("Beatrix Fenn", "talk to our release team about giving customers notice on layout changes", None),
+        (
+            "Yusuf Demir",
+            "talk to our finance team about Essentials pricing and come back",
+            date(2026, 11, 27),
+        ),
+    ]
