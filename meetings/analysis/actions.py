@@ -943,6 +943,12 @@ def extract_action_items(
                 asked = _whether(sentences, sentence.index, turn - 1)
                 if asked:
                     text = f"{checked.group('verb')} {asked}{checked.group('tail')}"
+            if checked:
+                # "I'm not sure what we're on in Puebla. I'll find out and let you know.": what is found out
+                # is what the speaker just said they do not know.
+                unknown = _unsure(sentences, sentence)
+                if unknown:
+                    text = f"{checked.group('verb')} {unknown}{checked.group('tail')}"
             if previous and (
                 _CONTINUATION.match(text)
                 or (_PRONOUN_OBJECT.match(text) and len(content_words(_BEFORE_I_GO.sub("", text))) < 3)
@@ -1216,6 +1222,34 @@ def _whether(sentences: list[Sentence], index: int, turn: int) -> str | None:
     pronoun = _PRONOUN_SUBJECT.match(body)
     if pronoun:  # "Is it in beta?" -> "whether it is in beta"
         return f"whether {pronoun.group('subject')} {aux} {pronoun.group('rest')}"
+    return None
+
+
+_UNSURE = re.compile(
+    r"\b(?:don't know|do not know|not (?:a hundred percent |completely |entirely |totally |one hundred percent )?sure|"
+    r"no idea|can't remember|don't remember|can't recall)\s+(?P<wh>where|what|when|whether|if|how|which|who)\b(?P<rest>[^.?!;]*)",
+    re.I,
+)
+
+
+def _unsure(sentences: list[Sentence], sentence: Sentence) -> str | None:
+    """What the speaker said, earlier in the turn, that they do not know: "where the Snowflake export is
+    on the roadmap" from "The Snowflake export is on the roadmap, but I don't know where"."""
+    for before in reversed(sentences[: sentence.index + 1]):
+        if before.turn_index != sentence.turn_index:
+            return None
+        found = _UNSURE.search(
+            before.text[: before.text.find(sentence.text)] if before is sentence else before.text
+        )
+        if not found:
+            continue
+        wh = "whether" if found.group("wh").lower() == "if" else found.group("wh").lower()
+        rest = re.split(r",\s*(?:and|but|so|because|which)\b|\s+but\b", found.group("rest"))[0].strip(" ,")
+        if rest:
+            return f"{wh} {rest}"
+        said = re.split(r",?\s+but\b|,\s+", before.text[: found.start()])[0]
+        said = re.sub(r"^(?:(?:and|so|but|well|honestly|okay)[,]?\s+)+", "", said.strip(), flags=re.I)
+        return f"{wh} {said[0].lower()}{said[1:]}" if said and len(said.split()) >= 3 else None
     return None
 
 

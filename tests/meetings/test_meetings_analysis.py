@@ -1388,3 +1388,16 @@ def test_talking_to_someone_about_something_is_raising_it_with_them():
             date(2026, 11, 27),
         ),
     ]
+
+
+def test_finding_out_what_one_said_one_does_not_know():
+    assert _items(
+        "Hanne Lindqvist: For the connector we'll need your SAP release.\n"
+        "Beatriz Kowalczyk: I'm not a hundred percent sure what we're on in Puebla. I'll find out and let you know.\n"
+        "Farhan Siddiqui: And the Snowflake export?\n"
+        "Sean O'Driscoll: The Snowflake export is on the roadmap, but honestly I don't know where. I'll find out and"
+        " let you know.\n"
+    ) == [
+        ("Beatriz Kowalczyk", "find out what we're on in Puebla and let you know", None),
+        ("Sean O'Driscoll", "find out where the Snowflake export is on the roadmap and let you know", None),
+    ]
