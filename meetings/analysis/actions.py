@@ -204,6 +204,12 @@ def _verb_ok(rest: str) -> bool:
         r"(?:talk|speak|check in) (?:to|with) (?:our|the|my|your|(?-i:[A-Z]))[^.]*\babout\b", rest, re.I
     ):
         return True  # "talk to our release team about notice on layout changes": raising it with someone
+    if re.match(
+        r"walk (?!you\b|us\b|everyone\b|everybody\b)\S+(?: \S+)? through\b|go (?:through|over) [^.]{1,40}? and (?:tell|send|flag|let|update|come back|get back|mark|confirm|share|report)\b",
+        rest,
+        re.I,
+    ):
+        return True  # "walk him through the options", "go through them and tell you which still matter"
     first = lowered.split(" ", 1)[0].strip(",.")
     if first == "have":
         return not re.match(r"have (?:to|time|a (?:look|think)|any|no|been)\b", lowered)

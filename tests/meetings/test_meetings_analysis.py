@@ -1401,3 +1401,14 @@ def test_finding_out_what_one_said_one_does_not_know():
         ("Beatriz Kowalczyk", "find out what we're on in Puebla and let you know", None),
         ("Sean O'Driscoll", "find out where the Snowflake export is on the roadmap and let you know", None),
     ]
+
+
+def test_walking_someone_through_or_going_through_and_reporting_back_are_tasks():
+    assert _items(
+        "Gwen Achterberg: I'll walk Marcus through the renewal options before the end of the month.\n"
+        "Mei-Ling Cheung: I'll go through them and tell you which ones still matter.\n"
+        "Ananya Rao: I'll walk you through what we're seeing.\n"
+    ) == [
+        ("Gwen Achterberg", "walk Marcus through the renewal options", date(2026, 11, 30)),
+        ("Mei-Ling Cheung", "go through them and tell you which ones still matter", None),
+    ]
