@@ -32,7 +32,7 @@ ACTION_VERBS = frozenset(
     recap record capture tag mark label transfer move allocate quote price invoice bill pay waive apply
     activate deactivate provision onboard translate print scan source hire interview survey benchmark audit
     analyse analyze research explore scope estimate plan prioritize prioritise triage debug diagnose
-    reproduce monitor track host hold meet collect gather bring sort mention reopen rework nominate appoint reissue""".split()
+    reproduce monitor track host hold meet collect gather bring sort mention reopen rework nominate appoint reissue issue circulate table""".split()
 )
 _MULTI_VERBS = (
     "make sure",
@@ -201,7 +201,10 @@ def _verb_ok(rest: str) -> bool:
     if lowered.startswith(_MULTI_VERBS):
         return True
     if re.match(
-        r"(?:talk|speak|check in) (?:to|with) (?:our|the|my|your|(?-i:[A-Z]))[^.]*\babout\b", rest, re.I
+        r"(?:talk|speak|check in) (?:to|with) (?:our|the|my|your|comms|product|finance|legal|engineering|marketing|procurement|"
+        r"support|security|(?-i:[A-Z]))[^.]*\babout\b",
+        rest,
+        re.I,
     ):
         return True  # "talk to our release team about notice on layout changes": raising it with someone
     if re.match(
@@ -1530,6 +1533,11 @@ _RECAP_LEAD = re.compile(
     r"on (?:our|your|my) side|from (?:our|your|my) side)[,:]?\s+)*",
     re.I,
 )
+_OBJECT_NEXT = re.compile(
+    r"^\s+(?:the|a|an|our|your|their|his|her|its|my|this|that|these|those|some|whether|if|what|when|where|how|up|out|"
+    r"in|on|with|to|through|back|over|(?-i:[A-Z]))\b",
+    re.I,
+)
 _RECAP_SPLIT = re.compile(r";\s+|\s+[—–]\s+|,\s+(?:and\s+)?|\s+and\s+")
 _RECAP_CLAUSE = re.compile(
     r"^(?P<subject>(?-i:[A-Z])[\w'-]*?)(?P<aux>'s going to| is going to|'m going to|'s| is|'m| am|'ll| will)?\s+(?P<verb>[\w-]+)(?P<rest>\s.+)$",
@@ -1577,7 +1585,10 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
         if sentence.speaker is None:
             continue
         clauses: list[list[str] | None] = []  # [owner, verb, rest] or None for a clause that is no task
-        for part in _RECAP_SPLIT.split(sentence.text.rstrip(".!? ")):
+        said = sentence.text.rstrip(".!? ")
+        cuts = [0, *(x for m in _RECAP_SPLIT.finditer(said) for x in (m.start(), m.end())), len(said)]
+        for i in range(0, len(cuts), 2):
+            part, joint = said[cuts[i] : cuts[i + 1]], said[cuts[i - 1] : cuts[i]] if i else ""
             part = _RECAP_LEAD.sub("", part)
             clause = _RECAP_CLAUSE.match(part)
             subject = clause.group("subject") if clause else None
@@ -1595,17 +1606,36 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
                         else "s"
                     )
                     verb = _verb_base(clause.group("verb"), form)
+                    if (
+                        verb is None
+                        and form == "base"
+                        and _verb_ok(f"{clause.group('verb')}{clause.group('rest')}")
+                    ):
+                        verb = clause.group(
+                            "verb"
+                        ).lower()  # "Priya's going to speak to comms about the case study"
                 owner = sentence.speaker if subject == "I" else names[subject]
-                clauses.append([owner, verb, clause.group("rest")] if verb else None)
+                clauses.append([owner, verb, clause.group("rest"), form] if verb else None)
                 continue
             more = _RECAP_AND.match(part)
-            if clauses and clauses[-1] is not None and more and _verb_base(more.group("verb"), "s"):
-                clauses.append([clauses[-1][0], _verb_base(more.group("verb"), "s"), more.group("rest")])
+            # "... and forwards the specs next week", "... by Thursday, and checking whether ...": the same
+            # person, in the same form
+            form = clauses[-1][3] if clauses and clauses[-1] is not None else None
+            again = (
+                _verb_base(more.group("verb"), "ing" if form == "ing" else "s")
+                if more
+                and form
+                and more.group("verb").lower() != "including"
+                and _OBJECT_NEXT.match(more.group("rest"))
+                else None
+            )
+            if again:
+                clauses.append([clauses[-1][0], again, more.group("rest"), form])
             elif clauses and clauses[-1] is not None:
-                clauses[-1][2] += f", {part}"
+                clauses[-1][2] += f"{joint}{part}"
         if not any(c is not None and c[0] != sentence.speaker for c in clauses):
             continue
-        for owner, verb, rest in (c for c in clauses if c is not None):
+        for owner, verb, rest, _ in (c for c in clauses if c is not None):
             text = f"{verb}{rest}"
             if not _verb_ok(text) or _ROLE.match(text):
                 continue

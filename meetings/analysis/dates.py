@@ -109,7 +109,8 @@ def _rules(meeting: date):
     m = meeting
     return [
         (
-            rf"\b{_LEAD}(?:the )?end of (?:the )?day (?:on )?{_WD}\b|\b{_LEAD}{_WD} (?:morning|afternoon|evening|end of day|eod)\b",
+            rf"\b{_LEAD}(?:(?:the )?end of (?:the )?day|close of (?:business|play)|cob|eod) (?:on )?{_WD}\b"
+            rf"|\b{_LEAD}{_WD},? (?:morning|afternoon|evening|end of day|eod|close of (?:business|play)|cob)\b",
             lambda g: _next_weekday(m, WEEKDAYS.index(g.group(1) or g.group(2))),
         ),
         (

@@ -239,6 +239,11 @@ FLOORS = [
     (heldout(70), 0.75, 0.55),  # blind at 0.83 / 0.61
     (heldout(71), 0.35, 0.60),  # blind at 0.44 / 0.70
     (heldout(72), 0.50, 0.65),  # blind at 0.57 / 0.73
+    # sets 73-76: two more authors, blind later in that session
+    (heldout(73), 0.65, 0.65),  # blind at 0.72 / 0.71
+    (heldout(74), 0.70, 0.70),  # blind at 0.75 / 0.75
+    (heldout(75), 0.45, 0.70),  # blind at 0.53 / 0.78
+    (heldout(76), 0.70, 0.65),  # blind at 0.75 / 0.70
 ]
 
 
@@ -1411,4 +1416,22 @@ def test_walking_someone_through_or_going_through_and_reporting_back_are_tasks()
     ) == [
         ("Gwen Achterberg", "walk Marcus through the renewal options", date(2026, 11, 30)),
         ("Mei-Ling Cheung", "go through them and tell you which ones still matter", None),
+    ]
+
+
+def test_the_plan_said_back_keeps_its_person_across_and_and_new_verbs_and_dates_close_of_play():
+    assert _items(
+        "Laura Whitcombe: So Daniel's sending the licence options and pricing by Thursday, and checking whether"
+        " the Energy module can be paused. Priya's going to speak to comms about the case study, and Nadia is"
+        " sending the full root cause analysis by close of play Monday.\n"
+        "Daniel Osei: Yes.\n"
+        "Priya Raman: Fine.\n"
+        "Nadia Hussain: Agreed.\n"
+        "Vikram Kulkarni: I will issue a circular to all the HODs by Monday.\n"
+    ) == [
+        ("Vikram Kulkarni", "issue a circular to all the HODs", date(2026, 11, 23)),
+        ("Daniel Osei", "send the licence options and pricing", date(2026, 11, 19)),
+        ("Daniel Osei", "check whether the Energy module can be paused", None),
+        ("Priya Raman", "speak to comms about the case study", None),
+        ("Nadia Hussain", "send the full root cause analysis", date(2026, 11, 23)),
     ]
