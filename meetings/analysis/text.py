@@ -93,7 +93,13 @@ _VENDOR_MARKERS = re.compile(
     r"get that pricing|send you (?:the|our|a) (?:roadmap|release notes|runbook|guide|docs|link|incident report|calendar invite)|"
     # Incident talk only the vendor can give: "engineering identified the cause", "a fix is in testing".
     r"(?:a|the) (?:fix|hotfix|patch) is (?:in (?:testing|progress|review)|being tested|ready)|"
-    r"(?:identified|found|confirmed|reproduced) the (?:root )?cause)\b",
+    r"(?:identified|found|confirmed|reproduced) the (?:root )?cause|"
+    # Who they are to the customer: "Rachel's your day-to-day customer success manager", "I look after the
+    # commercial relationship with Wansdale", "how would you like us to put the proposal together?"
+    r"your (?:day-to-day |new |main )?(?:customer success manager|csm|account manager|account executive|"
+    r"support engineer|solutions? engineer|implementation lead|onboarding (?:lead|manager))|"
+    r"(?:look after|manage|own) (?:the |your )?(?:commercial )?(?:relationship|account) with|"
+    r"(?:would you like|do you want) us to (?:put|send|set|book|prepare|quote))\b",
     re.I,
 )
 _CUSTOMER_MARKERS = re.compile(
