@@ -244,6 +244,11 @@ FLOORS = [
     (heldout(74), 0.70, 0.70),  # blind at 0.75 / 0.75
     (heldout(75), 0.45, 0.70),  # blind at 0.53 / 0.78
     (heldout(76), 0.70, 0.65),  # blind at 0.75 / 0.70
+    # sets 77-80: two more authors, blind at the very end of that session
+    (heldout(77), 0.55, 0.70),  # blind at 0.63 / 0.77
+    (heldout(78), 0.50, 0.65),  # blind at 0.59 / 0.74
+    (heldout(79), 0.65, 0.60),  # blind at 0.75 / 0.68
+    (heldout(80), 0.70, 0.70),  # blind at 0.77 / 0.76
 ]
 
 
