@@ -1533,6 +1533,8 @@ _RECAP_LEAD = re.compile(
     r"on (?:our|your|my) side|from (?:our|your|my) side)[,:]?\s+)*",
     re.I,
 )
+# After "and", a verb with its object ("and checking whether…", "and forwards the specs"), not a noun
+# ("the licence options and pricing by Thursday").
 _OBJECT_NEXT = re.compile(
     r"^\s+(?:the|a|an|our|your|their|his|her|its|my|this|that|these|those|some|whether|if|what|when|where|how|up|out|"
     r"in|on|with|to|through|back|over|(?-i:[A-Z]))\b",
@@ -1584,7 +1586,8 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
     for sentence in sentences:
         if sentence.speaker is None:
             continue
-        clauses: list[list[str] | None] = []  # [owner, verb, rest] or None for a clause that is no task
+        # [owner, verb, rest, form of the verb as said] or None for a clause that is no task
+        clauses: list[list[str] | None] = []
         said = sentence.text.rstrip(".!? ")
         cuts = [0, *(x for m in _RECAP_SPLIT.finditer(said) for x in (m.start(), m.end())), len(said)]
         for i in range(0, len(cuts), 2):
@@ -1606,14 +1609,10 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
                         else "s"
                     )
                     verb = _verb_base(clause.group("verb"), form)
-                    if (
-                        verb is None
-                        and form == "base"
-                        and _verb_ok(f"{clause.group('verb')}{clause.group('rest')}")
-                    ):
-                        verb = clause.group(
-                            "verb"
-                        ).lower()  # "Priya's going to speak to comms about the case study"
+                    said_as = f"{clause.group('verb')}{clause.group('rest')}"
+                    if verb is None and form == "base" and _verb_ok(said_as):
+                        # "Priya's going to speak to comms about the case study": any task the rules know
+                        verb = clause.group("verb").lower()
                 owner = sentence.speaker if subject == "I" else names[subject]
                 clauses.append([owner, verb, clause.group("rest"), form] if verb else None)
                 continue
