@@ -201,6 +201,17 @@ def _rules(meeting: date):
             lambda g: _month_day(m, MONTHS[g.group(2)[:3]], int(g.group(1))),
         ),
         (
+            # "by 10 February", "on 15th July": the day first, as most of the world writes it ("5 may" only
+            # after a lead word: "the 5 may need…" is no date)
+            rf"\b{_LEAD}{_ORD} {_MONTH}\b",
+            lambda g: (
+                None
+                if g.group(2).lower() == "may"
+                and not re.match(r"(?:by|on|before|until|till|for|due)\b", g.group(0), re.I)
+                else _month_day(m, MONTHS[g.group(2)[:3]], int(g.group(1)))
+            ),
+        ),
+        (
             r"\b(?:by |on |before |until )the (\d{1,2})(?:st|nd|rd|th)\b",
             lambda g: _month_day(m, None, int(g.group(1))),
         ),

@@ -44,6 +44,14 @@ WEDNESDAY = date(2026, 11, 18)
         ("send the agenda for Monday's review by Friday", date(2026, 11, 20)),
         ("on Monday or Tuesday", date(2026, 11, 23)),
         ("by end of day tomorrow", date(2026, 11, 19)),
+        # the day before the month, as most of the world writes it
+        ("I send you the names by 10 February", date(2027, 2, 10)),
+        ("on 15th December", date(2026, 12, 15)),
+        ("by 5 May", date(2027, 5, 5)),
+        # close of play / business on a weekday
+        ("the full RCA by close of play Monday", date(2026, 11, 23)),
+        ("by COB Friday", date(2026, 11, 20)),
+        ("by the end of next week", date(2026, 11, 27)),
     ],
 )
 def test_due_phrases(phrase, expected):
@@ -62,6 +70,7 @@ def test_due_phrases(phrase, expected):
         "last Tuesday",
         "we may first need to check",
         "in the hour we had",
+        "the 5 may need a second look",
     ],
 )
 def test_no_due_date(phrase):
