@@ -24,7 +24,11 @@ STOPWORDS = frozenset(
     everyone today tomorrow week next month year let us that'd kind sort able""".split()
 )
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+# A stop after a title ("Mr. Bakare", "Dr. Marchetti", "St. Brigid's") ends no sentence.
+_SENTENCE_END = re.compile(
+    r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bProf\.)"
+    r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])"
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]")
 # The plain yes every answer recogniser starts from ("Yes.", "Sure, …", "Absolutely."); each adds the
 # forms of its own exchange: a task agreed to (actions), an offer taken up (actions), an ask for a

@@ -103,3 +103,15 @@ def test_round_trip_text_is_parseable():
     again = parse_transcript(t.to_text())
     assert again.speakers == t.speakers
     assert [round(turn.start) for turn in again.turns] == [round(turn.start) for turn in t.turns]
+
+
+def test_a_stop_after_a_title_ends_no_sentence():
+    from meetings.analysis.text import split_text
+
+    assert split_text(
+        "Daniel will send it to Mr. Bakare by Friday. Dr. Marchetti agreed. St. Brigid's too."
+    ) == [
+        "Daniel will send it to Mr. Bakare by Friday.",
+        "Dr. Marchetti agreed.",
+        "St. Brigid's too.",
+    ]
