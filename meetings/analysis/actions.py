@@ -90,10 +90,16 @@ _FROM_ME = re.compile(
     r"(?P<tail2> (?:by|on|before|first thing|end of|this|next|tomorrow|today)\b[^,;—–]*)",
     re.I,
 )
+# The teams inside a company a request is taken to: "pass it to product", "log it with engineering".
+_TEAMS = (
+    "product|engineering|engineers|dev|devs|developers|support|finance|legal|comms|marketing|security|billing|"
+    "procurement"
+)
 _IN_MEETING = re.compile(
     r"^(?:get (?:straight|right) (?:to|into)|be (?:upfront|honest|brief|quick|clear)|keep (?:it|this) (?:short|brief)|"
     r"hand (?:it|this) (?:over|off) to|start (?:with|by)|kick (?:it|things) off|walk (?:you )?through|jump in|"
-    r"go (?:first|ahead)|turn it over|wrap (?:up|it up|things up)|leave it (?:there|at that)|pass it (?:to|over)(?! (?:the |our |your )?(?:product|engineering|engineers|dev|support|finance|legal|billing)\b)|"
+    r"go (?:first|ahead)|turn it over|wrap (?:up|it up|things up)|leave it (?:there|at that)|"
+    rf"pass it (?:to|over)(?! (?:the |our |your )?(?:{_TEAMS})\b)|"
     r"share my screen|take (?:a )?notes?|give (?:you )?(?:the|a|an|my) (?:\w+ )?(?:picture|rundown|background|context|"
     r"overview|lay of the land|short version|headline|news|gist|point)s?\b|put (?:it|this|that) (?:on the table|out there|plainly|bluntly)|"
     # Leave-taking: "I'll let you catch your flight", "I'll give you ten minutes back".
@@ -194,25 +200,26 @@ def _strip_adverbs(text: str) -> str:
     return text
 
 
+# "talk to our release team about notice on layout changes": raising it with someone
+_RAISE_WITH = re.compile(
+    rf"(?:talk|speak|check in) (?:to|with) (?:our|the|my|your|{_TEAMS}|(?-i:[A-Z]))[^.]*\babout\b", re.I
+)
+# "walk him through the options", "go through them and tell you which still matter"
+_WALK_THROUGH = re.compile(
+    r"walk (?!you\b|us\b|everyone\b|everybody\b)\S+(?: \S+)? through\b|go (?:through|over) [^.]{1,40}? and "
+    r"(?:tell|send|flag|let|update|come back|get back|mark|confirm|share|report)\b",
+    re.I,
+)
+
+
 def _verb_ok(rest: str) -> bool:
     lowered = rest.lower()
     if _IN_MEETING.match(lowered):
         return False
     if lowered.startswith(_MULTI_VERBS):
         return True
-    if re.match(
-        r"(?:talk|speak|check in) (?:to|with) (?:our|the|my|your|comms|product|finance|legal|engineering|marketing|procurement|"
-        r"support|security|(?-i:[A-Z]))[^.]*\babout\b",
-        rest,
-        re.I,
-    ):
-        return True  # "talk to our release team about notice on layout changes": raising it with someone
-    if re.match(
-        r"walk (?!you\b|us\b|everyone\b|everybody\b)\S+(?: \S+)? through\b|go (?:through|over) [^.]{1,40}? and (?:tell|send|flag|let|update|come back|get back|mark|confirm|share|report)\b",
-        rest,
-        re.I,
-    ):
-        return True  # "walk him through the options", "go through them and tell you which still matter"
+    if _RAISE_WITH.match(rest) or _WALK_THROUGH.match(rest):
+        return True
     first = lowered.split(" ", 1)[0].strip(",.")
     if first == "have":
         return not re.match(r"have (?:to|time|a (?:look|think)|any|no|been)\b", lowered)
@@ -453,22 +460,9 @@ _STATIVE = frozenset(
 )
 
 
-# "writing" -> "write", "hosting" -> "host": the few stems that do not just drop -ing ("doing" -> "do" does)
-_GERUND_BASE = {
-    "writ": "write",
-    "shar": "share",
-    "tak": "take",
-    "giv": "give",
-    "mak": "make",
-    "hav": "have",
-    "us": "use",
-    "hos": "host",
-    "joi": "join",
-    "runn": "run",
-    "gett": "get",
-    "sett": "set",
-    "putt": "put",
-}
+# Gerunds whose base is no task verb and not their stem: "using" -> "use" (task verbs are found by
+# _gerund_base: "writing" -> "write", "setting" -> "set").
+_GERUND_BASE = {"us": "use"}
 _ROOM_TALK = re.compile(
     r"(?:tell|say|explain|repeat|clarify|elaborate|hear|see|remind|talk|speak(?! at\b)|describe|expand|go|hold|give|be|do|"
     r"help|let|walk|jump|think|imagine|share (?:your|the) screen|stop|mute|unmute|scroll|zoom|live|afford|"
@@ -506,9 +500,7 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
         )
         if open_to:
             # "Would you be open to doing the case study?": the gerund is the task asked for
-            rest = re.sub(
-                r"^(\w+?)(?:ing)\b", lambda m: _GERUND_BASE.get(m.group(1).lower(), m.group(1)), rest
-            )
+            rest = re.sub(r"^\w+ing\b", lambda m: _gerund_base(m.group(0)), rest)
     else:
         match = _IF_YOU_COULD.match(sentence.text.strip()) or _REQUEST_IMP.search(sentence.text)
         rest = (match.groupdict().get("rest") or match.groupdict().get("rest2")) if match else None
@@ -607,8 +599,8 @@ _PRONOUN_OBJECT = re.compile(
 _POSSESSIVE_OBJECT = re.compile(r"^\S+ (?:their|its|his|her)\b", re.I)
 # "I'll log it with product", "I'll pass it to engineering": where it goes says what is done with it.
 _TO_A_TEAM = re.compile(
-    r"\b(?:to|with|past|by|in front of) (?:the |our |your |my )?(?:product|engineering|engineers|dev|devs|developers|support|"
-    r"finance|legal|comms|marketing|security|billing|leadership|management|director|boss|manager|cfo|ceo|cto|vp)\b",
+    rf"\b(?:to|with|past|by|in front of) (?:the |our |your |my )?(?:{_TEAMS}|leadership|management|director|boss|manager|"
+    r"cfo|ceo|cto|vp)\b",
     re.I,
 )
 _RECIPIENT = re.compile(r"\bto (?:you|him|her|them|[A-Z][\w'-]+|(?:the|our|your|my) \w+)", re.I)
@@ -1554,8 +1546,8 @@ _ROLE = re.compile(
 )
 
 
-def _is_verb(word: str) -> bool:
-    return word in ACTION_VERBS or word == "do" or any(m.split()[0] == word for m in _MULTI_VERBS)
+# The first words a task can open with, "do" and the first words of the phrasal verbs included.
+_TASK_OPENERS = ACTION_VERBS | {"do"} | {m.split()[0] for m in _MULTI_VERBS}
 
 
 def _verb_base(word: str, form: str) -> str | None:
@@ -1563,19 +1555,27 @@ def _verb_base(word: str, form: str) -> str | None:
     (form "ing") when it is a task verb."""
     word = word.lower()
     if form == "base":
-        return word if _is_verb(word) else None
+        return word if word in _TASK_OPENERS else None
     if not word.endswith(form):
         return None
-    stem = word[: -len(form)]
-    if form == "s":
-        candidates = [
-            stem,
-            stem[:-1] if stem.endswith("e") else "",
-            stem[:-2] + "y" if stem.endswith("ie") else "",
-        ]
-    else:
-        candidates = [stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""]
-    return next((c for c in candidates if c and _is_verb(c)), None)
+    if form == "ing":
+        base = _gerund_base(word)
+        return base if base in _TASK_OPENERS else None
+    stem = word[:-1]
+    candidates = [
+        stem,
+        stem[:-1] if stem.endswith("e") else "",
+        stem[:-2] + "y" if stem.endswith("ie") else "",
+    ]
+    return next((c for c in candidates if c in _TASK_OPENERS), None)
+
+
+def _gerund_base(word: str) -> str:
+    """ "sending" -> "send", "setting" -> "set", "scheduling" -> "schedule", "using" -> "use": a task verb
+    when the stem (as it is, with an e, or undoubled) is one, else the irregular stems, else the stem."""
+    stem = word.lower().removesuffix("ing")
+    candidates = (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else "")
+    return next((c for c in candidates if c in _TASK_OPENERS), None) or _GERUND_BASE.get(stem, stem)
 
 
 def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: date) -> list[ActionItem]:

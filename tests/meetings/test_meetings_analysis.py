@@ -1447,3 +1447,10 @@ def test_the_plan_said_back_keeps_its_person_across_and_and_new_verbs_and_dates_
         ("Priya Raman", "speak to comms about the case study", None),
         ("Nadia Hussain", "send the full root cause analysis", date(2026, 11, 23)),
     ]
+
+
+def test_a_yes_to_being_open_to_doing_something_reads_the_gerund_as_its_verb():
+    assert _items(
+        "Priya Raman: Would you be open to scheduling a call with our finance team next week?\n"
+        "Ana Lopez: Yes, happy to.\n"
+    ) == [("Ana Lopez", "schedule a call with our finance team", date(2026, 11, 27))]
