@@ -197,18 +197,13 @@ def _rules(meeting: date):
             ),
         ),
         (
-            rf"\b{_LEAD}(?:the )?{_ORD} of {_MONTH}\b",
-            lambda g: _month_day(m, MONTHS[g.group(2)[:3]], int(g.group(1))),
-        ),
-        (
-            # "by 10 February", "on 15th July": the day first, as most of the world writes it ("5 may" only
-            # after a lead word: "the 5 may need…" is no date)
-            rf"\b{_LEAD}{_ORD} {_MONTH}\b",
+            # "the 3rd of March", "by 10 February", "on 15th July": the day first, as most of the world
+            # writes it ("5 may" only with "of" or a lead word: "the 5 may need…" is no date)
+            rf"\b(?P<lead>{_LEAD})(?:the )?{_ORD} (?P<of>of )?{_MONTH}\b",
             lambda g: (
                 None
-                if g.group(2).lower() == "may"
-                and not re.match(r"(?:by|on|before|until|till|for|due)\b", g.group(0), re.I)
-                else _month_day(m, MONTHS[g.group(2)[:3]], int(g.group(1)))
+                if g.group(4).lower() == "may" and not (g.group("of") or g.group("lead"))
+                else _month_day(m, MONTHS[g.group(4)[:3]], int(g.group(2)))
             ),
         ),
         (
