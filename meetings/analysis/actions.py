@@ -1324,7 +1324,7 @@ def _introduction(
         return None
     asked = re.match(r"\S+ (?:me|us) (?:in touch with|to) (?P<name>(?-i:[A-Z])[\w' -]+)$", text, re.I)
     if asked:  # "Could you put me in touch with Maud?" "Yes, I'll send you an introduction."
-        return f"email an introduction between {first_name(addressee)} and {asked.group('name')}"
+        return f"introduce {first_name(addressee)} to {asked.group('name')} by email"
     # Only an introduction that names no one and nothing else: "connect you both by email", "send an
     # email to both of you"; "set up an intro call with Irene" says more than that.
     residue = re.sub(
@@ -1349,7 +1349,7 @@ def _introduction(
                 if m.group("name").split()[0].lower() not in known | lower
             ]
             if names:
-                return f"email an introduction between {first_name(addressee)} and {names[-1]}"
+                return f"introduce {first_name(addressee)} to {names[-1]} by email"
     return None
 
 

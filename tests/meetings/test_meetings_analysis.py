@@ -363,7 +363,7 @@ def test_an_accepted_offer_made_concrete_in_the_next_turn():
         "Ayesha Sid: Would it be useful if I introduced you to Josie?\n"
         "Tomasz Wier: That would be amazing, yes please.\n"
         "Ayesha Sid: I'll drop you both an email intro later this week.\n"
-    ) == [("Ayesha Sid", "email an introduction between Tomasz and Josie", date(2026, 11, 20))]
+    ) == [("Ayesha Sid", "introduce Tomasz to Josie by email", date(2026, 11, 20))]
 
 
 def test_a_commitment_in_a_question_and_a_date_in_the_next_sentence():
@@ -644,17 +644,17 @@ def test_an_introduction_names_both_sides_and_one_that_names_more_is_left_alone(
         "Henrik Dahl: A friend of mine, Signe Holm, runs an agency. I'm happy to introduce you, if you'd like.\n"
         "Beatriz Almeida: Yes please, that would be great.\n"
         "Henrik Dahl: I'll send an email to both of you tomorrow.\n"
-    ) == [("Henrik Dahl", "email an introduction between Beatriz and Signe Holm", date(2026, 11, 19))]
+    ) == [("Henrik Dahl", "introduce Beatriz to Signe Holm by email", date(2026, 11, 19))]
     assert _items(
         "Ingrid Solberg: Could you put me in touch with Maud?\n"
         "Naomi Okafor: Yes, I'll send you an introduction this afternoon.\n"
-    ) == [("Naomi Okafor", "email an introduction between Ingrid and Maud", date(2026, 11, 18))]
+    ) == [("Naomi Okafor", "introduce Ingrid to Maud by email", date(2026, 11, 18))]
     # "her" in the promise that follows an offer to introduce is the person offered.
     assert _items(
         "Mateo Ibarra: My old boss, Dolores Ferreira, runs rooms at Pellucid Resorts. I can introduce you.\n"
         "Anders Lindqvist: I'd love that.\n"
         "Mateo Ibarra: I'll send her a note tonight and copy you.\n"
-    ) == [("Mateo Ibarra", "email an introduction between Anders and Dolores Ferreira", date(2026, 11, 18))]
+    ) == [("Mateo Ibarra", "introduce Anders to Dolores Ferreira by email", date(2026, 11, 18))]
     # A named introduction keeps its words; a sentence-opening word is no one's name.
     assert _items(
         "Rafael Castillo: Irene runs the support leads.\n"
@@ -1248,7 +1248,7 @@ def test_coming_back_on_something_and_making_the_intro_over_email_are_commitment
         "Fenella Marsh: I'll make the intro over email this week.\n"
     ) == [
         ("Ingrid Solberg", "come back on the notification digest", date(2026, 11, 23)),
-        ("Fenella Marsh", "email an introduction between Tobiah and Osric Vandermolen", date(2026, 11, 20)),
+        ("Fenella Marsh", "introduce Tobiah to Osric Vandermolen by email", date(2026, 11, 20)),
     ]
 
 
