@@ -1047,7 +1047,47 @@ def extract_action_items(
     for item in items:  # a date taken out of the middle leaves "put the check-in in , same slot"
         item.text = re.sub(r"\s+(?=[,;])", "", item.text)
     _merge_recap(items, _recap_items(sentences, speakers, meeting_date))
+    for item in items:
+        item.text = _task_wording(item.text)
     return _dedupe(items)
+
+
+# Talk's verbs for a task, in the words of a task list: "dig into the sync drops" -> "investigate the sync
+# drops", "pull together a list of the nurses" -> "send a list of the nurses"; "and get it over" after a
+# thing to be sent says nothing more ("send a revised quote and get it over" -> "send a revised quote").
+_TASK_WORDING = [
+    (
+        re.compile(r"^dig (?:into|in to|through) (?=(?:where|whether|what|why|how|which|when)\b)", re.I),
+        "find out ",
+    ),
+    (re.compile(r"^dig (?:into|in to|through)\b", re.I), "investigate"),
+    (re.compile(r"^(?:pull|put) together\b", re.I), "send"),
+    (
+        re.compile(
+            r"^(?:pull|put) (?P<thing>(?:a|an|the|some|our|your|my) (?:(?! and )[^,])+?) together\b", re.I
+        ),
+        r"send \g<thing>",
+    ),
+    (
+        re.compile(
+            r"^pull (?P<thing>(?:(?! and )[^,])+?) and send (?:it|them|that|those)(?: over| across| out| through)?\b",
+            re.I,
+        ),
+        r"send \g<thing>",
+    ),
+]
+_SENT_AGAIN = re.compile(
+    r"(?:,\s*|\s+)and (?:send|get|have|share|email|forward) (?:it|them|that|those)(?: (?:over|across|out|through|back))?$",
+    re.I,
+)
+
+
+def _task_wording(text: str) -> str:
+    for pattern, verb in _TASK_WORDING:
+        text = pattern.sub(verb, text, count=1)
+    if re.match(r"(?:send|share|email|forward)\b", text, re.I):
+        text = _SENT_AGAIN.sub("", text)
+    return text
 
 
 _LAST_DAY = re.compile(
