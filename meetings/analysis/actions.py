@@ -897,7 +897,12 @@ def extract_action_items(
                 text, due = own_offer.text, due or own_offer.due
             elif not request and _PRONOUN_OBJECT.match(text) and not (items and item_turn[-1] == turn):
                 # "Our legal team has some redlines. I'll send those across today."
-                before = [x for x in sentences[: sentence.index] if x.turn_index == turn]
+                # "Okay. I'll get that to you": an acknowledgement before it is no thing to point at.
+                before = [
+                    x
+                    for x in sentences[: sentence.index]
+                    if x.turn_index == turn and len(content_words(x.text)) > 1
+                ]
                 source = antecedent.get(turn) or next(
                     (phrase for x in reversed(before[-3:]) if (phrase := _noun_phrase(x.text))), None
                 )
@@ -1026,7 +1031,7 @@ def extract_action_items(
             wishes[turn] = _clean(wish.group("np"), None)
         intention = None if offered_now else _INTENTION.search(sentence.text)
         # "What I'd like to do is set up usage alerts": the intention is what follows "is".
-        meant = re.sub(r"^do is (?:to )?", "", intention.group("rest")) if intention else ""
+        meant = re.sub(r"^do(?:,[^,]{1,40},)? is (?:to )?", "", intention.group("rest")) if intention else ""
         if intention and _verb_ok(_strip_adverbs(meant)):
             antecedent[turn] = _clean(_strip_adverbs(meant), None)
         suggested = None if offered_now or intention else _SUGGEST.search(sentence.text)
@@ -1067,6 +1072,23 @@ _TASK_WORDING = [
             r"^(?:pull|put) (?P<thing>(?:a|an|the|some|our|your|my) (?:(?! and )[^,])+?) together\b", re.I
         ),
         r"send \g<thing>",
+    ),
+    # "get the deck over", "drop the draft across", "get the revised numbers to Priya"
+    (
+        re.compile(
+            r"^(?:get|drop|fire|shoot|pop|ping|whip) (?P<thing>(?:a|an|the|some|our|my|your|those|these)\b"
+            r"(?:(?! and )[^,])*?) (?:over|across)\b(?! (?:the|a|an|it|this|that|with)\b)",
+            re.I,
+        ),
+        r"send \g<thing>",
+    ),
+    (
+        re.compile(
+            r"^get (?P<thing>(?:a|an|the|some|our|my|your)\b(?:(?! and )[^,])*?) "
+            r"(?=to (?:(?-i:[A-Z])|(?:you|him|her|them)\b))",
+            re.I,
+        ),
+        r"send \g<thing> ",
     ),
     (
         re.compile(

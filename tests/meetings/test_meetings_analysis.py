@@ -1472,3 +1472,32 @@ def test_talk_verbs_become_task_list_verbs():
         ),
         ("Lucy Tran", "send the transaction list", date(2026, 11, 18)),
     ]
+
+
+def test_a_pronoun_after_an_acknowledgement_points_back_to_what_the_speaker_offered():
+    """ "Okay. I'll get that to you": the "Okay." is nothing to point at; "that" is what the speaker meant
+    to do two turns before ("What I'd like to do, if it's useful, is…")."""
+    assert _items(
+        "Fiona Gallagher: What I'd like to do, if it's useful, is pull together the response times for your "
+        "tickets over the last two quarters. Would that help?\n"
+        "Deborah Okonkwo: It would, yes.\n"
+        "Fiona Gallagher: Okay. I'll get that to you by the end of next week.\n"
+    ) == [
+        (
+            "Fiona Gallagher",
+            "get the response times for the tickets over the last two quarters",
+            date(2026, 11, 27),
+        )
+    ]
+
+
+def test_getting_or_dropping_a_thing_over_is_sending_it():
+    assert _items(
+        "Fiona Gallagher: I'll get the deck over to you by Friday.\n"
+        "Fiona Gallagher: And I'll drop the draft release notes across tomorrow.\n"
+        "Fiona Gallagher: We'll get the firewall change through CAB next week.\n"
+    ) == [
+        ("Fiona Gallagher", "send the deck", date(2026, 11, 20)),
+        ("Fiona Gallagher", "send the draft release notes", date(2026, 11, 19)),
+        ("Fiona Gallagher", "get the firewall change through CAB", date(2026, 11, 27)),  # not sent
+    ]
