@@ -885,9 +885,20 @@ def test_another_product_named_by_what_someone_does_with_it_is_a_competitor():
         "We've also got a demo booked with Latchly on Thursday.",
         "Our parent company runs Stackwise at the European sites.",
         "For context, where I was before, we used ColdTrace, and they had something like that.",
+        "We're looking at Faultline.",
+        "At my last MSP we ran ServiceForge, and its SLA escalation was smarter out of the box.",
+        "At my previous organisation, we were using MedQueue for appointments.",
+        "Our sister brand runs on Hostwise, and their people have been in my ear about it.",
+        "My friend Joanne has the yarn shop on Mill Street, she's moved to Stackr, and she pays about half.",
     ):
         assert "competitor" in signal_categories(sentence), sentence
-    assert "competitor" not in signal_categories("I had a call with Marcus about the rollout last week.")
+    for sentence in (
+        "I had a call with Marcus about the rollout last week.",
+        "We're looking at March for the rollout.",
+        "I'm looking at Salesforce data every day.",
+        "She moved to Leeds in the spring.",
+    ):
+        assert "competitor" not in signal_categories(sentence), sentence
 
 
 def test_a_need_after_an_aside_is_a_request_and_a_light_promise_takes_the_next_ones_words():
