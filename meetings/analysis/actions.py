@@ -116,6 +116,9 @@ _IN_MEETING = re.compile(
     r"(?:recap|sum up|summari[sz]e|run (?:through|over)|go (?:through|over)) (?:quickly|the (?:dates|numbers|actions|"
     r"action items|next steps)|action items|next steps|what|where|everything)\b(?![^.]*\b(?:email|writing|note|slack)\b)|"
     r"recap(?: (?:real |really |super )?quick(?:ly)?)?(?:,? so\b.*)?$|"
+    r"(?:recap|sum up|summari[sz]e)\b(?:(?!\b(?:email|writing|note|slack|send|document|doc)\b)[^.])*[.!?]?$|"
+    # "I'll type it in the chat", "let me drop my number in the chat": done on the call.
+    r"[^.]*\b(?:in|into) the (?:zoom |meeting |teams )?chat\b|"
     # "I'll let you lead", "let him start", "I'll let you get to lunch": handing over the floor; "let me know"
     # is the listener's part; "I'll let you know" alone names nothing.
     r"let (?:you|him|her|them|us|everyone|(?-i:[A-Z])[\w'-]+)(?: (?:both|all|two|guys))? (?!know\b)\w+|let (?:me|us) know\b|"

@@ -254,6 +254,13 @@ FLOORS = [
     (heldout(82), 0.70, 0.70),  # blind at 0.77 / 0.77
     (heldout(83), 0.55, 0.70),  # blind at 0.63 / 0.76
     (heldout(84), 0.70, 0.55),  # blind at 0.79 / 0.60
+    # sets 85-90: three more authors, blind once together in the session after
+    (heldout(85), 0.60, 0.55),  # blind at 0.66 / 0.62
+    (heldout(86), 0.80, 0.60),  # blind at 0.88 / 0.68
+    (heldout(87), 0.75, 0.55),  # blind at 0.84 / 0.65
+    (heldout(88), 0.70, 0.70),  # blind at 0.76 / 0.80
+    (heldout(89), 0.75, 0.70),  # blind at 0.82 / 0.78
+    (heldout(90), 0.60, 0.55),  # blind at 0.67 / 0.61
 ]
 
 
@@ -1512,3 +1519,13 @@ def test_getting_or_dropping_a_thing_over_is_sending_it():
         ("Fiona Gallagher", "send the draft release notes", date(2026, 11, 19)),
         ("Fiona Gallagher", "get the firewall change through CAB", date(2026, 11, 27)),  # not sent
     ]
+
+
+def test_a_recap_said_on_the_call_and_things_put_in_the_chat_are_no_tasks():
+    assert _items(
+        "Kevin Lindqvist: Let me recap, and please correct me if I get anything wrong.\n"
+        "Yuki Tanabe: I will recap, to make sure we agree.\n"
+        "Hannah Whitfield: I'll drop my number in the chat.\n"
+        "Aisha Bello: I'll type the address into the chat now.\n"
+        "Priya Raman: And I'll send a written recap by email tonight.\n"
+    ) == [("Priya Raman", "send a written recap by email", date(2026, 11, 18))]
