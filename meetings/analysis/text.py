@@ -150,13 +150,33 @@ def _opening_evidence(transcript: Transcript) -> tuple[set[str], set[str]]:
 def vendor_side(transcript: Transcript, known: set[str] | None = None) -> set[str]:
     """The speakers who speak for the vendor (the CSM's side). Signals are the customer's voice.
 
-    `known` (from the meeting's participants' email domains, when there is one) wins. Otherwise the
-    host (the first speaker, on a customer call nearly always the CSM) is the vendor, and so are the
-    colleagues the host introduces; the people the host greets are the customer; anyone else is
-    judged by their words, scored for vendor and customer markers.
+    `known` (from the meeting's participants' email domains, when there is one) wins. Otherwise each
+    speaker who said enough is judged by how they talk, over all their sentences (`side_model`: "I'll
+    send you the options" and "your renewal" against "our board" and "your app"); one who said too
+    little, or a call where everyone would be the vendor, falls back to `vendor_side_by_markers`.
     """
     if known:
         return {s for s in transcript.speakers if s in known}
+    from meetings.analysis.side_model import talks_like_vendor
+
+    by_markers = vendor_side_by_markers(transcript)
+    said: dict[str, list[str]] = {s: [] for s in transcript.speakers}
+    for turn in transcript.turns:
+        if turn.speaker is not None:
+            said[turn.speaker].extend(split_text(turn.text))
+    vendor = {
+        speaker for speaker, sentences in said.items() if talks_like_vendor(sentences, speaker in by_markers)
+    }
+    if len(vendor) == len(said) and len(said) > 1:
+        return by_markers  # someone is the customer
+    return vendor
+
+
+def vendor_side_by_markers(transcript: Transcript) -> set[str]:
+    """The vendor's side by the opening and by marker phrases: the host (the first speaker, on a
+    customer call nearly always the CSM) is the vendor, and so are the colleagues the host introduces;
+    the people the host greets are the customer; anyone else is judged by their words, scored for vendor
+    and customer markers."""
     if not transcript.speakers:
         return set()
     colleagues, customers = _opening_evidence(transcript)

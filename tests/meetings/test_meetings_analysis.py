@@ -1529,3 +1529,34 @@ def test_a_recap_said_on_the_call_and_things_put_in_the_chat_are_no_tasks():
         "Aisha Bello: I'll type the address into the chat now.\n"
         "Priya Raman: And I'll send a written recap by email tonight.\n"
     ) == [("Priya Raman", "send a written recap by email", date(2026, 11, 18))]
+
+
+def test_a_colleague_nobody_introduced_is_told_by_how_they_talk():
+    """The host introduces no one and the account executive joins late: the marker rules leave him on the
+    customer's side (his commercial talk would be read as the customer's signals); the side model, over
+    everything he says, puts him with the vendor. A customer who talks like one stays a customer."""
+    from meetings.analysis.text import vendor_side, vendor_side_by_markers
+
+    transcript = parse_transcript(
+        "Alyssa Brandt: Hi Denise, thanks for making the time today.\n"
+        "Denise Kowalczyk: Of course. I'll be honest, the uplift on the renewal quote is a problem for us. "
+        "Our CFO has frozen new spend and our board wants every contract reviewed. We need a lower number.\n"
+        "Marcus Oyelaran: Sorry I'm late. Denise, I hear you on the price. If we restructure on a multi-year, "
+        "I can look at moving you to a lighter package. I'll fold that into the options on Friday. "
+        "And I'll send you a comparison of the two tiers so you can take it to your CFO.\n"
+        "Denise Kowalczyk: That would help. Our team really relies on the scheduling module, so we can't lose "
+        "it. Can you keep that in the lighter package?\n"
+        "Marcus Oyelaran: Yes, we can keep scheduling in. I'll get our finance team to confirm the numbers. "
+        "You'll have the options from me by Friday.\n"
+    )
+    assert vendor_side_by_markers(transcript) == {"Alyssa Brandt"}
+    assert vendor_side(transcript) == {"Alyssa Brandt", "Marcus Oyelaran"}
+
+
+def test_the_side_model_counts_are_what_their_builder_makes():
+    import json
+
+    from bench.side_training import side_counts
+    from meetings.analysis.side_model import COUNTS_FILE
+
+    assert json.loads(COUNTS_FILE.read_text()) == json.loads(json.dumps(side_counts()))
