@@ -1057,7 +1057,17 @@ def extract_action_items(
     _merge_recap(items, _recap_items(sentences, speakers, meeting_date))
     for item in items:
         item.text = _task_wording(item.text)
-    return _dedupe(items)
+    return _dedupe([item for item in items if not _TAKE_NOTHING.match(item.text)])
+
+
+# "I'll take quiet", "I'll take boring", "I'll take 'it works'", "take care": taking what is offered, no
+# task; "take the deck to the board", "take it to product", "take care of it" are tasks.
+_TAKE_NOTHING = re.compile(
+    r"^take (?!(?:the|a|an|it|that|this|them|those|these|your|our|my|their|his|her|whatever|back|both|some|"
+    r"up|over|on|forward|away|him|you|us|care of|ownership|responsibility|charge|notes?|one|two|three|all|any|"
+    r"each|every|another|more|whoever)\b)(?-i:[a-z\"'“])",
+    re.I,
+)
 
 
 # Talk's verbs for a task, in the words of a task list: "dig into the sync drops" -> "investigate the sync

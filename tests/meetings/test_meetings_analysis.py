@@ -261,6 +261,13 @@ FLOORS = [
     (heldout(88), 0.70, 0.70),  # blind at 0.76 / 0.80
     (heldout(89), 0.75, 0.70),  # blind at 0.82 / 0.78
     (heldout(90), 0.60, 0.55),  # blind at 0.67 / 0.61
+    # sets 91-96: three more authors, blind once together at the end of that session
+    (heldout(91), 0.70, 0.70),  # blind at 0.76 / 0.78
+    (heldout(92), 0.55, 0.65),  # blind at 0.62 / 0.74
+    (heldout(93), 0.60, 0.70),  # blind at 0.66 / 0.76
+    (heldout(94), 0.75, 0.70),  # blind at 0.82 / 0.78
+    (heldout(95), 0.65, 0.75),  # blind at 0.73 / 0.83
+    (heldout(96), 0.70, 0.80),  # blind at 0.79 / 0.87
 ]
 
 
@@ -1560,3 +1567,11 @@ def test_the_side_model_counts_are_what_their_builder_makes():
     from meetings.analysis.side_model import COUNTS_FILE
 
     assert json.loads(COUNTS_FILE.read_text()) == json.loads(json.dumps(side_counts()))
+
+
+def test_taking_what_is_offered_is_no_task():
+    assert _items(
+        "Olivia Grant: Honestly, after last quarter I'll take quiet.\n"
+        "Kazuo Nishimura: Thank you, Haruka. Please take care.\n"
+        "Ben Carter: I'll take the revised quote to our board on Tuesday.\n"
+    ) == [("Ben Carter", "take the revised quote to our board", date(2026, 11, 24))]
