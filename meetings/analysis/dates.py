@@ -180,6 +180,25 @@ def _rules(meeting: date):
             lambda g: _next_weekday(m, WEEKDAYS.index(g.group(1))),
         ),
         (
+            # "Monday the twenty-eighth", "Tuesday the 25th", "Wednesday, March 14th": the date says which
+            # Monday (the longer phrase wins over the weekday inside it)
+            rf"\b{_LEAD}{_WD},? (?:the )?(?:{_ORD_WORD}|(\d{{1,2}})(?:st|nd|rd|th))(?!\s+thing)(?: of {_MONTH})?\b"
+            rf"|\b{_LEAD}{_WD},? {_MONTH}\.? (?:the )?(?:{_ORD_WORD}|{_ORD})\b(?!:)",
+            lambda g: (
+                _month_day(
+                    m,
+                    MONTHS[g.group(4)[:3]] if g.group(4) else None,
+                    _ORDINAL_WORDS[g.group(2)] if g.group(2) else int(g.group(3)),
+                )
+                if g.group(1)
+                else _month_day(
+                    m,
+                    MONTHS[g.group(6)[:3]],
+                    _ORDINAL_WORDS[g.group(7)] if g.group(7) else int(g.group(8)),
+                )
+            ),
+        ),
+        (
             rf"\b{_LEAD}{_MONTH}\.? {_ORD}\b(?!:)",
             lambda g: _month_day(m, MONTHS[g.group(1)[:3]], int(g.group(2))),
         ),

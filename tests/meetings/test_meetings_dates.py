@@ -52,6 +52,12 @@ WEDNESDAY = date(2026, 11, 18)
         ("the full RCA by close of play Monday", date(2026, 11, 23)),
         ("by COB Friday", date(2026, 11, 20)),
         ("by the end of next week", date(2026, 11, 27)),
+        # a weekday with its date: the date says which one
+        ("I'll run the training on Monday the thirtieth", date(2026, 11, 30)),
+        ("Tuesday the 8th I run the mapping workshop", date(2026, 12, 8)),
+        ("the session on Thursday, December 3rd", date(2026, 12, 3)),
+        ("Friday the fourth of December", date(2026, 12, 4)),
+        ("on Monday the first thing", date(2026, 11, 23)),  # "the first thing" is no date
     ],
 )
 def test_due_phrases(phrase, expected):
