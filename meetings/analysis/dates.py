@@ -216,6 +216,11 @@ def _rules(meeting: date):
             ),
         ),
         (
+            # "by tenth of May", "by fifteenth June": a spelled day before its month, after a lead word
+            rf"\b(?:by|on|before|until|till|no later than|due) {_ORD_WORD} (?:of )?{_MONTH}\b",
+            lambda g: _month_day(m, MONTHS[g.group(2)[:3]], _ORDINAL_WORDS[g.group(1)]),
+        ),
+        (
             # "the 3rd of March", "by 10 February", "on 15th July": the day first, as most of the world
             # writes it ("5 may" only with "of" or a lead word: "the 5 may need…" is no date)
             rf"\b(?P<lead>{_LEAD})(?:the )?{_ORD} (?P<of>of )?{_MONTH}\b",

@@ -58,6 +58,8 @@ WEDNESDAY = date(2026, 11, 18)
         ("the session on Thursday, December 3rd", date(2026, 12, 3)),
         ("Friday the fourth of December", date(2026, 12, 4)),
         ("on Monday the first thing", date(2026, 11, 23)),  # "the first thing" is no date
+        ("share the updated mapping by tenth of December", date(2026, 12, 10)),
+        ("confirm the final number by fifteenth January", date(2027, 1, 15)),
     ],
 )
 def test_due_phrases(phrase, expected):
