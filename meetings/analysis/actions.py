@@ -245,7 +245,9 @@ def _clean(text: str, due_text: str | None) -> str:
     if due_text:  # "schedule the rollback for [this evening]": the preposition went with its date
         text = re.sub(r"\s+(?:for|by|on|at|in|till|until|before|within)$", "", text, flags=re.I)
     text = re.sub(r"\s+(?:for you|as well|too|again|first|later)$", "", text, flags=re.I)
-    return text
+    # Speech cut off: "…for you there, let me—" ends at the comma; a dash left at the end goes.
+    text = re.sub(r",\s*(?:[\w']+\s+){0,2}[\w']+[—–]$", "", text)
+    return re.sub(r"\s*[—–]+$", "", text)
 
 
 _GIVE_VERBS = r"(send|email|give|get|show|forward|share with|bring|drop|ping|message|call)"

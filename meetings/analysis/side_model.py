@@ -25,10 +25,12 @@ COUNTS_FILE = Path(__file__).with_name("side_counts.json")
 # 0.0 and 0.5 within noise, 1.0 worse); fewer sentences than MIN_SENTENCES say too little.
 VENDOR_ABOVE = 0.5
 MIN_SENTENCES = 3
-# Where the marker rules said otherwise, the mean must clear the threshold by this much to overrule them
-# (0.0: 0.889, 0.5: 0.886, 1.0: 0.883 signal F1 on the held-out calls; 0.5 keeps a customer at 0.58,
-# Jordan Blake of the tuning set's onboarding kickoff, with the customer).
-MARGIN = 0.5
+# Where the marker rules said otherwise, the mean must clear the threshold by this much to overrule them.
+# On the held-out calls (sets to 96; threshold 0.5): margin 0.5 signal F1 0.883, 0.25 0.886, 0 0.886, and
+# customers with a signal put on the vendor's side 3, 0 and 1 of 793; at 0.25 a customer who sounds a
+# little like the vendor (Jordan Blake of the tuning set's onboarding kickoff, +0.58) stays a customer,
+# and a vendor voice at +0.98 (an account manager the host never introduced) joins the vendor.
+MARGIN = 0.25
 _CLAMP = 6.0  # one sentence full of "our roadmap" cannot outvote a speaker's other sentences
 
 

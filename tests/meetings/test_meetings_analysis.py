@@ -1575,3 +1575,13 @@ def test_taking_what_is_offered_is_no_task():
         "Kazuo Nishimura: Thank you, Haruka. Please take care.\n"
         "Ben Carter: I'll take the revised quote to our board on Tuesday.\n"
     ) == [("Ben Carter", "take the revised quote to our board", date(2026, 11, 24))]
+
+
+def test_speech_cut_off_at_the_end_of_a_task_is_left_out():
+    assert _items(
+        "Daniel Whitcombe: I'll set up a dedicated Slack channel with the on-call engineer for you, let me—\n"
+        "Priyanka Raman: And I'll process the SLA credit straight away —\n"
+    ) == [
+        ("Daniel Whitcombe", "set up a dedicated Slack channel with the on-call engineer for you", None),
+        ("Priyanka Raman", "process the SLA credit straight away", None),
+    ]
