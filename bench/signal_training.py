@@ -9,7 +9,7 @@ Two generated example files:
   four separate authors who labeled, for each signal, every sentence that carries it): the quoted
   sentences are examples of their category; the customer's other sentences (three content words or
   more) are ordinary talk (`none`).
-- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-96), whose
+- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-102), whose
   labels say which signals a speaker gave but not in which sentence: for each labeled (category,
   speaker), that speaker's sentence the classifier (trained on the other example files) scores highest
   for the category. The customer's other sentences are not used as `none`: some carry a signal the
@@ -97,9 +97,12 @@ AUTHORS = {
     "BP": _heldout(91, 92),
     "BQ": _heldout(93, 94),
     "BR": _heldout(95, 96),
+    "BS": _heldout(97, 98),
+    "BT": _heldout(99, 100),
+    "BU": _heldout(101, 102),
 }
 CALLS_HEADER = (
-    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-96) by\n"
+    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-102) by\n"
     "# bench/signal_training.py: for each labeled (category, speaker), that speaker's sentence the\n"
     "# classifier scored highest for the category. Generated; rebuild rather than edit.\n"
 )
@@ -252,7 +255,7 @@ def main() -> None:
     for title, make in variants:
         p, r, f = leave_one_author_out(make).signals
         print(
-            f"held-out authors B-K, T-Z, AE, AF, AS-BR, leave one author out, {title:<32} signals P {p:.2f} R {r:.2f} F1 {f:.3f}"
+            f"held-out authors B-K, T-Z, AE, AF, AS-BU, leave one author out, {title:<32} signals P {p:.2f} R {r:.2f} F1 {f:.3f}"
         )
     # The training calls' authors, each left out of the quoted examples in turn and scored on its calls.
     by_author = quoted_by_author()

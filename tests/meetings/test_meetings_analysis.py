@@ -268,6 +268,13 @@ FLOORS = [
     (heldout(94), 0.75, 0.70),  # blind at 0.82 / 0.78
     (heldout(95), 0.65, 0.75),  # blind at 0.73 / 0.83
     (heldout(96), 0.70, 0.80),  # blind at 0.79 / 0.87
+    # sets 97-102: three more authors, blind once together after the side model's margin was set
+    (heldout(97), 0.60, 0.70),  # blind at 0.66 / 0.80
+    (heldout(98), 0.70, 0.60),  # blind at 0.77 / 0.69
+    (heldout(99), 0.60, 0.75),  # blind at 0.70 / 0.84
+    (heldout(100), 0.75, 0.70),  # blind at 0.81 / 0.79
+    (heldout(101), 0.70, 0.75),  # blind at 0.77 / 0.83
+    (heldout(102), 0.60, 0.65),  # blind at 0.68 / 0.72
 ]
 
 
