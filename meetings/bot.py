@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from meetings.analysis.models import CATEGORY_TYPE, Signal
+from meetings.analysis.side_model import MIN_SENTENCES
 from meetings.analysis.signals import accepts, asked_categories, signal_categories
 from meetings.analysis.text import split_text, vendor_side
 from meetings.transcript import (
@@ -87,13 +88,17 @@ class VttReplaySource:
 
 class IncrementalSignalDetector:
     """Signals from one utterance at a time, with the batch detector's rules: the customer's voice
-    only (the vendor side is re-estimated as the call goes), no questions, once per (category, speaker)."""
+    only (the vendor side is re-estimated as the call goes), no questions, once per (category, speaker).
+    A speaker's sentences wait until they have said enough for the side model to judge them
+    (`MIN_SENTENCES`), so a vendor colleague nobody introduced is not heard as the customer in their
+    first words; `flush()` hears whoever is still waiting when the call ends."""
 
     def __init__(self, internal_speakers: frozenset[str] = frozenset()) -> None:
         self.internal = internal_speakers
         self.turns: list[Turn] = []
         self.seen: set[tuple[str, str | None]] = set()
-        self.held: dict[str, list[tuple[str, float]]] = {}  # sentences of speakers taken for the vendor
+        self.held: dict[str, list[tuple[str, float]]] = {}  # sentences not yet heard as the customer's
+        self.said: dict[str, int] = {}  # sentences each speaker has said so far
         self.asked: tuple[int, set[str]] | None = None  # (turn, categories) the vendor just asked for
 
     def _vendor(self) -> set[str]:
@@ -110,6 +115,7 @@ class IncrementalSignalDetector:
         if utterance.speaker is None:
             return []
         sentences = split_text(utterance.text)
+        self.said[utterance.speaker] = self.said.get(utterance.speaker, 0) + len(sentences)
         self.held.setdefault(utterance.speaker, []).extend(
             (sentence, utterance.start) for sentence in sentences
         )
@@ -129,14 +135,27 @@ class IncrementalSignalDetector:
                 for category in sorted(self.asked[1]):
                     found += self._signal(utterance.speaker, category, sentences[0], utterance.start)
             self.asked = None
-        # Everyone not (or no longer) on the vendor side has their held sentences looked at: a
-        # speaker first taken for the CSM who turns out to be the customer is heard late, not never.
+        # Everyone judged and not (or no longer) on the vendor side has their held sentences looked at:
+        # a speaker first taken for the CSM who turns out to be the customer is heard late, not never.
+        return found + self._release(vendor, judged_only=True)
+
+    def flush(self) -> list[Signal]:
+        """The call is over: whoever is still waiting is judged on what they said."""
+        if not self.turns:
+            return []
+        return self._release(self._vendor(), judged_only=False)
+
+    def _release(self, vendor: set[str], *, judged_only: bool) -> list[Signal]:
+        found: list[Signal] = []
         for speaker in list(self.held):
-            if speaker in vendor:
+            if speaker in vendor or (judged_only and not self._judged(speaker)):
                 continue
             for sentence, start in self.held.pop(speaker):
                 found += self._signals(speaker, sentence, start)
         return found
+
+    def _judged(self, speaker: str) -> bool:
+        return bool(self.internal) or self.said.get(speaker, 0) >= MIN_SENTENCES
 
     def _signals(self, speaker: str, sentence: str, start: float) -> list[Signal]:
         return [
@@ -222,10 +241,14 @@ class ReplayMeetingBot:
             self.heard.append(utterance)
             for callback in self._utterance_callbacks:
                 await _call(callback, utterance)
-            for signal in self.detector.feed(utterance):
-                self.signals.append(signal)
-                for callback in self._signal_callbacks:
-                    await _call(callback, signal)
+            await self._report(self.detector.feed(utterance))
+        await self._report(self.detector.flush())
+
+    async def _report(self, signals: list[Signal]) -> None:
+        for signal in signals:
+            self.signals.append(signal)
+            for callback in self._signal_callbacks:
+                await _call(callback, signal)
 
     async def wait_until_done(self) -> None:
         """The replay has played out (a live source would end when the meeting does)."""
@@ -239,6 +262,7 @@ class ReplayMeetingBot:
                 await self._task
             except asyncio.CancelledError:
                 pass
+            await self._report(self.detector.flush())  # left early: what was heard is judged now
         self.joined = False
 
     def transcript(self) -> Transcript | None:

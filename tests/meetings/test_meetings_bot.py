@@ -80,3 +80,33 @@ async def test_live_meetings_are_refused_with_an_explanation():
         await bot.join_meeting("https://zoom.us/j/123")
     with pytest.raises(RuntimeError, match="join a meeting first"):
         await bot.start_transcription()
+
+
+async def test_a_vendor_colleague_nobody_introduced_is_not_heard_as_the_customer_live():
+    """The account executive joins late and opens with the renewal price: live, his words wait until he
+    has said enough to be judged, then count for nothing; the customer's are heard, during the call."""
+    transcript = parse_transcript(
+        "Alyssa Brandt: Hi Denise, thanks for making the time today.\n"
+        "Denise Kowalczyk: Of course. I'll be honest, the uplift on the renewal quote is a problem for us. "
+        "Our CFO has frozen new spend and our board wants every contract reviewed. We need a lower number.\n"
+        "Marcus Oyelaran: Sorry I'm late. Budgets have been cut everywhere this year, I know.\n"
+        "Denise Kowalczyk: They have.\n"
+        "Marcus Oyelaran: If we restructure on a multi-year, I can look at moving you to a lighter package. "
+        "I'll fold that into the options on Friday. And I'll send you a comparison of the two tiers so you can "
+        "take it to your CFO.\n"
+        "Denise Kowalczyk: That would help. Our team really relies on the scheduling module, so we can't lose "
+        "it. Can you keep that in the lighter package?\n"
+        "Marcus Oyelaran: Yes, we can keep scheduling in. I'll get our finance team to confirm the numbers.\n"
+        "Alyssa Brandt: Great. Thanks both.\n"
+    )
+    bot = ReplayMeetingBot(VttReplaySource(transcript, speed=1e9))
+    heard_when_signalled = []
+    bot.on_signal_detected(lambda s: heard_when_signalled.append(len(bot.heard)))
+    await bot.join_meeting("x")
+    await bot.start_transcription()
+    await bot.wait_until_done()
+    assert {s.speaker for s in bot.signals} == {"Denise Kowalczyk"}
+    assert "budget" in {s.category for s in bot.signals}
+    assert heard_when_signalled[0] < len(transcript.utterances)
+    batch = detect_signals(sentences_of(transcript), vendor_side(transcript))
+    assert {(s.category, s.speaker) for s in bot.signals} == {(s.category, s.speaker) for s in batch}
