@@ -29,8 +29,8 @@ import meetings.analysis.offline as offline  # noqa: E402
 import meetings.analysis.side_model as side_model  # noqa: E402
 from bench.meeting_accuracy import ACTIONS_ONLY, TRAINING, TUNING, Scores, evaluate  # noqa: E402
 from meetings.analysis.signal_model import features  # noqa: E402
-from meetings.analysis.text import split_text, vendor_side, vendor_side_by_markers  # noqa: E402
-from meetings.transcript import Transcript, parse_transcript  # noqa: E402
+from meetings.analysis.text import sentences_by_speaker, vendor_side, vendor_side_by_markers  # noqa: E402
+from meetings.transcript import parse_transcript  # noqa: E402
 
 MIN_COUNT = 2  # a feature seen once in all the training sentences says nothing and would bloat the file
 
@@ -45,21 +45,13 @@ def _calls(directories: list[Path]):
             yield label, parse_transcript((directory / name).read_text(), filename=name)
 
 
-def said_by(transcript: Transcript) -> dict[str, list[str]]:
-    said: dict[str, list[str]] = {s: [] for s in transcript.speakers}
-    for turn in transcript.turns:
-        if turn.speaker is not None:
-            said[turn.speaker].extend(split_text(turn.text))
-    return said
-
-
 def side_counts(directories: list[Path] | None = None) -> dict:
     counts = {"vendor": Counter(), "customer": Counter()}
     sentences = Counter()
     for label, transcript in _calls(training_directories() if directories is None else directories):
         customers = {s["speaker"] for s in label["signals"]}
         vendor = vendor_side_by_markers(transcript) - customers
-        for speaker, said in said_by(transcript).items():
+        for speaker, said in sentences_by_speaker(transcript).items():
             side = "customer" if speaker in customers else "vendor" if speaker in vendor else None
             if side:
                 for sentence in said:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from meetings.analysis.side_model import talks_like_vendor
 from meetings.transcript import Transcript, format_timestamp
 
 STOPWORDS = frozenset(
@@ -157,19 +158,23 @@ def vendor_side(transcript: Transcript, known: set[str] | None = None) -> set[st
     """
     if known:
         return {s for s in transcript.speakers if s in known}
-    from meetings.analysis.side_model import talks_like_vendor
-
     by_markers = vendor_side_by_markers(transcript)
-    said: dict[str, list[str]] = {s: [] for s in transcript.speakers}
-    for turn in transcript.turns:
-        if turn.speaker is not None:
-            said[turn.speaker].extend(split_text(turn.text))
+    said = sentences_by_speaker(transcript)
     vendor = {
         speaker for speaker, sentences in said.items() if talks_like_vendor(sentences, speaker in by_markers)
     }
     if len(vendor) == len(said) and len(said) > 1:
         return by_markers  # someone is the customer
     return vendor
+
+
+def sentences_by_speaker(transcript: Transcript) -> dict[str, list[str]]:
+    """Every sentence each speaker said, in order (the side model's unit)."""
+    said: dict[str, list[str]] = {s: [] for s in transcript.speakers}
+    for turn in transcript.turns:
+        if turn.speaker is not None:
+            said[turn.speaker].extend(split_text(turn.text))
+    return said
 
 
 def vendor_side_by_markers(transcript: Transcript) -> set[str]:
