@@ -115,8 +115,8 @@ _IN_MEETING = re.compile(
     # recap sent in writing.
     r"(?:recap|sum up|summari[sz]e|run (?:through|over)|go (?:through|over)) (?:quickly|the (?:dates|numbers|actions|"
     r"action items|next steps)|action items|next steps|what|where|everything)\b(?![^.]*\b(?:email|writing|note|slack)\b)|"
-    r"recap(?: (?:real |really |super )?quick(?:ly)?)?(?:,? so\b.*)?$|"
-    r"(?:recap|sum up|summari[sz]e)\b(?:(?!\b(?:email|writing|note|slack|send|document|doc)\b)[^.])*[.!?]?$|"
+    r"(?:recap|sum up|summari[sz]e)\b(?:(?!\b(?:email|writing|note|slack|send|document|doc)\b)[^.])*?"
+    r"(?:,? so\b.*)?[.!?]?$|"
     # "I'll type it in the chat", "let me drop my number in the chat": done on the call.
     r"[^.]*\b(?:in|into) the (?:zoom |meeting |teams )?chat\b|"
     # "I'll let you lead", "let him start", "I'll let you get to lunch": handing over the floor; "let me know"
