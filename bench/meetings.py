@@ -1,9 +1,12 @@
-"""Speed of the offline meeting analyser on a 10,000-word Zoom transcript (target: ≤ 1 s).
+"""Speed of the offline meeting analyser on a 10,000-word Zoom transcript (target: ≤ 1 s), and of the
+live meeting bot's signal detector fed the same call an utterance at a time.
 
     python bench/meetings.py
 
 The transcript is the labeled calls of tests/data/meetings strung together as one long Zoom VTT
-(times shifted, cues renumbered) until it holds 10,000 words. Baseline in the same run: parsing alone.
+(times shifted, cues renumbered) until it holds 10,000 words. Baselines in the same run: parsing alone
+for the analysis; for the live detector, the same detector deciding the call's sides by reading the
+whole call so far again at every utterance (as it did before `SideTally`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from meetings.analysis import OfflineAnalyzer  # noqa: E402
-from meetings.transcript import format_timestamp, parse_transcript  # noqa: E402
+from meetings.analysis.text import vendor_side  # noqa: E402
+from meetings.bot import IncrementalSignalDetector  # noqa: E402
+from meetings.transcript import Transcript, format_timestamp, parse_transcript  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "meetings"
 
@@ -72,6 +77,19 @@ def timed(fn, repeat: int = 5) -> float:
     return statistics.median(runs)
 
 
+class RereadingDetector(IncrementalSignalDetector):
+    """The baseline: the sides decided from the whole call so far, read again at every utterance."""
+
+    def _vendor(self) -> set[str]:
+        return vendor_side(Transcript(turns=self.turns, format="live", timed=True))
+
+
+def live(transcript: Transcript, detector_class: type[IncrementalSignalDetector]) -> int:
+    detector = detector_class()
+    found = sum(len(detector.feed(u)) for u in transcript.utterances)
+    return found + len(detector.flush())
+
+
 def main() -> None:
     text = long_vtt()
     transcript = parse_transcript(text)
@@ -89,6 +107,14 @@ def main() -> None:
     print(
         f"found: {len(result.action_items)} action items, {len(result.signals)} signals, "
         f"{len(result.topics)} topics"
+    )
+    rereading_s = timed(lambda: live(transcript, RereadingDetector), repeat=3)
+    live_s = timed(lambda: live(transcript, IncrementalSignalDetector), repeat=3)
+    found, found_rereading = live(transcript, IncrementalSignalDetector), live(transcript, RereadingDetector)
+    print(
+        f"live bot, {len(transcript.utterances)} utterances fed one at a time: "
+        f"{live_s * 1000:8.1f} ms ({found} signals); baseline re-reading the call each time: "
+        f"{rereading_s * 1000:8.1f} ms ({found_rereading} signals)"
     )
 
 

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from meetings.analysis.models import CATEGORY_TYPE, Signal
 from meetings.analysis.side_model import MIN_SENTENCES
 from meetings.analysis.signals import accepts, asked_categories, signal_categories
-from meetings.analysis.text import split_text, vendor_side
+from meetings.analysis.text import SideTally, split_text
 from meetings.transcript import (
     Transcript,
     TranscriptError,
@@ -100,11 +100,12 @@ class IncrementalSignalDetector:
         self.held: dict[str, list[tuple[str, float]]] = {}  # sentences not yet heard as the customer's
         self.said: dict[str, int] = {}  # sentences each speaker has said so far
         self.asked: tuple[int, set[str]] | None = None  # (turn, categories) the vendor just asked for
+        self.sides = SideTally()  # the vendor side, re-decided after each utterance from a running tally
 
     def _vendor(self) -> set[str]:
         if self.internal:
             return set(self.internal)
-        return vendor_side(Transcript(turns=self.turns, format="live", timed=True))
+        return self.sides.update(self.turns).vendor()
 
     def feed(self, utterance: Utterance) -> list[Signal]:
         new_turn = not self.turns or self.turns[-1].speaker != utterance.speaker

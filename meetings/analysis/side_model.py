@@ -55,10 +55,11 @@ def sentence_logodds(sentence: str) -> float:
     return max(-_CLAMP, min(_CLAMP, score))
 
 
-def talks_like_vendor(sentences: list[str], by_markers: bool) -> bool:
-    """Whether a speaker talks like the vendor: the mean over their sentences, which overrides what the
-    marker rules said (`by_markers`) only by a margin; a speaker who said too little keeps the markers'."""
-    if len(sentences) < MIN_SENTENCES:
+def talks_like_vendor(sentences: int, logodds: float, by_markers: bool) -> bool:
+    """Whether a speaker talks like the vendor: the mean log-odds over their `sentences` (`logodds` is the
+    sum of `sentence_logodds`), which overrides what the marker rules said (`by_markers`) only by a margin;
+    a speaker who said too little keeps the markers'."""
+    if sentences < MIN_SENTENCES:
         return by_markers
-    mean = sum(map(sentence_logodds, sentences)) / len(sentences)
+    mean = logodds / sentences
     return mean > (VENDOR_ABOVE - MARGIN if by_markers else VENDOR_ABOVE + MARGIN)

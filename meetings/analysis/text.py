@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from meetings.analysis.side_model import talks_like_vendor
-from meetings.transcript import Transcript, format_timestamp
+from meetings.analysis.side_model import sentence_logodds, talks_like_vendor
+from meetings.transcript import Transcript, Turn, format_timestamp
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are aren't as at be because been before
@@ -123,16 +123,20 @@ _COLLEAGUE_AFTER = r"(?:,)?\s+(?:along\b|from (?:our|my)\b|(?:on|in|of) (?:our|m
 _GREETS = r"(?i:\b(?:hi|hey|hello|morning|afternoon|evening|welcome|thanks?|thank you)\b)[^.?!]{0,20}?"
 
 
-def _opening_evidence(transcript: Transcript) -> tuple[set[str], set[str]]:
+def _opening_evidence(
+    turns: list[Turn], first: dict[str, int], host_turns: list[int]
+) -> tuple[set[str], set[str]]:
     """(colleagues, customers): whom the host introduces as colleagues or greets in their first two
-    turns, and who greets the host by name in their own first turn."""
-    host = transcript.speakers[0]
-    by_first = {first_name(s).lower(): s for s in transcript.speakers if s != host}
-    opening = " ".join([t.text for t in transcript.turns if t.speaker == host][:2])
+    turns, and who greets the host by name in their own first turn. `first` is each speaker's first
+    turn (in order of first word, the host first), `host_turns` the host's first two."""
+    speakers = list(first)
+    host = speakers[0]
+    by_first = {first_name(s).lower(): s for s in speakers if s != host}
+    opening = " ".join(turns[i].text for i in host_turns)
     colleagues, customers = set(), set()
     host_first = first_name(host).lower()
     for speaker in by_first.values():
-        first_turn = next(t.text for t in transcript.turns if t.speaker == speaker)
+        first_turn = turns[first[speaker]].text
         for greeted in re.findall(_GREETS + r"\b([A-Z][\w'-]{2,})", first_turn):
             if greeted.lower() in host_first:  # "Morning, Seun" to Oluwaseun: the other side greets the host
                 customers.add(speaker)
@@ -148,6 +152,113 @@ def _opening_evidence(transcript: Transcript) -> tuple[set[str], set[str]]:
     return colleagues, customers
 
 
+class SideTally:
+    """What `vendor_side` decides on, read a turn at a time: the opening, each speaker's marker phrases,
+    and how many sentences they said with the side model's summed log-odds.
+
+    A finished turn is read once; the turn still being spoken (the last) is read afresh at each decision.
+    The live bot keeps one tally for the whole call, so deciding after each utterance costs the new turn,
+    not the call so far (re-reading the whole call every time was quadratic: 8.4 s over the 764
+    utterances of bench/meetings.py's 10,000-word call). `vendor_side` reads a whole transcript through a
+    tally of its own, so batch and live decide alike.
+    """
+
+    def __init__(self) -> None:
+        self._turns: list[Turn] = []
+        self._read = 0  # turns folded into the tallies: every turn but the one still being spoken
+        self._first: dict[str, int] = {}  # each speaker's first turn, in order of first word
+        self._host_turns: list[int] = []  # the host's first two turns
+        self._markers: dict[str, int] = {}
+        self._sentences: dict[str, tuple[int, float]] = {}
+        self._opening: tuple[object, tuple[set[str], set[str]]] | None = None  # (what it was read from, it)
+
+    def update(self, turns: list[Turn]) -> SideTally:
+        """Take in the call so far (`turns` only ever grows; its last turn may still grow)."""
+        self._turns = turns
+        for i in range(self._read, len(turns)):
+            speaker = turns[i].speaker
+            if speaker is None:
+                continue
+            self._first.setdefault(speaker, i)
+            if speaker == next(iter(self._first)) and len(self._host_turns) < 2 and i not in self._host_turns:
+                self._host_turns.append(i)
+        for turn in turns[self._read : len(turns) - 1]:
+            self._fold(self._markers, self._sentences, turn)
+        self._read = max(self._read, len(turns) - 1)
+        return self
+
+    @staticmethod
+    def _fold(markers: dict[str, int], sentences: dict[str, tuple[int, float]], turn: Turn) -> None:
+        if turn.speaker is None:
+            return
+        text = turn.text
+        markers[turn.speaker] = (
+            markers.get(turn.speaker, 0)
+            + len(_VENDOR_MARKERS.findall(text))
+            - len(_CUSTOMER_MARKERS.findall(text))
+        )
+        said = split_text(text)
+        n, total = sentences.get(turn.speaker, (0, 0.0))
+        sentences[turn.speaker] = (n + len(said), total + sum(map(sentence_logodds, said)))
+
+    def _with_last(self) -> tuple[dict[str, int], dict[str, tuple[int, float]]]:
+        markers, sentences = dict(self._markers), dict(self._sentences)
+        if self._read < len(self._turns):
+            self._fold(markers, sentences, self._turns[self._read])
+        return markers, sentences
+
+    def vendor(self, known: set[str] | None = None) -> set[str]:
+        """`vendor_side` of the call so far."""
+        speakers = list(self._first)
+        if known:
+            return {s for s in speakers if s in known}
+        markers, sentences = self._with_last()
+        by_markers = self._by_markers(markers)
+        vendor = {s for s in speakers if talks_like_vendor(*sentences.get(s, (0, 0.0)), s in by_markers)}
+        if len(vendor) == len(speakers) and len(speakers) > 1:
+            return by_markers  # someone is the customer
+        return vendor
+
+    def by_markers(self) -> set[str]:
+        """`vendor_side_by_markers` of the call so far."""
+        return self._by_markers(self._with_last()[0])
+
+    def _opening_evidence(self) -> tuple[set[str], set[str]]:
+        """`_opening_evidence`, read again only when a speaker joins or one of the turns it reads grows."""
+        last = len(self._turns) - 1
+        growing = last in self._host_turns or last in self._first.values()
+        key = (
+            len(self._first),
+            tuple(self._host_turns),
+            len(self._turns[last].utterances) if growing else None,
+        )
+        if self._opening is None or self._opening[0] != key:
+            self._opening = (key, _opening_evidence(self._turns, self._first, self._host_turns))
+        return self._opening[1]
+
+    def _by_markers(self, markers: dict[str, int]) -> set[str]:
+        speakers = list(self._first)
+        if not speakers:
+            return set()
+        colleagues, customers = self._opening_evidence()
+        score: dict[str, float] = {s: 0.0 for s in speakers}
+        score[speakers[0]] += 0.5
+        for s in colleagues:
+            score[s] += 3
+        for s in customers:
+            score[s] -= 3
+        for s in speakers:
+            score[s] += markers.get(s, 0)
+        vendor = {s for s, v in score.items() if v > 0}
+        if len(vendor) == len(score) and len(score) > 1:
+            # Everyone cannot be the vendor: keep the clearly vendor-sounding ones.
+            top = max(score.values())
+            vendor = {s for s, v in score.items() if v >= top and v > 0.5} or {speakers[0]}
+            if colleagues & vendor:  # the host who introduced them speaks for the same side
+                vendor |= colleagues | {speakers[0]}
+        return vendor
+
+
 def vendor_side(transcript: Transcript, known: set[str] | None = None) -> set[str]:
     """The speakers who speak for the vendor (the CSM's side). Signals are the customer's voice.
 
@@ -156,20 +267,11 @@ def vendor_side(transcript: Transcript, known: set[str] | None = None) -> set[st
     send you the options" and "your renewal" against "our board" and "your app"); one who said too
     little, or a call where everyone would be the vendor, falls back to `vendor_side_by_markers`.
     """
-    if known:
-        return {s for s in transcript.speakers if s in known}
-    by_markers = vendor_side_by_markers(transcript)
-    said = sentences_by_speaker(transcript)
-    vendor = {
-        speaker for speaker, sentences in said.items() if talks_like_vendor(sentences, speaker in by_markers)
-    }
-    if len(vendor) == len(said) and len(said) > 1:
-        return by_markers  # someone is the customer
-    return vendor
+    return SideTally().update(transcript.turns).vendor(known)
 
 
 def sentences_by_speaker(transcript: Transcript) -> dict[str, list[str]]:
-    """Every sentence each speaker said, in order (the side model's unit)."""
+    """Every sentence each speaker said, in order (the side model's builder reads them)."""
     said: dict[str, list[str]] = {s: [] for s in transcript.speakers}
     for turn in transcript.turns:
         if turn.speaker is not None:
@@ -182,25 +284,4 @@ def vendor_side_by_markers(transcript: Transcript) -> set[str]:
     customer call nearly always the CSM) is the vendor, and so are the colleagues the host introduces;
     the people the host greets are the customer; anyone else is judged by their words, scored for vendor
     and customer markers."""
-    if not transcript.speakers:
-        return set()
-    colleagues, customers = _opening_evidence(transcript)
-    score: dict[str, float] = {s: 0.0 for s in transcript.speakers}
-    score[transcript.speakers[0]] += 0.5
-    for s in colleagues:
-        score[s] += 3
-    for s in customers:
-        score[s] -= 3
-    for turn in transcript.turns:
-        if turn.speaker is None:
-            continue
-        text = turn.text
-        score[turn.speaker] += len(_VENDOR_MARKERS.findall(text)) - len(_CUSTOMER_MARKERS.findall(text))
-    vendor = {s for s, v in score.items() if v > 0}
-    if len(vendor) == len(score) and len(score) > 1:
-        # Everyone cannot be the vendor: keep the clearly vendor-sounding ones.
-        top = max(score.values())
-        vendor = {s for s, v in score.items() if v >= top and v > 0.5} or {transcript.speakers[0]}
-        if colleagues & vendor:  # the host who introduced them speaks for the same side
-            vendor |= colleagues | {transcript.speakers[0]}
-    return vendor
+    return SideTally().update(transcript.turns).by_markers()

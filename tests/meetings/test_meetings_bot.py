@@ -7,8 +7,8 @@ import pytest
 
 from meetings.analysis.signals import detect_signals
 from meetings.analysis.text import sentences_of, vendor_side
-from meetings.bot import ReplayMeetingBot, VttReplaySource
-from meetings.transcript import parse_transcript
+from meetings.bot import IncrementalSignalDetector, ReplayMeetingBot, VttReplaySource
+from meetings.transcript import Transcript, parse_transcript
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "meetings"
 CALLS = sorted(p.name for p in DATA.iterdir() if p.suffix in (".vtt", ".txt"))
@@ -80,6 +80,50 @@ async def test_live_meetings_are_refused_with_an_explanation():
         await bot.join_meeting("https://zoom.us/j/123")
     with pytest.raises(RuntimeError, match="join a meeting first"):
         await bot.start_transcription()
+
+
+# The tuning calls and a set where customers host the call and a vendor voice joins unintroduced.
+SIDE_CALLS = [DATA / name for name in CALLS] + sorted(
+    p for p in (DATA / "heldout102").iterdir() if p.suffix in (".vtt", ".txt")
+)
+
+
+@pytest.mark.parametrize("path", SIDE_CALLS, ids=lambda p: p.name)
+def test_the_live_side_tally_decides_as_the_whole_call_read_again_would(path):
+    """After every utterance, the side the live detector's running tally gives each speaker is the one
+    `vendor_side` gives reading the call so far from its start (as the bot did before the tally)."""
+    transcript = parse_transcript(path.read_text())
+    detector = IncrementalSignalDetector()
+    changes = 0
+    before = set()
+    for utterance in transcript.utterances:
+        detector.feed(utterance)
+        live = detector.sides.update(detector.turns).vendor()
+        assert live == vendor_side(Transcript(turns=detector.turns, format="live", timed=True))
+        changes += live != before
+        before = live
+    assert before == vendor_side(transcript)
+    assert changes >= 1
+
+
+def test_a_colleague_introduced_in_a_later_cue_of_the_hosts_turn_is_the_vendor_live():
+    """The host's second turn arrives in two cues; the second introduces a colleague who has already said
+    hello. Live, the tally reads the growing turn again and puts him on the vendor's side at once."""
+    transcript = parse_transcript(
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\nAlyssa Brandt: Hi Denise, good to see you.\n\n"
+        "2\n00:00:03.500 --> 00:00:05.000\nDenise Kowalczyk: Hi Alyssa.\n\n"
+        "3\n00:00:05.500 --> 00:00:07.000\nArjun Mehta: Hello, both.\n\n"
+        "4\n00:00:07.500 --> 00:00:09.000\nAlyssa Brandt: Thanks for joining.\n\n"
+        "5\n00:00:09.100 --> 00:00:12.000\nAlyssa Brandt: I've brought Arjun along from our support team.\n\n"
+        "6\n00:00:12.500 --> 00:00:15.000\nDenise Kowalczyk: Great, we have a lot to cover.\n"
+    )
+    detector = IncrementalSignalDetector()
+    sides = []
+    for utterance in transcript.utterances:
+        detector.feed(utterance)
+        sides.append(detector.sides.update(detector.turns).vendor())
+    assert "Arjun Mehta" not in sides[3]
+    assert sides[4] == sides[5] == {"Alyssa Brandt", "Arjun Mehta"} == vendor_side(transcript)
 
 
 async def test_a_vendor_colleague_nobody_introduced_is_not_heard_as_the_customer_live():
