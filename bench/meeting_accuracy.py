@@ -98,8 +98,11 @@ class Scores:
         return self.sentiment_ok / self.sentiment_n if self.sentiment_n else 0.0
 
 
-def match_actions(predicted: list[ActionItem], labels: list[dict], scores: Scores) -> list[str]:
-    notes = []
+def match_pairs(
+    predicted: list[ActionItem], labels: list[dict]
+) -> tuple[list[tuple[ActionItem, dict | None]], list[dict]]:
+    """Each predicted item with the label it matches (None if none), one to one; and the labels left."""
+    pairs = []
     gold = list(labels)
     for item in predicted:
         best, best_score = None, 0.0
@@ -113,14 +116,25 @@ def match_actions(predicted: list[ActionItem], labels: list[dict], scores: Score
                 best, best_score = g, score
         if best is not None and best_score >= TEXT_MATCH:
             gold.remove(best)
+            pairs.append((item, best))
+        else:
+            pairs.append((item, None))
+    return pairs, gold
+
+
+def match_actions(predicted: list[ActionItem], labels: list[dict], scores: Scores) -> list[str]:
+    notes = []
+    pairs, missed = match_pairs(predicted, labels)
+    for item, label in pairs:
+        if label is not None:
             scores.action_tp += 1
-            scores.due_ok += best["due"] == item.due
-            if best["due"] != item.due:
-                notes.append(f"due   {item.owner}: {item.text} -> {item.due} (label {best['due']})")
+            scores.due_ok += label["due"] == item.due
+            if label["due"] != item.due:
+                notes.append(f"due   {item.owner}: {item.text} -> {item.due} (label {label['due']})")
         else:
             scores.action_fp += 1
             notes.append(f"extra {item.owner}: {item.text} ({item.due})")
-    for g in gold:
+    for g in missed:
         scores.action_fn += 1
         notes.append(f"miss  {g['owner']}: {g['text']} ({g['due']})")
     return notes

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from meetings.analysis.dates import DuePhrase, find_due
 from meetings.analysis.models import ActionItem
+from meetings.analysis.task_model import likely_task
 from meetings.analysis.text import STOPWORDS, YES, Sentence, content_words, first_name
 
 ACTION_VERBS = frozenset(
@@ -765,8 +766,10 @@ class _Offer:
 
 
 def extract_action_items(
-    sentences: list[Sentence], speakers: list[str], meeting_date: date
+    sentences: list[Sentence], speakers: list[str], meeting_date: date, *, screen: bool = True
 ) -> list[ActionItem]:
+    """The call's action items. `screen`: drop the candidates `task_model` finds unlikely to be tasks
+    (its builder reads them all)."""
     turn_speakers: dict[int, str | None] = {}
     for s in sentences:
         turn_speakers.setdefault(s.turn_index, s.speaker)
@@ -1059,7 +1062,8 @@ def extract_action_items(
     _merge_recap(items, _recap_items(sentences, speakers, meeting_date))
     for item in items:
         item.text = _task_wording(item.text)
-    return _dedupe([item for item in items if not _TAKE_NOTHING.match(item.text)])
+    found = _dedupe([item for item in items if not _TAKE_NOTHING.match(item.text)])
+    return [item for item in found if likely_task(item)] if screen else found
 
 
 # "I'll take quiet", "I'll take boring", "I'll take 'it works'", "take care": taking what is offered, no
