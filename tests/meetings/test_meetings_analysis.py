@@ -275,6 +275,13 @@ FLOORS = [
     (heldout(100), 0.75, 0.70),  # blind at 0.81 / 0.79
     (heldout(101), 0.70, 0.75),  # blind at 0.77 / 0.83
     (heldout(102), 0.60, 0.65),  # blind at 0.68 / 0.72
+    # sets 103-108: three more authors, blind once together after the task screen
+    (heldout(103), 0.58, 0.63),  # blind at 0.65 / 0.70
+    (heldout(104), 0.53, 0.65),  # blind at 0.60 / 0.72
+    (heldout(105), 0.79, 0.63),  # blind at 0.86 / 0.70
+    (heldout(106), 0.79, 0.63),  # blind at 0.86 / 0.70
+    (heldout(107), 0.61, 0.71),  # blind at 0.68 / 0.78
+    (heldout(108), 0.75, 0.60),  # blind at 0.82 / 0.67
 ]
 
 
