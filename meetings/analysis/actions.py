@@ -1206,6 +1206,16 @@ _INTRO_NAME = re.compile(
 )
 
 
+# "put you in touch with their ops director", "connect you with Amara", "make the intro to their digital
+# lead", "introduce you to her": whom the one spoken to will be introduced to, up to a comma.
+_INTRO_TO = re.compile(
+    r"^(?:(?:put|get) (?:you|you two|you both|the two of you) in touch with|"
+    r"connect (?:you|you both|you two) (?:with|to)|introduce (?:you|you both|you two) to|"
+    r"(?:make|send|do) (?:the|an|a|that) intro(?:duction)? (?:to|with|for))"
+    r" (?P<whom>(?!(?:you|both|the two|each other|someone|somebody|people)\b)[^,;]+?)"
+    r"(?:\s+(?:by|over|via) e-?mail)?$",
+    re.I,
+)
 _TO_THEM = re.compile(
     r"^(?:send|email|drop|ping|message|write to|call|ring|contact|reach out to|text|loop in) (?:her|him)\b",
     re.I,
@@ -1403,6 +1413,13 @@ def _introduction(
     to_them = _TO_THEM.match(text)
     if not addressee or not (to_them or _INTRO_CUE.search(text)):
         return None
+    named = _INTRO_TO.match(text)
+    if named:  # "I'll put you in touch with their ops director": the one spoken to, to whom it names
+        whom = named.group("whom").strip()
+        if re.fullmatch(r"her|him|them", whom, re.I):
+            whom = _introduced(sentences, index, speakers, anywhere=True) or whom
+        by_email = " by email" if re.search(r"\b(?:e-?mail|over email)\b", text, re.I) else ""
+        return f"introduce {first_name(addressee)} to {whom}{by_email}"
     asked = re.match(r"\S+ (?:me|us) (?:in touch with|to) (?P<name>(?-i:[A-Z])[\w' -]+)$", text, re.I)
     if asked:  # "Could you put me in touch with Maud?" "Yes, I'll send you an introduction."
         return f"introduce {first_name(addressee)} to {asked.group('name')} by email"
@@ -1413,6 +1430,16 @@ def _introduction(
     )
     if len(residue.split()) > 1 and not to_them:
         return None
+    whom = _introduced(sentences, index, speakers)
+    return f"introduce {first_name(addressee)} to {whom} by email" if whom else None
+
+
+def _introduced(
+    sentences: list[Sentence], index: int, speakers: list[str], *, anywhere: bool = False
+) -> str | None:
+    """Whom an introduction offered in the last few turns is to: the last name said where it was offered
+    ("my friend Amara", "Their ops director, Amara Osei, ..."); `anywhere`: the last name said in those
+    turns ("her" in "I'll connect you with her" after "my old colleague Amara Osei runs operations")."""
     known = {first_name(s).lower() for s in speakers} | {"i"}
     # A word the call also uses in lower case ("Actually", "Their") is no one's name.
     lower = {w for s in sentences for w in re.findall(r"\b[a-z][\w'-]*", s.text)}
@@ -1421,16 +1448,18 @@ def _introduction(
         if s.turn_index < turn - 4:
             break
         source = [x for x in sentences[max(0, s.index - 3) : s.index + 1] if x.turn_index == s.turn_index]
-        if not _INTRO_CUE.search(s.text):
+        if anywhere:
+            source = [s]
+        elif not _INTRO_CUE.search(s.text):
             continue
         for x in reversed(source):
             names = [
                 m.group("name")
                 for m in _INTRO_NAME.finditer(x.text)
-                if m.group("name").split()[0].lower() not in known | lower
+                if m.group("name").split()[0].lower() not in known | lower | STOPWORDS  # "Sure, I'll ..."
             ]
             if names:
-                return f"introduce {first_name(addressee)} to {names[-1]} by email"
+                return names[-1]
     return None
 
 

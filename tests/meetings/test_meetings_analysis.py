@@ -690,6 +690,23 @@ def test_an_introduction_names_both_sides_and_one_that_names_more_is_left_alone(
     ) == [("Nadia Petrova", "set up an intro call with Irene", date(2026, 11, 20))]
 
 
+def test_an_introduction_to_someone_named_in_the_promise_is_worded_as_one():
+    """ "I'll put you in touch with their ops director": the one spoken to, introduced to whom it names; a
+    pronoun there is the last person named in the turns before."""
+    assert _items(
+        "Diego Carvalho: Thanks again for everything this year, Oliver.\n"
+        "Oliver Brennan: Fernhill don't use anything like this. I'll put you in touch with their ops director "
+        "once I'm settled in.\n"
+        "Diego Carvalho: That'd be amazing, thank you.\n"
+        "Aisha Karim: And my friend Amara Osei runs operations at Harbor and Vine. Same problem.\n"
+        "Diego Carvalho: Would you be open to an introduction?\n"
+        "Aisha Karim: Sure, I'll connect you with her by email next week.\n"
+    ) == [
+        ("Oliver Brennan", "introduce Diego to their ops director", None),
+        ("Aisha Karim", "introduce Diego to Amara Osei by email", date(2026, 11, 27)),
+    ]
+
+
 def test_a_comma_splice_with_its_own_subject_ends_the_task():
     assert _items(
         "Oluwaseun Adeyemi: I'll take the photo request to the product team, I know a couple of practices "
@@ -1120,7 +1137,7 @@ def test_you_will_have_x_by_a_date_and_making_the_intro_to_someone_are_commitmen
         "Nikolai Petrov: You'll have a much better week, I promise.\n"
     ) == [
         ("Yuki Tanabe", "send the written root cause", date(2026, 11, 25)),
-        ("Nikolai Petrov", "make the intro to their digital lead", date(2026, 11, 20)),
+        ("Nikolai Petrov", "introduce Yuki to their digital lead", date(2026, 11, 20)),
     ]
 
 
