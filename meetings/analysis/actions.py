@@ -165,7 +165,8 @@ _DECLINE = re.compile(
     re.I,
 )
 _ACCEPT = re.compile(
-    rf"^(?:{YES}|certainly|will do|happy to|glad to|"
+    # "Will share by evening": the subject left out, the verb of the thing asked
+    rf"^(?:{YES}|certainly|will do|will (?:send|share|forward|email|check|confirm|revert|update)|happy to|glad to|"
     r"i'd be (?:happy|glad) to|no problem|done|ok(?:ay)?|can do|i can do that|consider it done)\b",
     re.I,
 )
@@ -599,6 +600,14 @@ _PRONOUN = (
     r"(?:that|it|both|them|those|this|these|something|one|(?:some|a few|a couple|a handful|(?:two|three|four|five)"
     r"(?: or (?:three|four|five|six))?)(?=\s*$|\s+(?:over|across|by|today|tomorrow|tonight|this|next|to|together|for)\b))"
 )
+# A delivery with its object left unsaid, only when: "I will send in the next one hour", "will share by
+# evening itself", "I'll forward after lunch".
+_UNSAID_OBJECT = re.compile(
+    r"^(?P<verb>(?:send|share|forward|email|mail)(?: over| across| through| out)?)"
+    r"(?=$|,? (?:in|by|after|before|within|today|tomorrow|tonight|this|next|itself|right away|first thing|"
+    r"asap|now|shortly|soon|later)\b)",
+    re.I,
+)
 _PRONOUN_OBJECT = re.compile(
     rf"^(?P<verb>\S+(?: (?:up|in|on|off|out|back|over|through))?) (?P<pronoun>{_PRONOUN})\b(?: over\b)?", re.I
 )
@@ -838,6 +847,7 @@ def extract_action_items(
             )
             recipient = bool(_RECIPIENT.search(text))
             text = _as_commitment(text, addressee)
+            text = _UNSAID_OBJECT.sub(r"\g<verb> it", text)  # "will send after lunch": the thing asked for
             if text == _PASSED and turn_speakers.get(turn - 1) not in (owner, None):
                 # "Your support team's been great." "I'll pass that on.": to whom the praise was about.
                 text = f"{text} to {_praised(sentences, sentence.index, turn - 1)}"

@@ -137,7 +137,7 @@ def _rules(meeting: date):
             # "I'll send those IDs now.", "... right away.": closing a promise, the meeting date
             r"|\b(?:right |straight )away(?=\s*[.!]?\s*$)|\b(?:right )?now(?=\s*[.!]?\s*$)"
             # "within the hour", "in the next ten minutes", "in the next couple of hours": today too
-            r"|\b(?:within the (?:next )?|in the next )(?:hour|half hour|(?:few|couple of|two|ten|twenty|thirty) (?:hours|minutes))\b",
+            r"|\b(?:within the (?:next )?|in the next )(?:(?:one )?hour|half hour|(?:few|couple of|two|three|ten|twenty|thirty) (?:hours|minutes))\b",
             lambda g: m,
         ),
         (

@@ -707,6 +707,18 @@ def test_an_introduction_to_someone_named_in_the_promise_is_worded_as_one():
     ]
 
 
+def test_a_delivery_with_its_object_or_its_subject_left_unsaid_is_the_thing_asked():
+    assert _items(
+        "Rohan Mehta: Deepa, can you send me the request IDs and timestamps for the duplicate callbacks?\n"
+        "Deepa Iyer: I'll send in the next one hour, I have the logs already pulled.\n"
+        "Rohan Mehta: And Karthik, could you share the list of merchants who complained?\n"
+        "Karthik Subramanian: Will share by evening, today itself.\n"
+    ) == [
+        ("Deepa Iyer", "send the request IDs and timestamps for the duplicate callbacks", date(2026, 11, 18)),
+        ("Karthik Subramanian", "share the list of merchants who complained", date(2026, 11, 18)),
+    ]
+
+
 def test_a_comma_splice_with_its_own_subject_ends_the_task():
     assert _items(
         "Oluwaseun Adeyemi: I'll take the photo request to the product team, I know a couple of practices "
