@@ -592,6 +592,26 @@ def test_praise_told_as_an_outcome_and_a_negation_elsewhere_in_the_sentence():
     assert "praise" not in signal_categories("It hasn't been great, honestly.")
 
 
+def test_plain_praise_in_formal_words_and_what_only_sounds_like_it():
+    from meetings.analysis.signals import signal_categories
+
+    for said in (
+        "So that it does not sound only negative, the rules engine itself is very good.",
+        "Referral rules, loading rules, this works well.",
+        "I must say, this is what I like about Tallyboard.",
+        "So I think PlantLedger was the right decision.",
+        "And the suppliers also like it, which I honestly did not expect.",
+    ):
+        assert "praise" in signal_categories(said), said
+    for said in (
+        "She's very good, but she wasn't part of the selection.",
+        "That is very good news for me.",
+        "It feels like it goes into a black hole.",
+        "Two of them complain about everything, so if they like it, everyone will.",
+    ):
+        assert "praise" not in signal_categories(said), said
+
+
 def test_a_wished_for_thing_that_would_help_is_a_feature_request_and_none_negates():
     from meetings.analysis.signals import signal_categories
 
