@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from meetings.analysis.models import CATEGORY_TYPE, Signal
 from meetings.analysis.side_model import MIN_SENTENCES
-from meetings.analysis.signals import accepts, asked_categories, signal_categories
+from meetings.analysis.signals import ANSWER_SENTENCES, accepts, asked_categories, signal_categories
 from meetings.analysis.text import SideTally, split_text
 from meetings.transcript import (
     Transcript,
@@ -100,6 +100,7 @@ class IncrementalSignalDetector:
         self.held: dict[str, list[tuple[str, float]]] = {}  # sentences not yet heard as the customer's
         self.said: dict[str, int] = {}  # sentences each speaker has said so far
         self.asked: tuple[int, set[str]] | None = None  # (turn, categories) the vendor just asked for
+        self.answered = 0  # sentences of the current turn before this utterance
         self.sides = SideTally()  # the vendor side, re-decided after each utterance from a running tally
 
     def _vendor(self) -> set[str]:
@@ -116,6 +117,8 @@ class IncrementalSignalDetector:
         if utterance.speaker is None:
             return []
         sentences = split_text(utterance.text)
+        answered = 0 if new_turn else self.answered
+        self.answered = answered + len(sentences)
         self.said[utterance.speaker] = self.said.get(utterance.speaker, 0) + len(sentences)
         self.held.setdefault(utterance.speaker, []).extend(
             (sentence, utterance.start) for sentence in sentences
@@ -130,11 +133,16 @@ class IncrementalSignalDetector:
                 wanted = asked_categories(sentence) if sentence.rstrip().endswith("?") else set()
                 if wanted:
                     self.asked = (turn, wanted)
+        elif self.asked and turn == self.asked[0] + 1:
+            # "Would you be a reference?" "Absolutely, I'd be happy to.": the yes is the signal, in the
+            # answer's first sentences ("Hmm. Yeah, I reckon we'd be up for that.").
+            for position, sentence in enumerate(sentences, start=answered):
+                if position < ANSWER_SENTENCES and accepts(sentence):
+                    for category in sorted(self.asked[1]):
+                        found += self._signal(utterance.speaker, category, sentence, utterance.start)
+                    self.asked = None
+                    break
         elif new_turn:
-            # "Would you be a reference?" "Absolutely, I'd be happy to.": the yes is the signal.
-            if self.asked and turn == self.asked[0] + 1 and sentences and accepts(sentences[0]):
-                for category in sorted(self.asked[1]):
-                    found += self._signal(utterance.speaker, category, sentences[0], utterance.start)
             self.asked = None
         # Everyone judged and not (or no longer) on the vendor side has their held sentences looked at:
         # a speaker first taken for the CSM who turns out to be the customer is heard late, not never.

@@ -197,8 +197,13 @@ def _signal_categories(sentence: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+# An answer may open with a sound or a hedge before its yes: "Hmm. Yeah, I reckon we'd be up for that",
+# "Ah, mate. Public speaking. Look, yeah, alright.", "In principle, yes."
+ANSWER_SENTENCES = 3
 _ACCEPTS = re.compile(
-    rf"^(?:{YES}|happy to|glad to|i'd be (?:happy|glad)|"
+    r"^(?:(?:hmm+|ah|oh|look|well|okay|ok|right|so|in principle|i think|i reckon|honestly)[,.…]*\s+)*"
+    rf"(?:{YES}|happy to|glad to|i'd be (?:happy|glad)|(?:i am|i'm|we are|we're) happy to|alright|"
+    r"(?:i|we)(?:'ll| will) do it|in principle,? yes|"
     r"i'd love to|we'd love to|count (?:me|us) in|(?:i'd|i would|we'd|we would) be up for|"
     r"(?:i'm|we're) up for|(?:oh,? )?yes please|go for it|why not|that would (?:help|be great)|that'd (?:help|be great))\b",
     re.I,
@@ -219,6 +224,7 @@ def detect_signals(sentences: list[Sentence], vendor: set[str]) -> list[Signal]:
     seen: set[tuple[str, str | None]] = set()
     signals: list[Signal] = []
     asked: tuple[int, set[str]] | None = None  # (turn, categories) the vendor just asked for
+    answered = 0
 
     def add(category: str, sentence: Sentence) -> None:
         key = (category, sentence.speaker)
@@ -243,10 +249,13 @@ def detect_signals(sentences: list[Sentence], vendor: set[str]) -> list[Signal]:
                     asked = (sentence.turn_index, wanted)
             continue
         first_of_turn = i == 0 or sentences[i - 1].turn_index != sentence.turn_index
-        if asked and first_of_turn and sentence.turn_index == asked[0] + 1 and accepts(sentence.text):
-            for category in sorted(asked[1]):
-                add(category, sentence)
-        if first_of_turn:
+        answered = 0 if first_of_turn else answered + 1  # sentences of this turn before this one
+        if asked and sentence.turn_index == asked[0] + 1 and answered < ANSWER_SENTENCES:
+            if accepts(sentence.text):
+                for category in sorted(asked[1]):
+                    add(category, sentence)
+                asked = None
+        elif first_of_turn:
             asked = None
         for category in signal_categories(sentence.text):
             add(category, sentence)

@@ -892,6 +892,24 @@ def test_pricing_asked_as_a_question_is_upsell_and_a_warm_yes_takes_up_an_ask():
     assert got == {("upsell", "Eleanor Whitcombe"), ("advocacy", "Eleanor Whitcombe")}
 
 
+def test_a_yes_after_a_sound_or_a_hedge_in_the_answers_first_sentences_takes_up_an_ask():
+    calls = {
+        "Hmm. Yeah, I reckon we'd be up for that. I'd need to run it past Malcolm.": True,
+        "Ah, mate. Public speaking. Look, yeah, alright. If Leonora's running by then, I'll do it.": True,
+        "In principle, yes. I am happy to tell them what works.": True,
+        "Hmm. We're flat out until March. Maybe. Yes, the new plant is going well.": False,  # a yes too late
+        "Honestly, no. Legal would never allow it.": False,
+    }
+    for answer, taken in calls.items():
+        result = analyse(
+            "Grace Whitfield: Thanks for the time today, Trent.\n"
+            "Trent Maddock: No worries.\n"
+            "Grace Whitfield: Would you be willing to speak at our user conference in August?\n"
+            f"Trent Maddock: {answer}\n"
+        )
+        assert (("advocacy", "Trent Maddock") in {(s.category, s.speaker) for s in result.signals}) is taken, answer
+
+
 def test_requests_said_as_wants_and_ifs_offers_as_what_ifs_and_a_pronoun_after_the_answer():
     # "I want X, in one place, so…" asks for X; "both" is X.
     assert _items(

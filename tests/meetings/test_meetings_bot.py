@@ -154,3 +154,22 @@ async def test_a_vendor_colleague_nobody_introduced_is_not_heard_as_the_customer
     assert heard_when_signalled[0] < len(transcript.utterances)
     batch = detect_signals(sentences_of(transcript), vendor_side(transcript))
     assert {(s.category, s.speaker) for s in bot.signals} == {(s.category, s.speaker) for s in batch}
+
+
+async def test_a_yes_after_a_hedge_takes_up_the_ask_live_as_in_the_batch():
+    transcript = parse_transcript(
+        "Grace Whitfield: Thanks for the time today, Trent.\n"
+        "Trent Maddock: No worries, Grace.\n"
+        "Grace Whitfield: Would you be willing to speak at our user conference in August?\n"
+        "Trent Maddock: Ah, mate. Public speaking.\n"
+        "Trent Maddock: Look, yeah, alright. If Leonora's running by then, I'll do it.\n"
+    )
+    bot = ReplayMeetingBot(VttReplaySource(transcript, speed=1e9))
+    await bot.join_meeting("x")
+    await bot.start_transcription()
+    await bot.wait_until_done()
+    await bot.leave_meeting()
+    live = {(s.category, s.speaker) for s in bot.signals}
+    assert ("advocacy", "Trent Maddock") in live
+    batch = detect_signals(sentences_of(transcript), vendor_side(transcript))
+    assert live == {(s.category, s.speaker) for s in batch}
