@@ -907,7 +907,9 @@ def test_a_yes_after_a_sound_or_a_hedge_in_the_answers_first_sentences_takes_up_
             "Grace Whitfield: Would you be willing to speak at our user conference in August?\n"
             f"Trent Maddock: {answer}\n"
         )
-        assert (("advocacy", "Trent Maddock") in {(s.category, s.speaker) for s in result.signals}) is taken, answer
+        assert (
+            ("advocacy", "Trent Maddock") in {(s.category, s.speaker) for s in result.signals}
+        ) is taken, answer
 
 
 def test_requests_said_as_wants_and_ifs_offers_as_what_ifs_and_a_pronoun_after_the_answer():
