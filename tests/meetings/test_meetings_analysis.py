@@ -282,6 +282,13 @@ FLOORS = [
     (heldout(106), 0.79, 0.63),  # blind at 0.86 / 0.70
     (heldout(107), 0.61, 0.71),  # blind at 0.68 / 0.78
     (heldout(108), 0.75, 0.60),  # blind at 0.82 / 0.67
+    # sets 109-114: three more authors, blind once together at the end of that session
+    (heldout(109), 0.86, 0.48),  # blind at 0.93 / 0.55
+    (heldout(110), 0.61, 0.55),  # blind at 0.68 / 0.62
+    (heldout(111), 0.64, 0.68),  # blind at 0.71 / 0.75
+    (heldout(112), 0.66, 0.64),  # blind at 0.73 / 0.71
+    (heldout(113), 0.71, 0.71),  # blind at 0.78 / 0.78
+    (heldout(114), 0.75, 0.63),  # blind at 0.82 / 0.70
 ]
 
 
