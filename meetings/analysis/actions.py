@@ -1572,6 +1572,18 @@ def _headed(heads: frozenset[str]) -> re.Pattern:
 
 _DELIVERABLE_PHRASE = _headed(_DELIVERABLES)
 _MEETING_PHRASE = _headed(_MEETINGS)
+# "escalate that as a priority", "chase it with support": a problem or a request raised before ("the
+# offline sales sync ticket has been open three weeks").
+_ISSUES = frozenset(
+    """issue issues problem problems bug bugs ticket tickets request requests error errors outage delay delays
+    timeout timeouts crash crashes glitch defect defects incident complaint complaints gap limitation
+    discrepancy mismatch drift lag backlog regression""".split()
+)
+_ISSUE_PHRASE = _headed(_ISSUES)
+_ISSUE_VERBS = re.compile(
+    r"^(?:raise|escalate|chase|investigate|look into|dig into|fix|flag|push|follow up on|take|log|check on)\b",
+    re.I,
+)
 # After the pronoun, a word that makes it a determiner ("those reasons", "that list") rather than a pronoun.
 _NOUN_AFTER = re.compile(
     r"^\S+(?: (?:up|out|in|on|off|back|over|through|down))? (?:that|this|those|these) (?!(?:up|out|in|on|off|back|over|"
@@ -1594,6 +1606,8 @@ def _kind_named_before(sentences: list[Sentence], sentence: Sentence, text: str)
         if diary or _ARRANGE_VERBS.match(text)
         else _DELIVERABLE_PHRASE
         if _DELIVER_VERBS.match(text)
+        else _ISSUE_PHRASE
+        if _ISSUE_VERBS.match(text)
         else None
     )
     if kind is None:
@@ -1632,6 +1646,9 @@ def _kind_named_before(sentences: list[Sentence], sentence: Sentence, text: str)
             )
             keep = keep if keep > start else 0
             phrase = phrase[: len(phrase) - len(tail)] + (" " + " ".join(words[:keep]) if keep else "")
+            phrase = re.sub(
+                r"^(?-i:The|A|An|Our|Your|Their|My|His|Her)\b", lambda m: m.group(0).lower(), phrase
+            )
             return re.sub(r"^(?:this|that|those|these)\b", "the", phrase, flags=re.I)
     return None
 
