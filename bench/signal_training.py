@@ -9,7 +9,7 @@ Two generated example files:
   four separate authors who labeled, for each signal, every sentence that carries it): the quoted
   sentences are examples of their category; the customer's other sentences (three content words or
   more) are ordinary talk (`none`).
-- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-114), whose
+- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-120), whose
   labels say which signals a speaker gave but not in which sentence: for each labeled (category,
   speaker), that speaker's sentence the classifier (trained on the other example files) scores highest
   for the category. The customer's other sentences are not used as `none`: some carry a signal the
@@ -106,9 +106,12 @@ AUTHORS = {
     "BY": _heldout(109, 110),
     "BZ": _heldout(111, 112),
     "CA": _heldout(113, 114),
+    "CB": _heldout(115, 116),
+    "CC": _heldout(117, 118),
+    "CD": _heldout(119, 120),
 }
 CALLS_HEADER = (
-    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-114) by\n"
+    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-120) by\n"
     "# bench/signal_training.py: for each labeled (category, speaker), that speaker's sentence the\n"
     "# classifier scored highest for the category. Generated; rebuild rather than edit.\n"
 )

@@ -289,6 +289,13 @@ FLOORS = [
     (heldout(112), 0.66, 0.64),  # blind at 0.73 / 0.71
     (heldout(113), 0.71, 0.71),  # blind at 0.78 / 0.78
     (heldout(114), 0.75, 0.63),  # blind at 0.82 / 0.70
+    # sets 115-120: three more authors, blind once together after the rules of the round were done
+    (heldout(115), 0.66, 0.68),  # blind at 0.73 / 0.75
+    (heldout(116), 0.65, 0.73),  # blind at 0.72 / 0.80
+    (heldout(117), 0.74, 0.68),  # blind at 0.81 / 0.75
+    (heldout(118), 0.60, 0.54),  # blind at 0.67 / 0.61
+    (heldout(119), 0.74, 0.64),  # blind at 0.81 / 0.71
+    (heldout(120), 0.72, 0.66),  # blind at 0.79 / 0.73
 ]
 
 
