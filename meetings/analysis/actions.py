@@ -600,8 +600,8 @@ _PRONOUN = (
     r"(?:that|it|both|them|those|this|these|something|one|(?:some|a few|a couple|a handful|(?:two|three|four|five)"
     r"(?: or (?:three|four|five|six))?)(?=\s*$|\s+(?:over|across|by|today|tomorrow|tonight|this|next|to|together|for)\b))"
 )
-# A delivery with its object left unsaid, only when: "I will send in the next one hour", "will share by
-# evening itself", "I'll forward after lunch".
+# A delivery with its object left unsaid, only a time after the verb: "I will send in the next one hour",
+# "will share by evening itself", "I'll forward after lunch".
 _UNSAID_OBJECT = re.compile(
     r"^(?P<verb>(?:send|share|forward|email|mail)(?: over| across| through| out)?)"
     r"(?=$|,? (?:in|by|after|before|within|today|tomorrow|tonight|this|next|itself|right away|first thing|"
@@ -1449,7 +1449,7 @@ def _introduced(
 ) -> str | None:
     """Whom an introduction offered in the last few turns is to: the last name said where it was offered
     ("my friend Amara", "Their ops director, Amara Osei, ..."); `anywhere`: the last name said in those
-    turns ("her" in "I'll connect you with her" after "my old colleague Amara Osei runs operations")."""
+    turns ("her" in "I'll connect you with her" after "my friend Amara Osei runs operations")."""
     known = {first_name(s).lower() for s in speakers} | {"i"}
     # A word the call also uses in lower case ("Actually", "Their") is no one's name.
     lower = {w for s in sentences for w in re.findall(r"\b[a-z][\w'-]*", s.text)}
