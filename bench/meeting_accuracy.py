@@ -141,6 +141,13 @@ def match_actions(predicted: list[ActionItem], labels: list[dict], scores: Score
     return notes
 
 
+def labeled_calls(directories: list[Path]):
+    """(file name, its labels, the parsed transcript) of every call labeled in `directories`."""
+    for directory in directories:
+        for name, label in yaml.safe_load((directory / "labels.yml").read_text()).items():
+            yield name, label, parse_transcript((directory / name).read_text(), filename=name)
+
+
 def _polarity(score: float, pos: float, neg: float) -> str:
     return "positive" if score > pos else "negative" if score < neg else "neutral"
 
@@ -148,11 +155,9 @@ def _polarity(score: float, pos: float, neg: float) -> str:
 def evaluate(directory: Path, *, baseline: bool = False, verbose: bool = False) -> Scores:
     from meetings.analysis.sentiment import NEGATIVE_BELOW, POSITIVE_ABOVE
 
-    labels = yaml.safe_load((directory / "labels.yml").read_text())
     scores = Scores()
     analyzer = OfflineAnalyzer()
-    for name, label in labels.items():
-        transcript = parse_transcript((directory / name).read_text(), filename=name)
+    for name, label, transcript in labeled_calls([directory]):
         scores.transcripts += 1
         if baseline:
             actions, signals, sentiment, pos, neg = _baseline(transcript, label["meeting_date"])

@@ -20,17 +20,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import meetings.analysis.offline as offline  # noqa: E402
 import meetings.analysis.side_model as side_model  # noqa: E402
-from bench.meeting_accuracy import ACTIONS_ONLY, TRAINING, TUNING, Scores, evaluate  # noqa: E402
+from bench.meeting_accuracy import ACTIONS_ONLY, TRAINING, TUNING, Scores, evaluate, labeled_calls  # noqa: E402
 from meetings.analysis.signal_model import features  # noqa: E402
 from meetings.analysis.text import sentences_by_speaker, vendor_side, vendor_side_by_markers  # noqa: E402
-from meetings.transcript import parse_transcript  # noqa: E402
 
 MIN_COUNT = 2  # a feature seen once in all the training sentences says nothing and would bloat the file
 
@@ -39,16 +36,10 @@ def training_directories() -> list[Path]:
     return sorted(p.parent for root in (TRAINING, ACTIONS_ONLY) for p in root.glob("*/labels.yml"))
 
 
-def _calls(directories: list[Path]):
-    for directory in directories:
-        for name, label in yaml.safe_load((directory / "labels.yml").read_text()).items():
-            yield label, parse_transcript((directory / name).read_text(), filename=name)
-
-
 def side_counts(directories: list[Path] | None = None) -> dict:
     counts = {"vendor": Counter(), "customer": Counter()}
     sentences = Counter()
-    for label, transcript in _calls(training_directories() if directories is None else directories):
+    for _, label, transcript in labeled_calls(training_directories() if directories is None else directories):
         customers = {s["speaker"] for s in label["signals"]}
         vendor = vendor_side_by_markers(transcript) - customers
         for speaker, said in sentences_by_speaker(transcript).items():
@@ -90,7 +81,7 @@ def measure(title: str, finder) -> None:
         total = total + evaluate(directory)
     wrong = sure = 0
     for directory in heldout_directories():
-        for label, transcript in _calls([directory]):
+        for _, label, transcript in labeled_calls([directory]):
             customers = {s["speaker"] for s in label["signals"]}
             wrong += len(customers & set(finder(transcript)))
             sure += len(customers)

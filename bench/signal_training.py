@@ -36,9 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 import meetings.analysis.signal_model as model  # noqa: E402
 import meetings.analysis.signals as signals  # noqa: E402
-from bench.meeting_accuracy import TRAINING, TUNING, Scores, evaluate, heldout  # noqa: E402
+from bench.meeting_accuracy import TRAINING, TUNING, Scores, evaluate, heldout, labeled_calls  # noqa: E402
 from meetings.analysis.text import Sentence, sentences_of, vendor_side  # noqa: E402
-from meetings.transcript import parse_transcript  # noqa: E402
 
 CALLS_FILE = model.EXAMPLES_DIR / "signal_examples_calls.yml"
 QUOTED_FILE = model.EXAMPLES_DIR / "signal_examples_quoted.yml"
@@ -122,17 +121,10 @@ QUOTED_HEADER = (
 )
 
 
-def _calls(directories: list[Path]):
-    for directory in directories:
-        for name, label in yaml.safe_load((directory / "labels.yml").read_text()).items():
-            transcript = parse_transcript((directory / name).read_text(), filename=name)
-            yield name, label, transcript
-
-
 def call_examples(base: model.SignalClassifier, sources: list[Path] | None = None) -> dict[str, list[str]]:
     sources = [d for group in AUTHORS.values() for d in group] if sources is None else sources
     found: dict[str, list[str]] = {}
-    for _, label, transcript in _calls(sources):
+    for _, label, transcript in labeled_calls(sources):
         vendor = vendor_side(transcript)
         said = [
             s
@@ -183,7 +175,7 @@ def quoted_examples(directory: Path = TRAINING, sets: list[Path] | None = None) 
     found: dict[str, list[str]] = {}
     talk: list[str] = []
     for set_dir in training_sets(directory) if sets is None else sets:
-        for name, label, transcript in _calls([set_dir]):
+        for name, label, transcript in labeled_calls([set_dir]):
             sentences = sentences_of(transcript)
             quoted: set[int] = set()
             for gold in label["signals"]:

@@ -20,17 +20,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.meeting_accuracy import ACTIONS_ONLY, TRAINING, match_pairs  # noqa: E402
+from bench.meeting_accuracy import ACTIONS_ONLY, TRAINING, labeled_calls, match_pairs  # noqa: E402
 from bench.signal_training import AUTHORS  # noqa: E402
 from meetings.analysis import task_model  # noqa: E402
 from meetings.analysis.actions import extract_action_items  # noqa: E402
 from meetings.analysis.text import sentences_of  # noqa: E402
-from meetings.transcript import parse_transcript  # noqa: E402
 
 THRESHOLDS = (-3.0, -2.5, -2.0, -1.75, -1.5, -1.25, -1.0, -0.75, -0.5, 0.0)
 
@@ -48,15 +45,13 @@ def author_groups() -> dict[str, list[Path]]:
 def candidates(directories: list[Path]) -> tuple[list[tuple[bool, set[str]]], int]:
     """(kept?, features) of every unscreened candidate in the calls, and how many labels none matched."""
     found, missed = [], 0
-    for directory in directories:
-        for name, label in yaml.safe_load((directory / "labels.yml").read_text()).items():
-            transcript = parse_transcript((directory / name).read_text(), filename=name)
-            items = extract_action_items(
-                sentences_of(transcript), transcript.speakers, label["meeting_date"], screen=False
-            )
-            pairs, left = match_pairs(items, label["action_items"])
-            missed += len(left)
-            found += [(g is not None, task_model.features(i.text, i.due is not None)) for i, g in pairs]
+    for _, label, transcript in labeled_calls(directories):
+        items = extract_action_items(
+            sentences_of(transcript), transcript.speakers, label["meeting_date"], screen=False
+        )
+        pairs, left = match_pairs(items, label["action_items"])
+        missed += len(left)
+        found += [(g is not None, task_model.features(i.text, i.due is not None)) for i, g in pairs]
     return found, missed
 
 
@@ -102,7 +97,7 @@ def main() -> None:
         totals["missed"] += missed
         for is_kept, feats in found:
             totals["kept" if is_kept else "dropped"] += 1
-            score = model[0] + sum(model[1].get(f, 0.0) for f in feats)
+            score = task_model.logodds(feats, model)
             for t in THRESHOLDS:
                 tally = screened[t]
                 if score > t:
