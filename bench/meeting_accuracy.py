@@ -152,11 +152,16 @@ def _polarity(score: float, pos: float, neg: float) -> str:
     return "positive" if score > pos else "negative" if score < neg else "neutral"
 
 
-def evaluate(directory: Path, *, baseline: bool = False, verbose: bool = False) -> Scores:
+def evaluate(
+    directory: Path, *, baseline: bool = False, verbose: bool = False, weigh_signals: bool = True
+) -> Scores:
+    """Scores of the offline analyser (or the naive baseline) on `directory`'s labeled calls;
+    `weigh_signals=False` leaves out the whole call's weighing of the signals (the builders measure
+    the sentence rules and their training data with it off)."""
     from meetings.analysis.sentiment import NEGATIVE_BELOW, POSITIVE_ABOVE
 
     scores = Scores()
-    analyzer = OfflineAnalyzer()
+    analyzer = OfflineAnalyzer(weigh_signals=weigh_signals)
     for name, label, transcript in labeled_calls([directory]):
         scores.transcripts += 1
         if baseline:

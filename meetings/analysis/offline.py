@@ -8,6 +8,7 @@ from meetings.analysis.actions import extract_action_items
 from meetings.analysis.context import AnalysisContext
 from meetings.analysis.models import MeetingAnalysisResult, MeetingInfo
 from meetings.analysis.sentiment import analyze_sentiment
+from meetings.analysis.signal_weighing import weigh
 from meetings.analysis.signals import detect_signals
 from meetings.analysis.summary import follow_up_email, summarize
 from meetings.analysis.text import sentences_of, vendor_side
@@ -16,7 +17,13 @@ from meetings.transcript import Transcript
 
 
 class OfflineAnalyzer:
+    """`weigh_signals=False` keeps the sentence rules' signals as they are, without the whole call's
+    weighing (signal_weighing): what the live bot reports, and what that weighing is trained on."""
+
     name = "offline"
+
+    def __init__(self, *, weigh_signals: bool = True) -> None:
+        self.weigh_signals = weigh_signals
 
     async def analyze(
         self, transcript: Transcript, *, meeting_date: date, context: AnalysisContext | None = None
@@ -32,6 +39,8 @@ class OfflineAnalyzer:
         vendor = vendor_side(transcript, context.internal_speakers or None)
         action_items = extract_action_items(sentences, speakers, meeting_date)
         signals = detect_signals(sentences, vendor)
+        if self.weigh_signals:
+            signals = weigh(signals, sentences, vendor)
         sentiment = analyze_sentiment(sentences, speakers, vendor)
         duration = transcript.duration_seconds
         topics = segment_topics(sentences, duration, speakers)

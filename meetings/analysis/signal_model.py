@@ -131,8 +131,14 @@ def classifier(directory: Path = EXAMPLES_DIR) -> SignalClassifier:
 
 @lru_cache(maxsize=32768)
 def _posterior(sentence: str) -> tuple[tuple[str, float], ...]:
-    """The classifier's belief for `sentence`, once: classify() and implausible() both read it."""
+    """The classifier's belief for `sentence`, once: classify(), implausible() and the weighing of the
+    whole call (signal_weighing) all read it."""
     return tuple(classifier().posterior(sentence))
+
+
+def posterior(sentence: str) -> tuple[tuple[str, float], ...]:
+    """(category, belief) for `sentence`, most believed first."""
+    return _posterior(sentence)
 
 
 # Categories said in the same breath: "We're moving to Zendesk" is churn to the classifier and a

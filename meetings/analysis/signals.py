@@ -152,7 +152,7 @@ def _categories(sentence: str, lexicon: _Compiled) -> list[tuple[str, int]]:
     return found
 
 
-def _quote(text: str, limit: int = 300) -> str:
+def quote(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -236,7 +236,7 @@ def detect_signals(sentences: list[Sentence], vendor: set[str]) -> list[Signal]:
                 type=CATEGORY_TYPE[category],
                 category=category,
                 speaker=sentence.speaker,
-                quote=_quote(sentence.text),
+                quote=quote(sentence.text),
                 timestamp=sentence.timestamp,
             )
         )
