@@ -1473,7 +1473,8 @@ def _introduced(
     return None
 
 
-_ONE = re.compile(r"^(?P<verb>\S+) (?P<det>(?:the|a|an|another) (?:[\w-]+ )?)?one\b", re.I)
+# "one" as the object, not the start of a word ("do the one-pager", "the one-off fee").
+_ONE = re.compile(r"^(?P<verb>\S+) (?P<det>(?:the|a|an|another) (?:[\w-]+ )?)?one\b(?!-)", re.I)
 
 
 def _context(sentences: list[Sentence], sentence: Sentence) -> str:
@@ -1483,7 +1484,7 @@ def _context(sentences: list[Sentence], sentence: Sentence) -> str:
         for x in sentences[max(0, sentence.index - 2) : sentence.index]
         if x.turn_index == sentence.turn_index
     ]
-    here = re.search(r"\bone\b", sentence.text)
+    here = re.search(r"\bone\b(?!-)", sentence.text)
     # Up to the last punctuation before it: "the latest one" names nothing itself.
     return " ".join([*prior, re.sub(r"[^,.;!?—–]*$", "", sentence.text[: here.start()]) if here else ""])
 

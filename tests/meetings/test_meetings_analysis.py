@@ -1735,3 +1735,16 @@ def test_speech_cut_off_at_the_end_of_a_task_is_left_out():
         ("Daniel Whitcombe", "set up a dedicated Slack channel with the on-call engineer for you", None),
         ("Priyanka Raman", "process the SLA credit straight away", None),
     ]
+
+
+def test_one_that_starts_a_word_is_no_pronoun():
+    # "one" stands for the thing named before it ("can we get the latest one?"), but "the one-pager" is a
+    # thing of its own: it once came out as "do the SOC 2 report today-pager".
+    items = _items(
+        "Megan Schultz: Ray asked for the SOC 2 report and a summary.\n"
+        "Ray Dobbs: Yes, and a one-pager for the committee would help.\n"
+        "Megan Schultz: So, to recap. I'm sending Ray the SOC 2 report today, and I'll do the one-pager by "
+        "next Friday.\n",
+        date(2027, 4, 9),
+    )
+    assert ("Megan Schultz", "do the one-pager", date(2027, 4, 16)) in items
