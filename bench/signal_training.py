@@ -9,7 +9,7 @@ Two generated example files:
   four separate authors who labeled, for each signal, every sentence that carries it): the quoted
   sentences are examples of their category; the customer's other sentences (three content words or
   more) are ordinary talk (`none`).
-- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-120), whose
+- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-132), whose
   labels say which signals a speaker gave but not in which sentence: for each labeled (category,
   speaker), that speaker's sentence the classifier (trained on the other example files) scores highest
   for the category. The customer's other sentences are not used as `none`: some carry a signal the
@@ -108,9 +108,15 @@ AUTHORS = {
     "CB": _heldout(115, 116),
     "CC": _heldout(117, 118),
     "CD": _heldout(119, 120),
+    "CE": _heldout(121, 122),
+    "CF": _heldout(123, 124),
+    "CG": _heldout(125, 126),
+    "CH": _heldout(127, 128),
+    "CI": _heldout(129, 130),
+    "CJ": _heldout(131, 132),
 }
 CALLS_HEADER = (
-    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-120) by\n"
+    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-132) by\n"
     "# bench/signal_training.py: for each labeled (category, speaker), that speaker's sentence the\n"
     "# classifier scored highest for the category. Generated; rebuild rather than edit.\n"
 )

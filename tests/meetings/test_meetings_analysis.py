@@ -296,6 +296,19 @@ FLOORS = [
     (heldout(118), 0.60, 0.54),  # blind at 0.67 / 0.61
     (heldout(119), 0.74, 0.64),  # blind at 0.81 / 0.71
     (heldout(120), 0.72, 0.66),  # blind at 0.79 / 0.73
+    # 121-126 were blind with the code before the signal weighing (e7e45d2), 127-132 with it.
+    (heldout(121), 0.80, 0.69),  # blind at 0.87 / 0.77
+    (heldout(122), 0.79, 0.79),  # blind at 0.87 / 0.86
+    (heldout(123), 0.83, 0.62),  # blind at 0.91 / 0.70
+    (heldout(124), 0.76, 0.76),  # blind at 0.84 / 0.83
+    (heldout(125), 0.74, 0.75),  # blind at 0.81 / 0.82
+    (heldout(126), 0.80, 0.78),  # blind at 0.87 / 0.86
+    (heldout(127), 0.79, 0.72),  # blind at 0.86 / 0.79
+    (heldout(128), 0.75, 0.80),  # blind at 0.82 / 0.88
+    (heldout(129), 0.70, 0.61),  # blind at 0.78 / 0.68
+    (heldout(130), 0.64, 0.59),  # blind at 0.71 / 0.67
+    (heldout(131), 0.66, 0.79),  # blind at 0.73 / 0.87
+    (heldout(132), 0.78, 0.73),  # blind at 0.85 / 0.81
 ]
 
 
