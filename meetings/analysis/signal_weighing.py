@@ -2,10 +2,11 @@
 
 `signals.detect_signals` reads one sentence at a time (the patterns, the cue rules, the classifier), as
 the live bot must. After the call there is more to go on: how strongly and how often each of the
-speaker's sentences leans to a category, whether a pattern named it, which other signals the speaker
-gave, how much of the customer's talk is theirs, how each sentence leans read with the one before it. For every customer speaker and every category, those
-figures (`evidence`) go to gradient-boosted trees that say how likely the labels are to hold that
-(category, speaker); pairs above `KEEP_ABOVE` are the call's signals. A pair the sentence rules found
+speaker's sentences leans to a category, alone and read with the sentence before it, whether a pattern
+named it, which other signals the speaker gave, how much of the customer's talk is theirs. For every
+customer speaker and every category, those figures (`evidence`) go to gradient-boosted trees that say
+how likely the labels are to hold that (category, speaker); pairs above `KEEP_ABOVE` are the call's
+signals. A pair the sentence rules found
 keeps its quote; one they did not takes the speaker's sentence the classifier leans to most. Two things
 the trees do not judge: a yes to the vendor's ask ("Would you be a reference?" "Happy to.") stands, as
 no sentence of its own carries it; and a call with fewer than `MIN_SENTENCES` customer sentences keeps
@@ -34,16 +35,20 @@ from meetings.analysis.text import Sentence
 
 TREES_FILE = Path(__file__).with_name("signal_trees.json")
 CATEGORIES = sorted(CATEGORY_TYPE)
-# The likelihood above which a (category, speaker) is a signal. Left out by author group (57 groups in 12
-# folds, bench/signal_weighing.py): signal F1 0.778 from the sentence rules alone; 0.818 at 0.30, 0.823 at
-# 0.35, 0.827 at 0.40, 0.828 at 0.45, 0.826 at 0.50: the plateau's first step, which keeps more recall.
-# Without the two context features, 0.819 at 0.40; with the speaker's VADER scores, the vendor's questions
-# and the same category found for a colleague as well, 0.828 (not kept).
+# The likelihood above which a (category, speaker) is a signal. Left out by author group (63 groups in 12
+# folds, bench/signal_weighing.py): signal F1 0.779 from the sentence rules alone; 0.820 at 0.30, 0.824 at
+# 0.35, 0.827 at 0.40, 0.829 at 0.45, 0.828 at 0.50: the plateau's first step, which keeps more recall.
+# Over the first 57 groups: without the two context features 0.819 at 0.40 (0.827 with them); with the
+# speaker's VADER scores, the vendor's questions and the same category found for a colleague as well,
+# 0.828 (not kept).
 KEEP_ABOVE = 0.40
 # The customer sentences a call needs for the trees to weigh it: the shortest call they were trained on
 # had 23 (the median 59); on a few lines their evidence is out of range.
 MIN_SENTENCES = 20
 _MIN_WORDS = 3  # the classifier's leaning counts for sentences of this many content words or more
+# A block per category, zero but in the row's own category's block (where "bias" is 1), so the trees can
+# judge each category's evidence on its own; then the same figures for every row, and which other
+# categories the rules found for the speaker.
 _PER_CATEGORY = ("bias", "found", "log_p1", "log_p2", "over_half", "patterns", "raised", "question")
 _COMMON = (
     "found",
@@ -84,9 +89,9 @@ class Evidence:
 
 def evidence(signals: list[Signal], sentences: list[Sentence], vendor: set[str]) -> list[Evidence]:
     """The evidence of every (category, customer speaker) of the call, given the sentence rules'
-    `signals`."""
+    `signals`. `sentences` is the whole call, as `sentences_of` gives it (each at its own index)."""
     said = [s for s in sentences if s.speaker is not None and s.speaker not in vendor]
-    speakers = sorted({s.speaker for s in said if s.speaker})
+    speakers = sorted({s.speaker for s in said if s.speaker is not None})
     found = {(s.category, s.speaker) for s in signals}
     out = []
     for speaker in speakers:
