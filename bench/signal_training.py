@@ -205,9 +205,9 @@ def quoted_examples(directory: Path = TRAINING, sets: list[Path] | None = None) 
     return examples
 
 
-def _use(classifier: model.SignalClassifier) -> None:
+def use_classifier(classifier: model.SignalClassifier) -> None:
     model.classifier = lambda *args, **kwargs: classifier  # the analyser reads it through the module
-    for cached in (model._posterior, model.classify, model.implausible, signals._signal_categories):
+    for cached in (model.posterior, model.classify, model.implausible, signals._signal_categories):
         cached.cache_clear()
 
 
@@ -217,7 +217,7 @@ def leave_one_author_out(make) -> Scores:
     for group, directories in AUTHORS.items():
         if group == "A":
             continue
-        _use(make(group))
+        use_classifier(make(group))
         for directory in directories:
             total = total + evaluate(directory, weigh_signals=False)
     return total
@@ -228,9 +228,37 @@ def quoted_by_author(directory: Path = TRAINING) -> dict[str, dict[str, list[str
     return {set_dir.name: quoted_examples(sets=[set_dir]) for set_dir in training_sets(directory)}
 
 
+def written_examples() -> dict[str, list[str]]:
+    """The example files written by hand (every `signal_examples*.yml` but the two generated here)."""
+    return model.load_examples(exclude=frozenset({CALLS_FILE.name, QUOTED_FILE.name}))
+
+
+def _other_groups(group: str) -> list[Path]:
+    return [d for g, ds in AUTHORS.items() if g != group for d in ds]
+
+
+def held_out_classifiers(written: dict[str, list[str]], quoted: dict[str, list[str]]):
+    """(group, its directories, the classifier trained without its call examples) for every held-out
+    author group: the third variant measured below, each group's calls read as new ones."""
+    chooser = model.SignalClassifier(model.merge_examples(written, quoted))
+    for group, directories in AUTHORS.items():
+        if group != "A":  # A wrote with the analyser
+            others = call_examples(chooser, _other_groups(group))
+            yield group, directories, model.SignalClassifier(model.merge_examples(written, others, quoted))
+
+
+def training_author_classifiers(written: dict[str, list[str]], quoted: dict[str, list[str]]):
+    """(author, its directory, the classifier trained without that author's quoted sentences) for every
+    training author."""
+    calls = call_examples(model.SignalClassifier(model.merge_examples(written, quoted)))
+    by_author = quoted_by_author()
+    for name in by_author:
+        rest = [q for other, q in by_author.items() if other != name]
+        yield name, TRAINING / name, model.SignalClassifier(model.merge_examples(written, calls, *rest))
+
+
 def main() -> None:
-    generated = frozenset({CALLS_FILE.name, QUOTED_FILE.name})
-    written = model.load_examples(exclude=generated)
+    written = written_examples()
     quoted = quoted_examples()
     if "--check" not in sys.argv:
         QUOTED_FILE.write_text(
@@ -244,10 +272,7 @@ def main() -> None:
         )
         print(f"wrote {CALLS_FILE.relative_to(ROOT)}: {sum(map(len, examples.values()))} sentences")
     chooser = model.SignalClassifier(model.merge_examples(written, quoted))
-    others = {
-        group: call_examples(chooser, [d for g, ds in AUTHORS.items() if g != group for d in ds])
-        for group in AUTHORS
-    }
+    others = {group: call_examples(chooser, _other_groups(group)) for group in AUTHORS}
     variants = (
         ("written examples only", lambda group: model.SignalClassifier(written)),
         (
@@ -264,17 +289,13 @@ def main() -> None:
         p, r, f = leave_one_author_out(make).signals
         print(f"{held_out}, leave one author out, {title:<32} signals P {p:.2f} R {r:.2f} F1 {f:.3f}")
     # The training calls' authors, each left out of the quoted examples in turn and scored on its calls.
-    by_author = quoted_by_author()
-    calls = call_examples(chooser)
-    total = Scores()
-    for name in by_author:
-        rest = [q for other, q in by_author.items() if other != name]
-        _use(model.SignalClassifier(model.merge_examples(written, calls, *rest)))
-        total = total + evaluate(TRAINING / name, weigh_signals=False)
+    total, names = Scores(), []
+    for name, directory, classifier in training_author_classifiers(written, quoted):
+        use_classifier(classifier)
+        total = total + evaluate(directory, weigh_signals=False)
+        names.append(name.removeprefix("set"))
     p, r, f = total.signals
-    print(
-        f"training authors {', '.join(n.removeprefix('set') for n in by_author)}, each left out: signals P {p:.2f} R {r:.2f} F1 {f:.3f}"
-    )
+    print(f"training authors {', '.join(names)}, each left out: signals P {p:.2f} R {r:.2f} F1 {f:.3f}")
 
 
 if __name__ == "__main__":

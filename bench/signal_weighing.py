@@ -27,17 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import meetings.analysis.signal_model as model  # noqa: E402
 import meetings.analysis.signal_weighing as weighing  # noqa: E402
-from bench.meeting_accuracy import TRAINING, labeled_calls  # noqa: E402
+from bench.meeting_accuracy import labeled_calls  # noqa: E402
 from bench.signal_training import (  # noqa: E402
-    AUTHORS,
-    CALLS_FILE,
-    QUOTED_FILE,
-    _use,
-    call_examples,
-    quoted_by_author,
+    held_out_classifiers,
     quoted_examples,
+    training_author_classifiers,
+    use_classifier,
+    written_examples,
 )
 from meetings.analysis.signals import detect_signals  # noqa: E402
 from meetings.analysis.text import sentences_of, vendor_side  # noqa: E402
@@ -75,24 +72,16 @@ def collect(group: str, directories: list[Path], rows: list[dict], gold: dict[st
 
 
 def out_of_fold() -> tuple[list[dict], dict[str, int]]:
-    written = model.load_examples(exclude=frozenset({CALLS_FILE.name, QUOTED_FILE.name}))
-    quoted = quoted_examples()
-    chooser = model.SignalClassifier(model.merge_examples(written, quoted))
+    written, quoted = written_examples(), quoted_examples()
     rows: list[dict] = []
     gold: dict[str, int] = {}
-    for group, directories in AUTHORS.items():
-        if group == "A":
-            continue
-        rest = [d for g, ds in AUTHORS.items() if g != group for d in ds]
-        _use(model.SignalClassifier(model.merge_examples(written, call_examples(chooser, rest), quoted)))
+    for group, directories, classifier in held_out_classifiers(written, quoted):
+        use_classifier(classifier)
         collect(group, directories, rows, gold)
         print(f"  {group}: {len(rows)} rows", file=sys.stderr, flush=True)
-    by_author = quoted_by_author()
-    calls = call_examples(chooser)
-    for name in by_author:
-        rest = [q for other, q in by_author.items() if other != name]
-        _use(model.SignalClassifier(model.merge_examples(written, calls, *rest)))
-        collect(f"training:{name}", [TRAINING / name], rows, gold)
+    for name, directory, classifier in training_author_classifiers(written, quoted):
+        use_classifier(classifier)
+        collect(f"training:{name}", [directory], rows, gold)
         print(f"  training {name}: {len(rows)} rows", file=sys.stderr, flush=True)
     return rows, gold
 

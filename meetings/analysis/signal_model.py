@@ -130,15 +130,10 @@ def classifier(directory: Path = EXAMPLES_DIR) -> SignalClassifier:
 
 
 @lru_cache(maxsize=32768)
-def _posterior(sentence: str) -> tuple[tuple[str, float], ...]:
-    """The classifier's belief for `sentence`, once: classify(), implausible() and the weighing of the
-    whole call (signal_weighing) all read it."""
-    return tuple(classifier().posterior(sentence))
-
-
 def posterior(sentence: str) -> tuple[tuple[str, float], ...]:
-    """(category, belief) for `sentence`, most believed first."""
-    return _posterior(sentence)
+    """The classifier's belief for `sentence`, (category, belief) most believed first, computed once:
+    classify(), implausible() and the weighing of the whole call (signal_weighing) all read it."""
+    return tuple(classifier().posterior(sentence))
 
 
 # Categories said in the same breath: "We're moving to Zendesk" is churn to the classifier and a
@@ -172,8 +167,8 @@ def implausible(sentence: str, category: str) -> bool:
     words are left to the patterns."""
     if category not in CHECKED or content_words(sentence) < 3:
         return False
-    posterior = dict(_posterior(sentence))
-    return sum(posterior.get(c, 0.0) for c in (category, *RELATED.get(category, ()))) < PLAUSIBLE
+    belief = dict(posterior(sentence))
+    return sum(belief.get(c, 0.0) for c in (category, *RELATED.get(category, ()))) < PLAUSIBLE
 
 
 @lru_cache(maxsize=32768)
@@ -181,5 +176,5 @@ def classify(sentence: str) -> str | None:
     """The signal category the classifier is confident `sentence` carries, else None."""
     if content_words(sentence) < MIN_WORDS:
         return None
-    label, confidence = _posterior(sentence)[0]
+    label, confidence = posterior(sentence)[0]
     return None if label == NONE or confidence < MIN_CONFIDENCE else label

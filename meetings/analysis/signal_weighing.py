@@ -30,7 +30,7 @@ from pydantic import BaseModel, model_validator
 
 from meetings.analysis.models import CATEGORY_TYPE, Signal
 from meetings.analysis.signal_model import content_words, posterior
-from meetings.analysis.signals import categories_in, quote, signal_categories
+from meetings.analysis.signals import categories_in, signal_categories, signal_in
 from meetings.analysis.text import Sentence
 
 TREES_FILE = Path(__file__).with_name("signal_trees.json")
@@ -103,7 +103,7 @@ def evidence(signals: list[Signal], sentences: list[Sentence], vendor: set[str])
         named = [{c for c, _ in categories_in(s.text)} for s in theirs]
         raised = [set(signal_categories(s.text)) for s in theirs]
         also_found = {c for c, who in found if who == speaker}
-        for category in CATEGORIES:
+        for position, category in enumerate(CATEGORIES):
             beliefs = sorted((lean.get(category, 0.0) for lean in leaning), reverse=True) + [0.0, 0.0]
             best = max(range(len(theirs)), key=lambda i: leaning[i].get(category, 0.0))
             others = also_found - {category}
@@ -124,7 +124,7 @@ def evidence(signals: list[Signal], sentences: list[Sentence], vendor: set[str])
                 "context_over_half": float(sum(lean.get(category, 0.0) > 0.5 for lean in in_context)),
             }
             vector = [0.0] * len(FEATURES)
-            at = CATEGORIES.index(category) * len(_PER_CATEGORY)
+            at = position * len(_PER_CATEGORY)
             vector[at : at + len(_PER_CATEGORY)] = [own[name] for name in _PER_CATEGORY]
             at = len(CATEGORIES) * len(_PER_CATEGORY)
             vector[at : at + len(_COMMON)] = [own[name] for name in _COMMON]
@@ -212,17 +212,7 @@ def weigh(signals: list[Signal], sentences: list[Sentence], vendor: set[str]) ->
         if not (e.asked or model.likelihood(e.vector) > KEEP_ABOVE):
             continue
         at = rank.get((e.category, e.speaker))
-        signal = (
-            signals[at]
-            if at is not None
-            else Signal(
-                type=CATEGORY_TYPE[e.category],
-                category=e.category,
-                speaker=e.speaker,
-                quote=quote(e.best.text),
-                timestamp=e.best.timestamp,
-            )
-        )
+        signal = signals[at] if at is not None else signal_in(e.category, e.best)
         kept.append((signal.timestamp, len(signals) if at is None else at, signal))
     # In the order said; where they share a time, the sentence rules' own order, then the added.
     return [signal for *_, signal in sorted(kept, key=lambda k: k[:2])]

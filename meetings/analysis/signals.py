@@ -152,8 +152,20 @@ def _categories(sentence: str, lexicon: _Compiled) -> list[tuple[str, int]]:
     return found
 
 
-def quote(text: str, limit: int = 300) -> str:
+def _quote(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def signal_in(category: str, sentence: Sentence) -> Signal:
+    """The signal of `category` that `sentence` gives: its speaker, its words (cut at 300 characters)
+    and its time."""
+    return Signal(
+        type=CATEGORY_TYPE[category],
+        category=category,
+        speaker=sentence.speaker,
+        quote=_quote(sentence.text),
+        timestamp=sentence.timestamp,
+    )
 
 
 def signal_categories(sentence: str) -> list[str]:
@@ -231,15 +243,7 @@ def detect_signals(sentences: list[Sentence], vendor: set[str]) -> list[Signal]:
         if key in seen:
             return
         seen.add(key)
-        signals.append(
-            Signal(
-                type=CATEGORY_TYPE[category],
-                category=category,
-                speaker=sentence.speaker,
-                quote=quote(sentence.text),
-                timestamp=sentence.timestamp,
-            )
-        )
+        signals.append(signal_in(category, sentence))
 
     for i, sentence in enumerate(sentences):
         if sentence.speaker in vendor:
