@@ -154,15 +154,21 @@ def _polarity(score: float, pos: float, neg: float) -> str:
 
 
 def evaluate(
-    directory: Path, *, baseline: bool = False, verbose: bool = False, weigh_signals: bool = True
+    directory: Path,
+    *,
+    baseline: bool = False,
+    verbose: bool = False,
+    weigh_signals: bool = True,
+    weigh_sentiment: bool = True,
 ) -> Scores:
     """Scores of the offline analyser (or the naive baseline) on `directory`'s labeled calls;
     `weigh_signals=False` leaves out the whole call's weighing of the signals (the builders measure
-    the sentence rules and their training data with it off)."""
+    the sentence rules and their training data with it off), `weigh_sentiment=False` that of the
+    speakers' sentiment."""
     from meetings.analysis.sentiment import NEGATIVE_BELOW, POSITIVE_ABOVE
 
     scores = Scores()
-    analyzer = OfflineAnalyzer(weigh_signals=weigh_signals)
+    analyzer = OfflineAnalyzer(weigh_signals=weigh_signals, weigh_sentiment=weigh_sentiment)
     for name, label, transcript in labeled_calls([directory]):
         scores.transcripts += 1
         if baseline:

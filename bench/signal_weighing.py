@@ -28,26 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import meetings.analysis.signal_weighing as weighing  # noqa: E402
+from bench.gradient_trees import PARAMS, export, save  # noqa: E402
 from bench.meeting_accuracy import labeled_calls  # noqa: E402
-from bench.signal_training import (  # noqa: E402
-    held_out_classifiers,
-    quoted_examples,
-    training_author_classifiers,
-    use_classifier,
-    written_examples,
-)
+from bench.signal_training import out_of_fold_reading  # noqa: E402
 from meetings.analysis.signals import detect_signals  # noqa: E402
 from meetings.analysis.text import sentences_of, vendor_side  # noqa: E402
 
 FOLDS = 12
 THRESHOLDS = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55)
-PARAMS = {
-    "max_iter": 200,
-    "learning_rate": 0.05,
-    "max_leaf_nodes": 15,
-    "early_stopping": False,
-    "random_state": 0,
-}
 
 
 def collect(group: str, directories: list[Path], rows: list[dict], gold: dict[str, int]) -> None:
@@ -72,17 +60,11 @@ def collect(group: str, directories: list[Path], rows: list[dict], gold: dict[st
 
 
 def out_of_fold() -> tuple[list[dict], dict[str, int]]:
-    written, quoted = written_examples(), quoted_examples()
     rows: list[dict] = []
     gold: dict[str, int] = {}
-    for group, directories, classifier in held_out_classifiers(written, quoted):
-        use_classifier(classifier)
+    for group, directories in out_of_fold_reading():
         collect(group, directories, rows, gold)
         print(f"  {group}: {len(rows)} rows", file=sys.stderr, flush=True)
-    for name, directory, classifier in training_author_classifiers(written, quoted):
-        use_classifier(classifier)
-        collect(f"training:{name}", [directory], rows, gold)
-        print(f"  training {name}: {len(rows)} rows", file=sys.stderr, flush=True)
     return rows, gold
 
 
@@ -92,25 +74,6 @@ def fit(rows: list[dict]):
     trees = HistGradientBoostingClassifier(**PARAMS)
     trees.fit([r["vector"] for r in rows], [r["gold"] for r in rows])
     return trees
-
-
-def export(trees) -> weighing.Trees:
-    """The fitted scikit-learn model as the plain arrays signal_weighing evaluates."""
-    exported = []
-    for (predictor,) in trees._predictors:
-        nodes = predictor.nodes
-        exported.append(
-            weighing.Tree(
-                feature=[int(n["feature_idx"]) for n in nodes],
-                threshold=[float(n["num_threshold"]) for n in nodes],
-                left=[int(n["left"]) for n in nodes],
-                right=[int(n["right"]) for n in nodes],
-                leaf=[bool(n["is_leaf"]) for n in nodes],
-                value=[float(n["value"]) for n in nodes],
-            )
-        )
-    baseline = float(trees._baseline_prediction.ravel()[0])
-    return weighing.Trees(features=list(weighing.FEATURES), baseline=baseline, trees=exported)
 
 
 def _asked(row: dict) -> bool:
@@ -134,7 +97,7 @@ def measure(rows: list[dict], gold: dict[str, int]) -> None:
         train = [r for r in rows if r["group"] not in fold]
         test = [r for r in rows if r["group"] in fold]
         labeled = sum(gold[g] for g in fold)
-        exported = export(fit(train))
+        exported = export(fit(train), weighing.Trees)
         likelihoods = [exported.likelihood(r["vector"]) for r in test]
         tp = sum(r["found"] and r["gold"] for r in test)
         fp = sum(r["found"] and not r["gold"] for r in test)
@@ -162,11 +125,7 @@ def main() -> None:
             Path(args[args.index("--save") + 1]).write_text(json.dumps({"rows": rows, "gold": gold}))
     measure(rows, gold)
     if "--check" not in args:
-        exported = export(fit(rows))
-        weighing.TREES_FILE.write_text(exported.model_dump_json())
-        print(
-            f"wrote {weighing.TREES_FILE.relative_to(ROOT)}: {len(exported.trees)} trees over {len(rows)} rows"
-        )
+        save(fit(rows), weighing.Trees, weighing.TREES_FILE, len(rows), "rows")
 
 
 if __name__ == "__main__":

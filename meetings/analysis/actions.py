@@ -111,6 +111,10 @@ _IN_MEETING = re.compile(
     r"hold (?:you|them|him|her) to (?:that|it)|look out for|"
     # Idioms: "I'll do my best", "I'll take the credit", "I'll get off (the call)".
     r"do (?:my|our|your) (?:best|bits?|part)|take (?:the )?credit|get off (?:it|the call|this call|here|now)\b|"
+    # "Their app's pretty slick, I'll give them that", "we're going to take care of you", "let me introduce
+    # Héctor, he's our solutions architect": a concession, a reassurance, an introduction on the call.
+    r"give (?:you|them|him|her) that\b|take (?:good )?care of (?:you|everyone|everybody|y'all)\b|"
+    r"introduce (?-i:[A-Z])[\w'-]+(?: (?-i:[A-Z])[\w'-]+)?(?:,| (?:who|he|she|he's|she's|from)\b)|"
     r"move (?:the|my) mic|"
     # Saying it back before the call ends: "let me recap the dates", "I'll run through what we've said"; not a
     # recap sent in writing.
@@ -921,8 +925,13 @@ def extract_action_items(
                     for x in sentences[: sentence.index]
                     if x.turn_index == turn and len(content_words(x.text)) > 1
                 ]
-                source = antecedent.get(turn) or next(
-                    (phrase for x in reversed(before[-3:]) if (phrase := _noun_phrase(x.text))), None
+                # "The credentials for the test environment, I have to check first, but I'll try to have
+                # them for you by Friday": the thing put first in the sentence.
+                put_first = _PUT_FIRST.match(sentence.text)
+                source = (
+                    (put_first.group("np")[0].lower() + put_first.group("np")[1:] if put_first else None)
+                    or antecedent.get(turn)
+                    or next((phrase for x in reversed(before[-3:]) if (phrase := _noun_phrase(x.text))), None)
                 )
                 if not source and not before:
                     # "Something I've wanted for ages is an exportable score." ... "I'll take that to our
@@ -1136,6 +1145,7 @@ _SENT_AGAIN = re.compile(
 def _task_wording(text: str) -> str:
     for pattern, verb in _TASK_WORDING:
         text = pattern.sub(verb, text, count=1)
+    text = _HAVE_THING.sub(r"send \g<thing>", text, count=1)
     if re.match(r"(?:send|share|email|forward)\b", text, re.I):
         text = _SENT_AGAIN.sub("", text)
     return text
@@ -1190,6 +1200,16 @@ _DELIVERY = re.compile(
 )
 _NOUN_PHRASE = re.compile(
     r"\b(?:some|the|a|an|our|my|your|their|those|these)\s+(?:[\w'-]+\s+){0,6}?[\w'-]+(?=\s*(?:[.!?,;—–]|$))",
+    re.I,
+)
+
+
+# A thing put before the sentence's subject, set off by a comma: "The credentials for the test
+# environment, I have to check with my boss first".
+_PUT_FIRST = re.compile(
+    r"^(?:(?:okay|ok|so|yes|yeah|well|right|and|now),?\s+)*(?P<np>(?:the|our|your|those|these|that|this|my|their)"
+    r"\s+(?:(?!(?:is|are|was|were|has|have|had|will|would|can|could|do|does|did)\b)[^,.;!?\s']+\s*){1,8}?)"
+    r"(?:\s(?:is|are|was|were|will be|gets?|comes?) [^,.;!?]{1,40})?,\s+(?:I|we)\b",
     re.I,
 )
 
@@ -1535,6 +1555,16 @@ _DELIVERABLES = frozenset(
     forms ids analysis rca estimate estimates mockups mock-ups mapping headcount headcounts history
     study studies roadmap brief one-pager memo letter policy policies credentials instructions article
     articles video videos demo-recording dashboard dashboards extract backup csv pdf xml""".split()
+)
+# "I'll have the root cause report for you by Friday" -> "send the root cause report": a thing to hand over,
+# had for someone; not "have the team run a backfill" or "have the pool provisioned".
+_HAVE_THING = re.compile(
+    r"^have (?P<thing>(?:a|an|the|some|our|my|your)\s+(?:[\w'-]+\s+){0,4}?(?:"
+    + "|".join(sorted(_DELIVERABLES, key=len, reverse=True))
+    + r")\b(?:\s+(?:of|on|for|from|with|by|about|showing)\s+(?:[\w'-]+\s+){0,5}?[\w'-]+?)?)"
+    r"(?:\s+(?:over|across|ready|to you|for you|with you))?(?=\s*(?:,|$|\s(?:by|on|before|tomorrow|today|tonight|this|"
+    r"next|early|end|in|within|first|later)\b))",
+    re.I,
 )
 _TIME_WORDS = frozenset("last this today tomorrow yesterday ago week weeks month months year quarter".split())
 _MATERIAL = frozenset("data numbers figures details history names contacts".split())

@@ -8,6 +8,7 @@ from meetings.analysis.actions import extract_action_items
 from meetings.analysis.context import AnalysisContext
 from meetings.analysis.models import MeetingAnalysisResult, MeetingInfo
 from meetings.analysis.sentiment import analyze_sentiment
+from meetings.analysis.sentiment_weighing import weigh_sentiment
 from meetings.analysis.signal_weighing import weigh
 from meetings.analysis.signals import detect_signals
 from meetings.analysis.summary import follow_up_email, summarize
@@ -18,12 +19,15 @@ from meetings.transcript import Transcript
 
 class OfflineAnalyzer:
     """`weigh_signals=False` keeps the sentence rules' signals as they are, without the whole call's
-    weighing (signal_weighing): what the live bot reports, and what that weighing is trained on."""
+    weighing (signal_weighing): what the live bot reports, and what that weighing is trained on.
+    `weigh_sentiment=False` keeps the lexicon's speaker scores, without the whole call's weighing of
+    each speaker's stance (sentiment_weighing)."""
 
     name = "offline"
 
-    def __init__(self, *, weigh_signals: bool = True) -> None:
+    def __init__(self, *, weigh_signals: bool = True, weigh_sentiment: bool = True) -> None:
         self.weigh_signals = weigh_signals
+        self.weigh_sentiment = weigh_sentiment
 
     async def analyze(
         self, transcript: Transcript, *, meeting_date: date, context: AnalysisContext | None = None
@@ -38,10 +42,11 @@ class OfflineAnalyzer:
         sentences = sentences_of(transcript)
         vendor = vendor_side(transcript, context.internal_speakers or None)
         action_items = extract_action_items(sentences, speakers, meeting_date)
-        signals = detect_signals(sentences, vendor)
-        if self.weigh_signals:
-            signals = weigh(signals, sentences, vendor)
+        said = detect_signals(sentences, vendor)
+        signals = weigh(said, sentences, vendor) if self.weigh_signals else said
         sentiment = analyze_sentiment(sentences, speakers, vendor)
+        if self.weigh_sentiment:
+            sentiment = weigh_sentiment(sentiment, sentences, vendor, said)
         duration = transcript.duration_seconds
         topics = segment_topics(sentences, duration, speakers)
         author = context.author or next(

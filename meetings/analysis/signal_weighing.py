@@ -26,12 +26,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, model_validator
-
 from meetings.analysis.models import CATEGORY_TYPE, Signal
 from meetings.analysis.signal_model import content_words, posterior
 from meetings.analysis.signals import categories_in, signal_categories, signal_in
 from meetings.analysis.text import Sentence
+from meetings.analysis.trees import GradientTrees
 
 TREES_FILE = Path(__file__).with_name("signal_trees.json")
 CATEGORIES = sorted(CATEGORY_TYPE)
@@ -145,55 +144,9 @@ def _with_before(sentence: Sentence, sentences: list[Sentence]) -> str:
     return f"{before} {sentence.text}"
 
 
-class Tree(BaseModel):
-    """One regression tree, its nodes in arrays: a split sends `x[feature] <= threshold` left."""
-
-    feature: list[int]
-    threshold: list[float]
-    left: list[int]
-    right: list[int]
-    leaf: list[bool]
-    value: list[float]
-
-    @model_validator(mode="after")
-    def _same_length(self) -> Tree:
-        if (
-            len(
-                {
-                    len(self.feature),
-                    len(self.threshold),
-                    len(self.left),
-                    len(self.right),
-                    len(self.leaf),
-                    len(self.value),
-                }
-            )
-            != 1
-        ):
-            raise ValueError("a tree's node arrays differ in length")
-        return self
-
-    def __call__(self, x: list[float]) -> float:
-        node = 0
-        while not self.leaf[node]:
-            node = self.left[node] if x[self.feature[node]] <= self.threshold[node] else self.right[node]
-        return self.value[node]
-
-
-class Trees(BaseModel):
-    features: list[str]
-    baseline: float
-    trees: list[Tree]
-
-    @model_validator(mode="after")
-    def _same_features(self) -> Trees:
-        if tuple(self.features) != FEATURES:
-            raise ValueError("the trees were trained on other features than signal_weighing.FEATURES")
-        return self
-
-    def likelihood(self, x: list[float]) -> float:
-        raw = self.baseline + sum(tree(x) for tree in self.trees)
-        return 1.0 / (1.0 + math.exp(-raw))
+class Trees(GradientTrees):
+    EXPECTED = FEATURES
+    WHERE = "signal_weighing.FEATURES"
 
 
 @cache

@@ -309,6 +309,13 @@ FLOORS = [
     (heldout(130), 0.64, 0.59),  # blind at 0.71 / 0.67
     (heldout(131), 0.66, 0.79),  # blind at 0.73 / 0.87
     (heldout(132), 0.78, 0.73),  # blind at 0.85 / 0.81
+    # 133-138 were blind with the round's starting code (ed8b870), before its sentiment weighing
+    (heldout(133), 0.72, 0.80),  # blind at 0.79 / 0.88
+    (heldout(134), 0.75, 0.81),  # blind at 0.83 / 0.89
+    (heldout(135), 0.74, 0.74),  # blind at 0.82 / 0.82
+    (heldout(136), 0.68, 0.78),  # blind at 0.75 / 0.85
+    (heldout(137), 0.78, 0.69),  # blind at 0.86 / 0.77
+    (heldout(138), 0.79, 0.72),  # blind at 0.86 / 0.79
 ]
 
 
@@ -375,7 +382,7 @@ def test_a_pronoun_points_back_to_an_intention_earlier_in_the_turn():
         "Keanu Makoa: Vikram, I'd like to come back to you with a proper renewal proposal. "
         "I'll have that with you by the twenty-sixth.\n"
         "Vikram Rao: That'd be useful.\n"
-    ) == [("Keanu Makoa", "have a proper renewal proposal", date(2026, 11, 26))]
+    ) == [("Keanu Makoa", "send a proper renewal proposal", date(2026, 11, 26))]
 
 
 def test_a_request_passed_on_keeps_its_words():
@@ -1761,3 +1768,40 @@ def test_one_that_starts_a_word_is_no_pronoun():
         date(2027, 4, 9),
     )
     assert ("Megan Schultz", "do the one-pager", date(2027, 4, 16)) in items
+
+
+def test_a_pronoun_takes_the_thing_put_first_in_its_sentence():
+    # Held-out sets 29 and 137: the thing is said first, set off by a comma, and the promise points back.
+    assert _items(
+        "Marta Iglesias: We need to connect to the test environment.\n"
+        "Iván Tapia: Okay. The credentials for the test environment, I have to check with my boss first, "
+        "but I'll try to have them for you by Friday.\n"
+    ) == [("Iván Tapia", "send the credentials for the test environment", date(2026, 11, 20))]
+    assert _items(
+        "Ottilie Brandt: Your SSO certificate expires in early June.\n"
+        "Teodor Vasilescu: The new certificate is issued on the third of June, I'll upload it that day.\n"
+    ) == [("Teodor Vasilescu", "upload the new certificate that day", None)]
+
+
+def test_a_concession_a_reassurance_and_an_introduction_on_the_call_are_no_tasks():
+    assert (
+        _items(
+            "Gabriela Fuentes: Let me introduce Héctor, he's our solutions architect for the implementation.\n"
+            "Andrea Castillo: No, no, we're going to take care of you.\n"
+            "Darren Pascoe: Their driver app's pretty slick, I'll give them that.\n"
+        )
+        == []
+    )
+    assert _items("Gabriela Fuentes: I'll introduce Héctor to your CFO by email.\n") == [
+        ("Gabriela Fuentes", "introduce Héctor to your CFO by email", None)
+    ]
+
+
+def test_a_thing_had_for_someone_is_sent():
+    assert _items(
+        "Anjali Raghunathan: I'll have the root cause report for you by Friday.\n"
+        "Ravi Shah: And I'll have the team run a backfill tonight.\n"
+    ) == [
+        ("Anjali Raghunathan", "send the root cause report", date(2026, 11, 20)),
+        ("Ravi Shah", "have the team run a backfill", date(2026, 11, 18)),
+    ]

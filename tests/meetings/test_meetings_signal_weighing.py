@@ -69,7 +69,8 @@ def test_the_shipped_trees_load_and_weigh_every_feature_vector():
 
 def test_the_export_gives_what_scikit_learn_predicts():
     pytest.importorskip("sklearn")
-    from bench.signal_weighing import export, fit
+    from bench.gradient_trees import export
+    from bench.signal_weighing import fit
 
     rng = random.Random(7)
     rows = []
@@ -81,7 +82,7 @@ def test_the_export_gives_what_scikit_learn_predicts():
         gold = (vector[0] + vector[5] > 0.5) != (rng.random() < 0.1)
         rows.append({"vector": vector, "gold": gold})
     fitted = fit(rows)
-    exported = weighing.Trees.model_validate_json(export(fitted).model_dump_json())
+    exported = weighing.Trees.model_validate_json(export(fitted, weighing.Trees).model_dump_json())
     expected = fitted.predict_proba([r["vector"] for r in rows])[:, 1]
     assert [exported.likelihood(r["vector"]) for r in rows] == pytest.approx(list(expected), abs=1e-9)
 
