@@ -719,6 +719,16 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
             rest = f"send {match.group('thing') or match.group('thing2')}{match.group('tail') or match.group('tail2')}"
         else:
             rest = _strip_adverbs(match.group("rest").strip())
+        put_first = _PUT_FIRST.match(sentence.text)
+        objectless = re.fullmatch(
+            r"(?P<verb>send|have|get|share|email|forward|give)(?P<tail>(?:\s+(?:over|across|through|back))?"
+            r"(?:\s+to\s+(?:you|him|her|them|us)\b.*|\s+(?:by|on|before|tomorrow|today|tonight|this|next|end)\b.*|\s*))",
+            rest,
+            re.I,
+        )
+        if put_first and objectless:
+            # "The full RCA, with the timeline, I can have to you by Thursday": the thing put first is the object.
+            rest = f"{objectless.group('verb')} {_put_first(put_first)}{objectless.group('tail')}"
         if what_i_do:
             rest = _strip_adverbs(
                 re.sub(r"^do is (?:that )?(?:(?:I|we)(?:'ll| will)? )?", "", rest, flags=re.I)
@@ -929,7 +939,7 @@ def extract_action_items(
                 # them for you by Friday": the thing put first in the sentence.
                 put_first = _PUT_FIRST.match(sentence.text)
                 source = (
-                    (put_first.group("np")[0].lower() + put_first.group("np")[1:] if put_first else None)
+                    (_put_first(put_first) if put_first else None)
                     or antecedent.get(turn)
                     or next((phrase for x in reversed(before[-3:]) if (phrase := _noun_phrase(x.text))), None)
                 )
@@ -1209,9 +1219,17 @@ _NOUN_PHRASE = re.compile(
 _PUT_FIRST = re.compile(
     r"^(?:(?:okay|ok|so|yes|yeah|well|right|and|now),?\s+)*(?P<np>(?:the|our|your|those|these|that|this|my|their)"
     r"\s+(?:(?!(?:is|are|was|were|has|have|had|will|would|can|could|do|does|did)\b)[^,.;!?\s']+\s*){1,8}?)"
-    r"(?:\s(?:is|are|was|were|will be|gets?|comes?) [^,.;!?]{1,40})?,\s+(?:I|we)\b",
+    r"(?P<with>,\s+(?:with|including|plus)\b[^,.;!?]{1,60})?(?:\s(?:is|are|was|were|will be|gets?|comes?) [^,.;!?]{1,40})?"
+    r",\s+(?:I|we)\b",
     re.I,
 )
+
+
+def _put_first(match: re.Match) -> str:
+    """The thing put first, in lower case, with what it comes with ("the full RCA with the timeline")."""
+    np = match.group("np").strip()
+    said = f"{np[0].lower()}{np[1:]}"
+    return f"{said} {match.group('with').lstrip(', ')}" if match.group("with") else said
 
 
 def _noun_phrase(text: str) -> str | None:
@@ -1561,7 +1579,7 @@ _DELIVERABLES = frozenset(
 _HAVE_THING = re.compile(
     r"^have (?P<thing>(?:a|an|the|some|our|my|your)\s+(?:[\w'-]+\s+){0,4}?(?:"
     + "|".join(sorted(_DELIVERABLES, key=len, reverse=True))
-    + r")\b(?:\s+(?:of|on|for|from|with|by|about|showing)\s+(?:[\w'-]+\s+){0,5}?[\w'-]+?)?)"
+    + r")\b(?:\s+(?:of|on|for|from|with|by|about|showing)\s+(?:[\w'-]+\s+){0,8}?[\w'-]+?)?)"
     r"(?:\s+(?:over|across|ready|to you|for you|with you))?(?=\s*(?:,|$|\s(?:by|on|before|tomorrow|today|tonight|this|"
     r"next|early|end|in|within|first|later)\b))",
     re.I,
@@ -1800,7 +1818,9 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
                 clauses.append([clauses[-1][0], again, more.group("rest"), form])
             elif clauses and clauses[-1] is not None:
                 clauses[-1][2] += f"{joint}{part}"
-        if not any(c is not None and c[0] != sentence.speaker for c in clauses):
+        if not any(c is not None and c[0] != sentence.speaker for c in clauses) and not _own_plan(
+            sentence, clauses, meeting_date
+        ):
             continue
         for owner, verb, rest, _ in (c for c in clauses if c is not None):
             text = f"{verb}{rest}"
@@ -1812,6 +1832,31 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
                 continue
             found.append(ActionItem(owner=owner, text=text, due=due.due if due else None))
     return found
+
+
+# Words that make a present-tense "I send the list" a habit, not a plan ("every month I send the invoice").
+_PLAN_VERBS = re.compile(
+    r"(?:send|share|email|forward|check|prepare|book|schedule|confirm|organi[sz]e|update|set|write|call)$",
+    re.I,
+)
+_HABITUAL = re.compile(
+    r"\b(?:every|usually|always|normally|each|often|sometimes|typically|generally)\b", re.I
+)
+
+
+def _own_plan(sentence: Sentence, clauses: list[list[str] | None], meeting_date: date) -> bool:
+    """A plan said in the present for the speaker alone, as speakers of many languages say it ("And I send
+    you our volume forecast, end of next week"): only with a date or the one it goes to, not a habit nor
+    asked. Read as a plan said back, it joins an item the speaker has already unless it is new."""
+    own = [c for c in clauses if c is not None]
+    if not own or sentence.is_question or _HABITUAL.search(sentence.text):
+        return False
+    return all(
+        c[3] == "base"
+        and _PLAN_VERBS.match(c[1])
+        and (find_due(c[2], meeting_date) or re.match(r"\s+you\b", c[2], re.I))
+        for c in own
+    )
 
 
 _LIGHT_STEMS = _stems("send get set put make have take give run check share pull")

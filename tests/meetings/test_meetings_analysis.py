@@ -1805,3 +1805,32 @@ def test_a_thing_had_for_someone_is_sent():
         ("Anjali Raghunathan", "send the root cause report", date(2026, 11, 20)),
         ("Ravi Shah", "have the team run a backfill", date(2026, 11, 18)),
     ]
+
+
+def test_a_plan_said_in_the_present_is_a_task_once_and_a_habit_is_none():
+    # Held-out sets 135 and 136 (Dutch and Flemish customers): "I send you X, end of next week".
+    assert _items(
+        "Bram Visser: And I send you our volume forecast for Belgium and Germany by Friday.\n"
+        "Hilde Claes: Every month I send you the invoice.\n"
+        "Femke de Wit: Can I send you the logs?\n"
+    ) == [("Bram Visser", "send our volume forecast for Belgium and Germany", date(2026, 11, 20))]
+    # Said again in the present after the promise, it is the same task, not a second one.
+    assert _items(
+        "Els Vermeulen: I'll send the list of the Zeebrugge users on Monday.\n"
+        "Olivia Grant: Perfect.\n"
+        "Els Vermeulen: So I send you the list of the Zeebrugge users on Monday.\n"
+    ) == [("Els Vermeulen", "send the list of the Zeebrugge users", date(2026, 11, 23))]
+
+
+def test_a_promise_without_an_object_takes_the_thing_put_first():
+    assert _items(
+        "Joost Kamphuis: We want a written report.\n"
+        "Sofia Lindqvist: The full RCA, with the timeline and the changes we're making, I can have to you by "
+        "Thursday.\n"
+    ) == [
+        (
+            "Sofia Lindqvist",
+            "send the full RCA with the timeline and the changes we're making",
+            date(2026, 11, 19),
+        )
+    ]
