@@ -34,6 +34,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import meetings.analysis.sentiment as sentiment  # noqa: E402
 import meetings.analysis.signal_model as model  # noqa: E402
 import meetings.analysis.signals as signals  # noqa: E402
 from bench.meeting_accuracy import TRAINING, TUNING, Scores, evaluate, heldout, labeled_calls  # noqa: E402
@@ -210,8 +211,9 @@ def quoted_examples(directory: Path = TRAINING, sets: list[Path] | None = None) 
 
 def use_classifier(classifier: model.SignalClassifier) -> None:
     model.classifier = lambda *args, **kwargs: classifier  # the analyser reads it through the module
-    for cached in (model.posterior, model.classify, model.implausible, signals._signal_categories):
-        cached.cache_clear()
+    cached = (model.posterior, model.classify, model.implausible, signals._signal_categories)
+    for function in (*cached, sentiment.sentence_score):  # a sentence's score leans on its signals
+        function.cache_clear()
 
 
 def leave_one_author_out(make) -> Scores:

@@ -116,9 +116,16 @@ def analyzer() -> SentimentIntensityAnalyzer:
     return vader
 
 
+@lru_cache(maxsize=32768)
+def compound(text: str) -> float:
+    """VADER's compound score of one sentence, with the customer-call lexicon, computed once."""
+    return analyzer().polarity_scores(text)["compound"]
+
+
+@lru_cache(maxsize=32768)
 def sentence_score(text: str) -> tuple[float, float]:
     """(score in [-1, 1], weight) for one sentence."""
-    score = analyzer().polarity_scores(text)["compound"]
+    score = compound(text)
     weight = PLEASANTRY_WEIGHT if _PLEASANTRY.match(text.strip()) else 1.0
     lean = 0.0
     for category in signal_categories(text):  # the signals the analysis reports, classifier included

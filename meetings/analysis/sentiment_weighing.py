@@ -26,7 +26,7 @@ from pathlib import Path
 from statistics import fmean
 
 from meetings.analysis.models import CATEGORY_TYPE, SentimentResult, Signal
-from meetings.analysis.sentiment import NEGATIVE_BELOW, POSITIVE_ABOVE, analyzer, sentence_score
+from meetings.analysis.sentiment import NEGATIVE_BELOW, POSITIVE_ABOVE, compound, sentence_score
 from meetings.analysis.signal_model import content_words, posterior
 from meetings.analysis.text import Sentence
 from meetings.analysis.trees import GradientTrees
@@ -104,7 +104,7 @@ def evidence(
         theirs = [s for s in spoken if s.speaker == speaker]
         if not theirs:
             continue
-        vader = [analyzer().polarity_scores(s.text)["compound"] for s in theirs]
+        vader = [compound(s.text) for s in theirs]
         scored = [sentence_score(s.text)[0] for s in theirs]
         leaning = [dict(posterior(s.text)) if content_words(s.text) >= _MIN_WORDS else {} for s in theirs]
         bad = [sum(lean.get(c, 0.0) for c in BAD_NEWS) for lean in leaning]
