@@ -316,6 +316,13 @@ FLOORS = [
     (heldout(136), 0.68, 0.78),  # blind at 0.75 / 0.85
     (heldout(137), 0.78, 0.69),  # blind at 0.86 / 0.77
     (heldout(138), 0.79, 0.72),  # blind at 0.86 / 0.79
+    # 139-144 were blind at the end of the round (a19ad04)
+    (heldout(139), 0.78, 0.86),  # blind at 0.85 / 0.93
+    (heldout(140), 0.78, 0.82),  # blind at 0.85 / 0.89
+    (heldout(141), 0.69, 0.77),  # blind at 0.76 / 0.84
+    (heldout(142), 0.68, 0.79),  # blind at 0.75 / 0.86
+    (heldout(143), 0.85, 0.77),  # blind at 0.92 / 0.84
+    (heldout(144), 0.84, 0.79),  # blind at 0.91 / 0.86
 ]
 
 
