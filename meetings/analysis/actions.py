@@ -719,14 +719,14 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
             rest = f"send {match.group('thing') or match.group('thing2')}{match.group('tail') or match.group('tail2')}"
         else:
             rest = _strip_adverbs(match.group("rest").strip())
-        put_first = _PUT_FIRST.match(sentence.text)
         objectless = re.fullmatch(
             r"(?P<verb>send|have|get|share|email|forward|give)(?P<tail>(?:\s+(?:over|across|through|back))?"
             r"(?:\s+to\s+(?:you|him|her|them|us)\b.*|\s+(?:by|on|before|tomorrow|today|tonight|this|next|end)\b.*|\s*))",
             rest,
             re.I,
         )
-        if put_first and objectless:
+        put_first = _PUT_FIRST.match(sentence.text) if objectless else None
+        if put_first:
             # "The full RCA, with the timeline, I can have to you by Thursday": the thing put first is the object.
             rest = f"{objectless.group('verb')} {_put_first(put_first)}{objectless.group('tail')}"
         if what_i_do:
@@ -1834,11 +1834,12 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
     return found
 
 
-# Words that make a present-tense "I send the list" a habit, not a plan ("every month I send the invoice").
+# The verbs of a plan said in the present ("I send you the list tomorrow", "I book the training for Monday").
 _PLAN_VERBS = re.compile(
     r"(?:send|share|email|forward|check|prepare|book|schedule|confirm|organi[sz]e|update|set|write|call)$",
     re.I,
 )
+# Words that make it a habit, not a plan ("every month I send the invoice").
 _HABITUAL = re.compile(
     r"\b(?:every|usually|always|normally|each|often|sometimes|typically|generally)\b", re.I
 )

@@ -20,7 +20,6 @@ never saw one so short.
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 from statistics import fmean
@@ -80,7 +79,7 @@ class Trees(GradientTrees):
 
 @cache
 def trees(path: Path = TREES_FILE) -> Trees:
-    return Trees.model_validate(json.loads(path.read_text()))
+    return Trees.load(path)
 
 
 def evidence(

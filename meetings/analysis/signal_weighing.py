@@ -20,7 +20,6 @@ in plain Python; nothing is trained at run time.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -151,7 +150,7 @@ class Trees(GradientTrees):
 
 @cache
 def trees(path: Path = TREES_FILE) -> Trees:
-    return Trees.model_validate(json.loads(path.read_text()))
+    return Trees.load(path)
 
 
 def weigh(signals: list[Signal], sentences: list[Sentence], vendor: set[str]) -> list[Signal]:

@@ -9,7 +9,8 @@ the features its trees must have been trained on.
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from pathlib import Path
+from typing import ClassVar, Self
 
 from pydantic import BaseModel, model_validator
 
@@ -54,6 +55,11 @@ class GradientTrees(BaseModel):
         if tuple(self.features) != self.EXPECTED:
             raise ValueError(f"the trees were trained on other features than {self.WHERE}")
         return self
+
+    @classmethod
+    def load(cls, path: Path) -> Self:
+        """The trees saved at `path` (JSON), refused if trained on other features."""
+        return cls.model_validate_json(path.read_text())
 
     def raw(self, x: list[float]) -> float:
         """The sum of the baseline and every tree's leaf for `x`: a regressor's prediction."""
