@@ -121,6 +121,9 @@ AUTHORS = {
     "CN": _heldout(139, 140),
     "CO": _heldout(141, 142),
     "CP": _heldout(143, 144),
+    "CQ": _heldout(145, 146),
+    "CR": _heldout(147, 148),
+    "CS": _heldout(149, 150),
 }
 CALLS_HEADER = (
     "# Training sentences taken from labeled calls (tuning set, held-out sets 1-144) by\n"

@@ -131,7 +131,8 @@ _IN_MEETING = re.compile(
     re.I,
 )
 _CLAUSE_SPLIT = re.compile(
-    r",?\s+(?:and|but|so|then|and then)\s+(?=(?:I|we)(?:'ll| will|'m going to| can)\s)|\s+[—–]\s+|;\s+"
+    r",?\s+(?:and|but|so|then|and then)\s+(?=(?:(?:by|on|before|after|this|next|tomorrow|today|tonight|end|the)\b[\w' -]{0,25},?\s+)?"
+    r"(?:I|we)(?:'ll| will|'m going to| can)\s)|\s+[—–]\s+|;\s+"
     r"|,?\s+(?=let me\s)",
     re.I,
 )
@@ -750,6 +751,10 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
         if is_offer and first in _STATIVE:
             continue
         due = find_due(rest, meeting_date)
+        if due is None and position > 0:
+            # "..., and by Friday I'll send you the document": the date said before the promise
+            before = find_due(prefix, meeting_date)
+            due = DuePhrase(before.due, 0, 0, "") if before else None
         if due and re.search(r"\bof\s*$", rest[: due.start]):
             # "a written summary of today('s commitments)": that date is the object, not the deadline;
             # one later in the clause ("... this afternoon") still is.
@@ -766,7 +771,24 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
         if text:
             # "I can get those to you by Monday": with a date, a promise rather than an offer.
             found.append((text, due.due if due else None, is_offer and not due))
+    for i in range(len(found) - 1, 0, -1):
+        # "Let me check with the product team, and I'll email you by Friday with whatever I find out": one
+        # task, the check, due when the answer is.
+        (asked, asked_due, offer), (told, told_due, _) = found[i - 1], found[i]
+        if _LOOK_INTO.match(asked) and _REPORT_BACK.match(told):
+            found[i - 1] = (asked, asked_due or told_due, offer)
+            del found[i]
     return found
+
+
+_LOOK_INTO = re.compile(
+    r"^(?:check|find out|look into|dig into|ask|confirm|verify|chase|talk to|speak to|see)\b", re.I
+)
+_REPORT_BACK = re.compile(
+    r"^(?:update you|let you know|come back|get back|report back|circle back|follow up with you|"
+    r"(?:email|call|ping|message) you(?! (?:the|a|an|our|my)\b))\b",
+    re.I,
+)
 
 
 def _vague(text: str, request: _Request) -> bool:
@@ -1089,6 +1111,7 @@ def extract_action_items(
     for item in items:  # a date taken out of the middle leaves "put the check-in in , same slot"
         item.text = re.sub(r"\s+(?=[,;])", "", item.text)
     _merge_recap(items, _recap_items(sentences, speakers, meeting_date))
+    _merge_recap(items, _assigned_items(sentences, speakers, meeting_date))
     for item in items:
         item.text = _task_wording(item.text)
     found = _dedupe([item for item in items if not _TAKE_NOTHING.match(item.text)])
@@ -1807,7 +1830,7 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
             # person, in the same form
             form = clauses[-1][3] if clauses and clauses[-1] is not None else None
             again = (
-                _verb_base(more.group("verb"), "ing" if form == "ing" else "s")
+                _verb_base(more.group("verb"), form if form in ("ing", "base") else "s")
                 if more
                 and form
                 and more.group("verb").lower() != "including"
@@ -1831,6 +1854,54 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
             if _PRONOUN_OBJECT.match(text) and not _substantive(_PRONOUN_OBJECT.sub("x", text)):
                 continue
             found.append(ActionItem(owner=owner, text=text, due=due.due if due else None))
+    return found
+
+
+_ARRANGED = frozenset("call meeting session walkthrough demo training intro introduction review".split())
+# A task handed to someone named, without a verb: "Malakai, the PhysioDesk export by Friday", "Kirsty, staff
+# list for logins tomorrow". What is handed over is sent.
+_HANDED = re.compile(
+    r"^(?:(?:and|so|then|okay|ok|right|also)[,:]?\s+)*(?P<name>(?-i:[A-Z])[\w'-]+)[,:]\s+(?P<rest>.+)$", re.I
+)
+_NOT_A_THING = re.compile(
+    r"^(?:you|your|I|we|they|he|she|it|that|this|there|what|when|where|how|why|who|if|thanks|thank|sorry|yes|"
+    r"yeah|no|ok|okay|right|great|sure|perfect|just|please|so|well|actually|one|any|anything|quick|good|hi|"
+    r"hello|over|do|does|did|can|could|would|will|should|is|are|let's|let|all|as|on|in|for|from|to|with|about)\b",
+    re.I,
+)
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|will|can|could|would|should|need|needs|have|has|had|do|does|did|'s|'re|'ll|'d)\b|'(?:s|re|ll|d)\b",
+    re.I,
+)
+
+
+def _assigned_items(sentences: list[Sentence], speakers: list[str], meeting_date: date) -> list[ActionItem]:
+    """The things a speaker hands to another by name, each with its date, in a sentence with no verb."""
+    firsts = [first_name(s) for s in speakers]
+    names = {first_name(s): s for s in speakers if firsts.count(first_name(s)) == 1}
+    found: list[ActionItem] = []
+    for sentence in sentences:
+        handed = _HANDED.match(sentence.text.rstrip(".!? "))
+        if not handed or sentence.is_question or handed.group("name") not in names:
+            continue
+        owner = names[handed.group("name")]
+        if owner == sentence.speaker or _FINITE.search(handed.group("rest")):
+            continue
+        for part in _RECAP_SPLIT.split(handed.group("rest")):
+            part = re.sub(r"^(?:and|plus|then)\s+", "", part, flags=re.I)
+            due = find_due(part, meeting_date)
+            first = part.split()[0] if part.split() else ""
+            if (
+                due is None
+                or _NOT_A_THING.match(part)
+                or _verb_base(first, "base")
+                or _verb_base(first, "ing")
+            ):
+                continue
+            thing = _clean(part, due.text)
+            words = {w.lower() for w in re.findall(r"[\w-]+", thing)}
+            if words & _DELIVERABLES and not words & _ARRANGED:
+                found.append(ActionItem(owner=owner, text=f"send {thing}", due=due.due))
     return found
 
 
@@ -1861,6 +1932,8 @@ def _own_plan(sentence: Sentence, clauses: list[list[str] | None], meeting_date:
 
 
 _LIGHT_STEMS = _stems("send get set put make have take give run check share pull")
+# A task named by a light verb, which the words said back name better.
+_VAGUE_VERB = re.compile(r"^(?:have|get|do|handle|sort|take care of|deal with)\b", re.I)
 
 
 def _merge_recap(items: list[ActionItem], recap: list[ActionItem]) -> None:
@@ -1883,6 +1956,9 @@ def _merge_recap(items: list[ActionItem], recap: list[ActionItem]) -> None:
             twin = next((i for i in theirs if _BARE_PRONOUN.search(i.text) and i.due == said.due), None)
             if twin:
                 twin.text = said.text
+        if twin and _VAGUE_VERB.match(twin.text) and not _VAGUE_VERB.match(said.text):
+            # "have the export up there" said back as "Sandra uploads the student export by Friday"
+            twin.text = said.text
         if twin:
             twin.due = twin.due or said.due
         else:

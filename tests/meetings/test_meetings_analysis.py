@@ -323,6 +323,13 @@ FLOORS = [
     (heldout(142), 0.68, 0.79),  # blind at 0.75 / 0.86
     (heldout(143), 0.85, 0.77),  # blind at 0.92 / 0.84
     (heldout(144), 0.84, 0.79),  # blind at 0.91 / 0.86
+    # 145-150 were blind with the round's starting code (c7ddc20)
+    (heldout(145), 0.82, 0.86),  # blind at 0.89 / 0.93
+    (heldout(146), 0.79, 0.75),  # blind at 0.86 / 0.83
+    (heldout(147), 0.69, 0.79),  # blind at 0.77 / 0.86
+    (heldout(148), 0.69, 0.84),  # blind at 0.77 / 0.92
+    (heldout(149), 0.73, 0.85),  # blind at 0.80 / 0.92
+    (heldout(150), 0.81, 0.71),  # blind at 0.88 / 0.78
 ]
 
 
