@@ -33,7 +33,8 @@ ACTION_VERBS = frozenset(
     recap record capture tag mark label transfer move allocate quote price invoice bill pay waive apply
     activate deactivate provision onboard translate print scan source hire interview survey benchmark audit
     analyse analyze research explore scope estimate plan prioritize prioritise triage debug diagnose
-    reproduce monitor track host hold meet collect gather bring sort mention reopen rework nominate appoint reissue issue circulate table""".split()
+    reproduce monitor track host hold meet collect gather bring sort mention reopen rework nominate appoint reissue issue circulate table
+    warn route copy swap ring close fill""".split()
 )
 _MULTI_VERBS = (
     "make sure",
@@ -231,6 +232,15 @@ def _verb_ok(rest: str) -> bool:
     if _RAISE_WITH.match(rest) or _WALK_THROUGH.match(rest):
         return True
     first = lowered.split(" ", 1)[0].strip(",.")
+    if re.match(r"(?:warn|copy|ring) (?:you|me)\b|close the door", lowered):
+        return False  # "I'll warn you now, their API is aspirational", "copy me on it"
+    if first in ("talk", "speak", "sit"):
+        # "I'll talk to Mr. Chin this week", "I'll sit down with our CFO": someone to see after the call
+        return bool(
+            re.match(
+                r"(?:talk|speak|sit down) (?:to|with) (?!(?:you|that|this|it|them|him|her)\b)\S", lowered
+            )
+        )
     if first == "have":
         return not re.match(r"have (?:to|time|a (?:look|think)|any|no|been)\b", lowered)
     if first == "make":

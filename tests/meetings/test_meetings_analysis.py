@@ -1927,3 +1927,20 @@ def test_no_problem_takes_a_request_up():
         )
         == []
     )
+
+
+def test_seeing_someone_after_the_call_and_warning_or_routing_are_tasks_and_talk_now_is_not():
+    items = _items(
+        "Rachel Nguyen: Do you want me to send you a quote for the two licences?\n"
+        "Marlon Francis: Hold on that one. I'll talk to Mr. Chin this week and let you know.\n"
+        "Rachel Nguyen: And the carrier rates go up in January.\n"
+        "Marlon Francis: I'll warn the owners so it's not a surprise. I'll warn you now, the data is bad.\n"
+        "Rachel Nguyen: The quote comes Friday.\n"
+        "Marlon Francis: Once I have it, I'll route it to Kevin for the review. I'll talk to you then.\n",
+        date(2028, 1, 18),
+    )
+    assert [(owner, text) for owner, text, _ in items] == [
+        ("Marlon Francis", "talk to Mr. Chin and let you know"),
+        ("Marlon Francis", "warn the owners"),
+        ("Marlon Francis", "route it to Kevin for the review"),
+    ]
