@@ -34,7 +34,7 @@ ACTION_VERBS = frozenset(
     activate deactivate provision onboard translate print scan source hire interview survey benchmark audit
     analyse analyze research explore scope estimate plan prioritize prioritise triage debug diagnose
     reproduce monitor track host hold meet collect gather bring sort mention reopen rework nominate appoint reissue issue circulate table
-    warn route copy swap ring close fill""".split()
+    warn route copy swap ring close fill visit""".split()
 )
 _MULTI_VERBS = (
     "make sure",
@@ -1757,7 +1757,7 @@ _RECAP_LEAD = re.compile(
 # ("the licence options and pricing by Thursday").
 _OBJECT_NEXT = re.compile(
     r"^\s+(?:the|a|an|our|your|their|his|her|its|my|this|that|these|those|some|whether|if|what|when|where|how|up|out|"
-    r"in|on|with|to|through|back|over|(?-i:[A-Z]))\b",
+    r"in|on|with|to|through|back|over|(?-i:[A-Z])[\w'-]*)\b",
     re.I,
 )
 _RECAP_SPLIT = re.compile(r";\s+|\s+[—–]\s+|,\s+(?:and\s+)?|\s+and\s+")
@@ -1858,6 +1858,16 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
             )
             if again:
                 clauses.append([clauses[-1][0], again, more.group("rest"), form])
+            elif (
+                clauses
+                and clauses[-1] is not None
+                and re.match(r"(?:the|a|an|our|your|their|my)\s", part, re.I)
+                and find_due(part, meeting_date)
+                and find_due(clauses[-1][2], meeting_date)
+            ):
+                # "I send the recovery plan by next Tuesday, and the BM templates by end of this week": the
+                # same verb, a second thing with its own date.
+                clauses.append([clauses[-1][0], clauses[-1][1], f" {part}", clauses[-1][3]])
             elif clauses and clauses[-1] is not None:
                 clauses[-1][2] += f"{joint}{part}"
         if not any(c is not None and c[0] != sentence.speaker for c in clauses) and not _own_plan(

