@@ -1962,7 +1962,10 @@ def _own_plan(sentence: Sentence, clauses: list[list[str] | None], meeting_date:
 
 _LIGHT_STEMS = _stems("send get set put make have take give run check share pull")
 # A task named by a light verb, which the words said back name better.
-_VAGUE_VERB = re.compile(r"^(?:have|get|do|handle|sort|take care of|deal with)\b", re.I)
+# ("get you the full RCA" says what: it is sent).
+_VAGUE_VERB = re.compile(
+    r"^(?:have|get(?! (?:you|him|her|them|us|me)\b)|do|handle|sort|take care of|deal with)\b", re.I
+)
 
 
 def _merge_recap(items: list[ActionItem], recap: list[ActionItem]) -> None:
