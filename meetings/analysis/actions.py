@@ -188,7 +188,7 @@ _DELEGATION = re.compile(
     r"^(?:have|get) (?:my|our|the) [\w ]{1,30}? (?:to )?(?:send|pull|get|do|share|put|email|forward)\b", re.I
 )
 _CONTINUATION = re.compile(
-    r"^(?:let you know|get back to you|report back|circle back|follow up with you|"
+    r"^(?:let you know|get back(?! with)|come back(?! with)|report back|circle back|follow up with you|"
     r"have it (?:to|over to|ready for) you|get (?:it|that|them) (?:to|over to) you|"
     r"make sure (?:it|that|this|they|those|these)\b)",
     re.I,
@@ -1224,11 +1224,20 @@ def _last_days(sentences: list[Sentence], meeting_date: date) -> dict[str, date]
     return found
 
 
+# A question that only puts a date: "Can we do it next Thursday afternoon?", "How about Friday?"
+_WHEN_THEN = re.compile(
+    r"^(?:(?:and|so|okay|ok|yes|yeah),?\s+)*(?:(?:can|could|shall) we (?:do|have|make|book|schedule) (?:it|that|this)\b|"
+    r"(?:how|what) about\b)",
+    re.I,
+)
+
+
 def _answer_due(sentences: list[Sentence], index: int, meeting_date: date):
-    """The date in an answer ("Yes please. Today, ideally."), up to the answer's first question."""
+    """The date in an answer ("Yes please. Today, ideally."), up to the answer's first question other than
+    one that only puts a date ("Yes, please. Can we do it next Thursday?")."""
     turn = sentences[index].turn_index
     for s in sentences[index:]:
-        if s.turn_index != turn or s.is_question:
+        if s.turn_index != turn or (s.is_question and not _WHEN_THEN.match(s.text)):
             return None
         found = find_due(s.text, meeting_date)
         if found:

