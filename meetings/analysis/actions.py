@@ -544,6 +544,14 @@ def _request_in(sentence: Sentence, meeting_date: date) -> tuple[str, date | Non
     # "Give me till Friday": the time is what is asked for, not a task due then.
     if due and re.match(r"(?:till|til|until)\b", due.text, re.I) and not _substantive(rest[: due.start]):
         return None
+    # "Give me one or two months to settle", "give us a week": time again
+    if re.match(
+        r"give (?:me|us) (?:a|an|one|two|three|a few|a couple of|some|more|\w+ or \w+) ?(?:more )?"
+        r"(?:minutes?|moments?|seconds?|secs?|days?|weeks?|months?|time|breathing room)\b",
+        rest,
+        re.I,
+    ):
+        return None
     # A time inside the thing asked for ("the reports you build by hand today") is not its due date.
     if due and re.search(r"\b(?:you|we|they)\s+\w+(?:\s+\w+){0,4}\s*$", rest[: due.start]):
         due = None

