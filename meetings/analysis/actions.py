@@ -34,7 +34,7 @@ ACTION_VERBS = frozenset(
     activate deactivate provision onboard translate print scan source hire interview survey benchmark audit
     analyse analyze research explore scope estimate plan prioritize prioritise triage debug diagnose
     reproduce monitor track host hold meet collect gather bring sort mention reopen rework nominate appoint reissue issue circulate table
-    warn route copy swap ring close fill visit""".split()
+    warn route copy swap ring close fill visit note""".split()
 )
 _MULTI_VERBS = (
     "make sure",
@@ -188,7 +188,7 @@ _DELEGATION = re.compile(
     r"^(?:have|get) (?:my|our|the) [\w ]{1,30}? (?:to )?(?:send|pull|get|do|share|put|email|forward)\b", re.I
 )
 _CONTINUATION = re.compile(
-    r"^(?:let you know|get back(?! with)|come back(?! with)|report back|circle back|follow up with you|"
+    r"^(?:let you know|get back(?! with)|come back(?! with)|revert\b|report back|circle back|follow up with you|"
     r"have it (?:to|over to|ready for) you|get (?:it|that|them) (?:to|over to) you|"
     r"make sure (?:it|that|this|they|those|these)\b)",
     re.I,
@@ -234,6 +234,13 @@ def _verb_ok(rest: str) -> bool:
     first = lowered.split(" ", 1)[0].strip(",.")
     if re.match(r"(?:warn|copy|ring) (?:you|me)\b|close the door", lowered):
         return False  # "I'll warn you now, their API is aspirational", "copy me on it"
+    if first == "start":  # "I'll start that conversation in September", not "I'll start, and then Brian..."
+        return bool(
+            re.match(
+                r"start (?:the|that|this|our|your|a) (?:[\w-]+ )?(?:conversation|discussion|process|paperwork|review|renewal|migration|rollout|pilot|trial)\b",
+                lowered,
+            )
+        )
     if first in ("talk", "speak", "sit"):
         # "I'll talk to Mr. Chin this week", "I'll sit down with our CFO": someone to see after the call
         return bool(
@@ -809,7 +816,7 @@ _LOOK_INTO = re.compile(
     re.I,
 )
 _REPORT_BACK = re.compile(
-    r"^(?:update you|let you know|come back|get back|report back|circle back|follow up with you|"
+    r"^(?:update you|let you know|come back|get back|revert|report back|circle back|follow up with you|"
     r"(?:email|call|ping|message) you(?! (?:the|a|an|our|my)\b))\b",
     re.I,
 )

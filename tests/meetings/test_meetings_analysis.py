@@ -1999,3 +1999,21 @@ def test_moving_on_to_the_next_part_of_the_call_is_no_task():
         )
         == []
     )
+
+
+def test_starting_a_conversation_noting_a_request_and_reverting_after_a_check():
+    items = _items(
+        "Tobias Engström: The renewal is in November, nothing you need to do before then. I'll start that "
+        "conversation in September.\n"
+        "Lena Berg: And alerts in the customer's language?\n"
+        "Tobias Engström: I'll note it as a request for the product team. I'll start, and then Brian can show "
+        "you the rest.\n"
+        "Lena Berg: And the PO?\n"
+        "Pooja Nair: Let me check with finance on the PO. I will revert back to you by Monday.\n",
+        date(2027, 3, 10),
+    )
+    assert items == [
+        ("Tobias Engström", "start that conversation in September", None),
+        ("Tobias Engström", "note it as a request for the product team", None),
+        ("Pooja Nair", "check with finance on the PO", date(2027, 3, 15)),
+    ]
