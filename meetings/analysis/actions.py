@@ -1789,6 +1789,13 @@ _RECAP_CLAUSE = re.compile(
     r"^(?P<subject>(?-i:[A-Z])[\w'-]*?)(?P<aux>'s going to| is going to|'m going to|'s| is|'m| am|'ll| will)?\s+(?P<verb>[\w-]+)(?P<rest>\s.+)$",
     re.I,
 )
+# Verbs in -s that are as often plural nouns after "and" ("the quote and updates by Friday").
+_PLURAL_NOUNS = frozenset(
+    """tests checks calls books reports updates quotes invites reviews logs files plans drafts demos prints
+    orders notes tables maps texts schedules records tracks hosts lists emails samples exports imports
+    changes fixes credits returns estimates surveys budgets alerts flags tags labels prices bills messages
+    links documents models""".split()
+)
 _RECAP_AND = re.compile(r"^(?P<verb>[\w-]+)(?P<rest>\s.+)$")  # "... and forwards the specs next week"
 # Who someone is rather than what they will do: "Rohan's taking over my remit", "Hamid runs IT for us".
 _ROLE = re.compile(
@@ -1877,7 +1884,17 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
                 if more
                 and form
                 and more.group("verb").lower() != "including"
-                and _OBJECT_NEXT.match(more.group("rest"))
+                and (
+                    _OBJECT_NEXT.match(more.group("rest"))
+                    # "... and moves ownership to Nadia on Monday": a verb no one says as a noun
+                    or (
+                        form == "s"
+                        and more.group("verb").lower() not in _PLURAL_NOUNS
+                        and not re.match(
+                            r"\s+(?:by|on|at|for|in|and|or|are|were|will|to)\b", more.group("rest"), re.I
+                        )
+                    )
+                )
                 else None
             )
             if again:

