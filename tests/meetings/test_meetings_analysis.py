@@ -2030,3 +2030,10 @@ def test_a_plan_said_back_goes_on_to_a_verb_no_one_says_as_a_noun_and_not_to_a_p
     )
     assert ("Benedikt Schäfer", "move ownership to Nadia", date(2028, 6, 26)) in items
     assert [text for owner, text, _ in items if owner == "Nadia Rahman"] == ["send the quote and updates"]
+
+
+def test_an_apology_for_what_should_not_have_happened_is_no_churn():
+    from meetings.analysis.signals import signal_categories
+
+    assert "churn" not in signal_categories("That communication gap should not have happened.")
+    assert "churn" in signal_categories("If this happens again, we will not renew.")
