@@ -269,6 +269,9 @@ def _clean(text: str, due_text: str | None) -> str:
     if due_text:  # "schedule the rollback for [this evening]": the preposition went with its date
         text = re.sub(r"\s+(?:for|by|on|at|in|till|until|before|within)$", "", text, flags=re.I)
     text = re.sub(r"\s+(?:for you|as well|too|again|first|later)$", "", text, flags=re.I)
+    text = re.sub(
+        r",?\s+(?:and|but|or)$", "", text, flags=re.I
+    )  # "send the invite, and [if anything comes up…]"
     # Speech cut off: "…for you there, let me—" ends at the comma; a dash left at the end goes.
     text = re.sub(r",\s*(?:[\w']+\s+){0,2}[\w']+[—–]$", "", text)
     return re.sub(r"\s*[—–]+$", "", text)
@@ -768,7 +771,7 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
         )
         is_offer = match.groupdict().get("modal", "").lower() == " can" and not what_i_do
         first = rest.lower().split(" ", 1)[0]
-        if re.match(r"(?:not|never|no longer)\b", rest, re.I) or _IN_MEETING.match(rest):
+        if re.match(r"(?:not|never|no longer)\b", rest, re.I) or _IN_MEETING.match(rest) or _contingent(rest):
             continue
         if found and _REPORT_BACK.match(rest) and _LOOK_INTO.match(found[-1][0]) and not found[-1][1]:
             # "I'll check with product on the interface, and I'll come back to you by Thursday"
@@ -1975,6 +1978,26 @@ def _assigned_items(sentences: list[Sentence], speakers: list[str], meeting_date
     return found
 
 
+# A promise for if something goes wrong again: "I'll call you directly if anything like this ever happens
+# again", "If I break something, then I call you".
+_CONTINGENT = re.compile(
+    r"\b(?:if|in case|should) (?:anything|something|it|this|that|I|we) (?:[\w']+ ){0,4}?(?:ever )?"
+    r"(?:happens?|breaks?|break|goes wrong|go wrong|comes up|fails?)\b",
+    re.I,
+)
+
+
+def _contingent(text: str) -> bool:
+    """The promise itself waits on something going wrong; not "..., so I'm still around if something breaks",
+    not "I'll send the invite, and if anything comes up, you know where I am"."""
+    found = _CONTINGENT.search(text)
+    before = text[: found.start()] if found else ""
+    return bool(found) and not (
+        re.search(r"\b(?:so|where|who|which|that|they)\b", before, re.I)
+        or re.search(r"\b(?:and|but),?\s*$", before, re.I)
+    )
+
+
 # The verbs of a plan said in the present ("I send you the list tomorrow", "I book the training for Monday").
 _PLAN_VERBS = re.compile(
     r"(?:send|share|email|forward|check|prepare|book|schedule|confirm|organi[sz]e|update|set|write|call)$",
@@ -1991,7 +2014,7 @@ def _own_plan(sentence: Sentence, clauses: list[list[str] | None], meeting_date:
     you our volume forecast, end of next week"): only with a date or the one it goes to, not a habit nor
     asked. Read as a plan said back, it joins an item the speaker has already unless it is new."""
     own = [c for c in clauses if c is not None]
-    if not own or sentence.is_question or _HABITUAL.search(sentence.text):
+    if not own or sentence.is_question or _HABITUAL.search(sentence.text) or _contingent(sentence.text):
         return False
     return all(
         c[3] == "base"

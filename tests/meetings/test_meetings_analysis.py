@@ -2037,3 +2037,16 @@ def test_an_apology_for_what_should_not_have_happened_is_no_churn():
 
     assert "churn" not in signal_categories("That communication gap should not have happened.")
     assert "churn" in signal_categories("If this happens again, we will not renew.")
+
+
+def test_a_promise_for_if_something_goes_wrong_again_is_no_task_and_a_fallback_after_it_is_no_condition():
+    items = _items(
+        "Gábor Kiss: We heard about it from our auditors.\n"
+        "Fiona Gallagher: And I'll call you directly, Gábor, if anything like this ever happens again.\n"
+        "Tiina Mäkelä: I try myself first. If I break something, then I call you.\n"
+        "Fiona Gallagher: I'll make Soo-ah a full admin by Friday, so I'm still around if something breaks.\n"
+        "Gábor Kiss: Good.\n"
+        "Fiona Gallagher: I'll send you the release notes, and if anything comes up before that, you know where I "
+        "am.\n"
+    )
+    assert [text for _, text, _ in items] == ["make Soo-ah a full admin", "send the release notes"]
