@@ -116,7 +116,8 @@ _IN_MEETING = re.compile(
     # Héctor, he's our solutions architect": a concession, a reassurance, an introduction on the call.
     r"give (?:you|them|him|her) that\b|take (?:good )?care of (?:you|everyone|everybody|y'all)\b|"
     r"introduce (?-i:[A-Z])[\w'-]+(?: (?-i:[A-Z])[\w'-]+)?(?:,| (?:who|he|she|he's|she's|from)\b)|"
-    r"move (?:the|my) mic|move (?:on )?to (?:the )?(?:\w+ )?(?:side|part|topic|question|point|item|bit|agenda)s?\b|"
+    r"move (?:the|my) mic|take (?:that|it|this) as a compliment|get (?:a (?:little|bit|wee bit) )?(?:technical|nerdy|geeky)\b|"
+    r"have (?:one |an |half an )?eye on\b|move (?:on )?to (?:the )?(?:\w+ )?(?:side|part|topic|question|point|item|bit|agenda)s?\b|"
     # Saying it back before the call ends: "let me recap the dates", "I'll run through what we've said"; not a
     # recap sent in writing.
     r"(?:recap|sum up|summari[sz]e|run (?:through|over)|go (?:through|over)) (?:quickly|the (?:dates|numbers|actions|"
@@ -151,7 +152,9 @@ _CUT = re.compile(
     r"|,\s+(?:the|our|my|your|his|her|their) [\w-]+ (?:will|'ll|would|is|are|was|has|have|can|should)\b.*$"
     # A comma splice with a subject of its own: "..., I know a couple of practices have asked",
     # "..., Ayesha sends the ticket numbers tomorrow".
-    r"|,\s+(?-i:I)(?:'m|'ve|'d| (?-i:[a-z]+))\b.*$|,\s+(?-i:[A-Z][\w'-]+ [a-z]+s)\b.*$",
+    r"|,\s+(?-i:I)(?:'m|'ve|'d| (?-i:[a-z]+))\b.*$|,\s+(?-i:[A-Z][\w'-]+ [a-z]+s)\b.*$"
+    # "..., Claire's introducing me to Julia this week", "..., Craig, you should have an invite"
+    r"|,\s+(?-i:[A-Z][\w'-]+)(?:'s| is) (?-i:[a-z]+ing)\b.*$|,\s+(?-i:[A-Z][\w'-]+),\s+you\b.*$",
     re.I,
 )
 _REQUEST_Q = re.compile(
@@ -1581,7 +1584,13 @@ def _introduced(
 
 
 # "one" as the object, not the start of a word ("do the one-pager", "the one-off fee").
-_ONE = re.compile(r"^(?P<verb>\S+) (?P<det>(?:the|a|an|another) (?:[\w-]+ )?)?one\b(?!-)", re.I)
+# "one" standing for a thing, not counting one ("I'll have one eye on my other screen")
+_ONE = re.compile(
+    r"^(?P<verb>\S+) (?P<det>(?:the|a|an|another) (?:[\w-]+ )?)?one\b(?!-)"
+    r"(?=\s*(?:[,.;:!?—–]|$|\s(?:by|for|to|on|at|in|with|from|today|tomorrow|tonight|and|or|over|across|first|too|as|"
+    r"this|next|before|after|later|back|up|out|off|through|ready|done|sorted|again|now|then|myself|ourselves)\b))",
+    re.I,
+)
 
 
 def _context(sentences: list[Sentence], sentence: Sentence) -> str:

@@ -334,6 +334,13 @@ FLOORS = [
     (heldout(148), 0.69, 0.84),  # blind at 0.77 / 0.92
     (heldout(149), 0.73, 0.85),  # blind at 0.80 / 0.92
     (heldout(150), 0.81, 0.71),  # blind at 0.88 / 0.78
+    # 151-156 were blind in the middle of the round (82c8068)
+    (heldout(151), 0.69, 0.59),  # blind at 0.77 / 0.67
+    (heldout(152), 0.73, 0.59),  # blind at 0.80 / 0.67
+    (heldout(153), 0.77, 0.83),  # blind at 0.84 / 0.90
+    (heldout(154), 0.80, 0.69),  # blind at 0.87 / 0.77
+    (heldout(155), 0.64, 0.81),  # blind at 0.72 / 0.88
+    (heldout(156), 0.78, 0.77),  # blind at 0.86 / 0.85
 ]
 
 
@@ -2054,3 +2061,19 @@ def test_a_promise_for_if_something_goes_wrong_again_is_no_task_and_a_fallback_a
         "am.\n"
     )
     assert [text for _, text, _ in items] == ["make Soo-ah a full admin", "send the release notes"]
+
+
+def test_idioms_of_the_call_one_eye_and_a_clause_with_its_own_subject_after_the_task():
+    # held-out 152, 156, 155: a compliment taken, getting technical, one eye on a screen; a clause of someone
+    # else's after the task ("..., Claire's introducing me to Julia this week")
+    items = _items(
+        "Ray Dupree: I'll take that as a compliment. I'll get a little technical in the middle.\n"
+        "Imran Siddiqui: I've got a costing deadline at four, so I'll have one eye on my other screen.\n"
+        "Sophie Tranter: I'll send the Legacies pricing and demo recording, Claire's introducing me to Julia at "
+        "St Aidan's this week.\n"
+        "Lauren Whitfield: I'll have one of our engineers look at the afternoon window.\n"
+    )
+    assert [text for _, text, _ in items] == [
+        "send the Legacies pricing and demo recording",
+        "have one of our engineers look at the afternoon window",
+    ]
