@@ -1849,10 +1849,20 @@ def _gerund_base(word: str) -> str:
     return next((c for c in candidates if c in _TASK_OPENERS), None) or _GERUND_BASE.get(stem, stem)
 
 
+def _called(speakers: list[str]) -> dict[str, str]:
+    """The names the call's people go by, each of one speaker only: the first ("Priya" for Priya Nair) and, where
+    the family name comes first, the last ("Nam" for Do Hoang Nam, "Yu-ting" for Chen Yu-ting)."""
+    said: dict[str, set[str]] = {}
+    for speaker in speakers:
+        parts = re.sub(r"\(.*?\)", "", speaker).split()
+        for part in {first_name(speaker), parts[-1] if len(parts) > 1 else ""} - {""}:
+            said.setdefault(part, set()).add(speaker)
+    return {name: next(iter(who)) for name, who in said.items() if len(who) == 1}
+
+
 def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: date) -> list[ActionItem]:
     """The tasks a sentence that says the plan back gives each person it names."""
-    firsts = [first_name(s) for s in speakers]
-    names = {first_name(s): s for s in speakers if firsts.count(first_name(s)) == 1}
+    names = _called(speakers)
     found: list[ActionItem] = []
     for sentence in sentences:
         if sentence.speaker is None:
@@ -1959,8 +1969,7 @@ _FINITE = re.compile(
 
 def _assigned_items(sentences: list[Sentence], speakers: list[str], meeting_date: date) -> list[ActionItem]:
     """The things a speaker hands to another by name, each with its date, in a sentence with no verb."""
-    firsts = [first_name(s) for s in speakers]
-    names = {first_name(s): s for s in speakers if firsts.count(first_name(s)) == 1}
+    names = _called(speakers)
     found: list[ActionItem] = []
     for sentence in sentences:
         handed = _HANDED.match(sentence.text.rstrip(".!? "))

