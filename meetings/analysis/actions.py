@@ -459,7 +459,7 @@ _OFFER_ACCEPT = re.compile(
 )
 _SHOWING_UP = re.compile(r"\bI(?:'ll| will) (?:be there|do (?:it|that)|see you)\b", re.I)
 _NEED_FROM_YOU = re.compile(
-    r"^(?:\w+(?: \w+)?,\s*){0,2}I(?:'ll| will)? (?:need|want) (?P<rest>(?:the |your |a |an |some )?[\w -]+?)"
+    r"^(?:\w+(?: \w+)?,\s*){0,2}I(?:'ll| will)? (?:need|want) (?P<rest>(?:the |your |a |an |some )?[\w' -]+?)"
     # "…, in one place, so I'm not digging through old emails.": what follows the comma is why.
     r"(?: from you)?(?: first)?(?:,\s+(?:in|on|by|so|as|because|ideally|please|names|with|including)\b.*)?[.!]?$",
     re.I,

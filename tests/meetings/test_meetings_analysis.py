@@ -2090,3 +2090,15 @@ def test_a_plan_said_back_knows_people_by_the_name_they_go_by_when_the_family_na
     )
     assert ("Do Hoang Nam", "set up the Thu Duc clinic", date(2028, 3, 10)) in items
     assert ("Tran Quoc Bao", "send the failing addresses", date(2028, 3, 8)) in items
+
+
+def test_a_thing_needed_with_a_possessive_name_is_asked_for():
+    # held-out 151: "Can do. I'll need Brenda's email." "I'll send it to you."
+    items = _items(
+        "Tammy Boyd: Send the alerts to me and to Brenda at the front desk, if you can.\n"
+        "Raj Mehta: Can do. I'll need Brenda's email.\n"
+        "Tammy Boyd: I'll send it to you.\n"
+    )
+    assert [
+        (owner, "Brenda" in text or "email" in text) for owner, text, _ in items if owner == "Tammy Boyd"
+    ] == [("Tammy Boyd", True)]
