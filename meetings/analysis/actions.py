@@ -34,7 +34,8 @@ ACTION_VERBS = frozenset(
     activate deactivate provision onboard translate print scan source hire interview survey benchmark audit
     analyse analyze research explore scope estimate plan prioritize prioritise triage debug diagnose
     reproduce monitor track host hold meet collect gather bring sort mention reopen rework nominate appoint reissue issue circulate table
-    warn route copy swap ring close fill visit note""".split()
+    warn route copy swap ring close fill visit note split re-run re-send re-share re-issue re-import re-export
+    re-check re-test re-enable""".split()
 )
 _MULTI_VERBS = (
     "make sure",
@@ -244,6 +245,8 @@ def _verb_ok(rest: str) -> bool:
                 lowered,
             )
         )
+    if first == "turn":  # "I'll turn it on for your account right after this call"
+        return bool(re.match(r"turn (?:it|that|them|those|this) (?:on|off|back on)\b", lowered))
     if first in ("talk", "speak", "sit"):
         # "I'll talk to Mr. Chin this week", "I'll sit down with our CFO": someone to see after the call
         return bool(

@@ -2102,3 +2102,18 @@ def test_a_thing_needed_with_a_possessive_name_is_asked_for():
     assert [
         (owner, "Brenda" in text or "email" in text) for owner, text, _ in items if owner == "Tammy Boyd"
     ] == [("Tammy Boyd", True)]
+
+
+def test_splitting_re_running_and_turning_it_on_are_tasks():
+    items = _items(
+        "Vo Thi Han: The factory staff found the training too fast.\n"
+        "Farah Ismail: What I can do is split the remote training into smaller groups for the factory staff.\n"
+        "Dale Hughes: The overtime is wrong for both pay periods.\n"
+        "Hannah Cho: What I can do is re-run the corrected exports for both pay periods by tomorrow.\n"
+        "Dwayne Carter: Wait, seriously? Can you switch group registration on?\n"
+        "Tessa Lindqvist: Yep. I'll turn it on for your account right after this call.\n",
+        date(2028, 1, 20),
+    )
+    assert [owner for owner, _, _ in items] == ["Farah Ismail", "Hannah Cho", "Tessa Lindqvist"]
+    assert items[1] == ("Hannah Cho", "re-run the corrected exports for both pay periods", date(2028, 1, 21))
+    assert items[2][2] == date(2028, 1, 20)
