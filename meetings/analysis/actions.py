@@ -155,7 +155,9 @@ _CUT = re.compile(
     # "..., Ayesha sends the ticket numbers tomorrow".
     r"|,\s+(?-i:I)(?:'m|'ve|'d| (?-i:[a-z]+))\b.*$|,\s+(?-i:[A-Z][\w'-]+ [a-z]+s)\b.*$"
     # "..., Claire's introducing me to Julia this week", "..., Craig, you should have an invite"
-    r"|,\s+(?-i:[A-Z][\w'-]+)(?:'s| is) (?-i:[a-z]+ing)\b.*$|,\s+(?-i:[A-Z][\w'-]+),\s+you\b.*$",
+    r"|,\s+(?-i:[A-Z][\w'-]+)(?:'s| is) (?-i:[a-z]+ing)\b.*$|,\s+(?-i:[A-Z][\w'-]+),\s+you\b.*$"
+    # "send Cody's list, and y'all decide by the end of March"
+    r"|,\s+and\s+(?:y'all|you all|you guys|you two|they|he|she)\s+(?-i:[a-z]+)\b.*$",
     re.I,
 )
 _REQUEST_Q = re.compile(
