@@ -1804,7 +1804,9 @@ def _kind_named_before(sentences: list[Sentence], sentence: Sentence, text: str)
 # week" is the speaker's own part.
 _RECAP_LEAD = re.compile(
     r"^(?:(?:so|and|then|also|plus|okay|ok|right|great|perfect|to recap|recap|from us|from me|next steps|"
-    r"on (?:our|your|my) side|from (?:our|your|my) side)[,:]?\s+)*",
+    r"on (?:our|your|my) side|from (?:our|your|my) side)[,:]?\s+)*"
+    # "And Ms. Huong asks Mr. Khoa…", "Mr. Mohamed presents the options": the name after the title
+    r"(?:(?:mr|ms|mrs|miss|dr|mx)\.?\s+(?=(?-i:[A-Z])))?",
     re.I,
 )
 # After "and", a verb with its object ("and checking whether…", "and forwards the specs"), not a noun

