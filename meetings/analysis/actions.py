@@ -407,7 +407,7 @@ def _stems(text: str) -> set[str]:
 
 
 def _addressee(sentence: Sentence, speakers: list[str], next_speaker: str | None) -> str | None:
-    by_first = {first_name(s).lower(): s for s in speakers if s != sentence.speaker}
+    by_first = {name.lower(): s for name, s in _called(speakers).items() if s != sentence.speaker}
     for token in re.findall(r"\b([A-Z][\w'-]+)\s*,", sentence.text):
         if token.lower() in by_first:
             return by_first[token.lower()]
