@@ -1969,9 +1969,9 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
     return found
 
 
-_ARRANGED = frozenset("call meeting session walkthrough demo training intro introduction review".split())
 # A task handed to someone named, without a verb: "Malakai, the PhysioDesk export by Friday", "Kirsty, staff
-# list for logins tomorrow". What is handed over is sent.
+# list for logins tomorrow". What is handed over (a deliverable, not a meeting) is sent.
+_ARRANGED = frozenset("call meeting session walkthrough demo training intro introduction review".split())
 _HANDED = re.compile(
     r"^(?:(?:and|so|then|okay|ok|right|also)[,:]?\s+)*(?P<name>(?-i:[A-Z])[\w'-]+)[,:]\s+(?P<rest>.+)$", re.I
 )
