@@ -1806,7 +1806,7 @@ _RECAP_LEAD = re.compile(
     r"^(?:(?:so|and|then|also|plus|okay|ok|right|great|perfect|to recap|recap|from us|from me|next steps|"
     r"on (?:our|your|my) side|from (?:our|your|my) side)[,:]?\s+)*"
     # "And Ms. Huong asks Mr. Khoa…", "Mr. Mohamed presents the options": the name after the title
-    r"(?:(?:mr|ms|mrs|miss|dr|mx)\.?\s+(?=(?-i:[A-Z])))?",
+    r"(?:(?:mr|ms|mrs|miss|dr|mx|senhor|senhora|dona|don|doña|señor|señora)\.?\s+(?=(?-i:[A-Z])))?",
     re.I,
 )
 # After "and", a verb with its object ("and checking whether…", "and forwards the specs"), not a noun
@@ -2064,9 +2064,10 @@ def _own_plan(sentence: Sentence, clauses: list[list[str] | None], meeting_date:
 
 _LIGHT_STEMS = _stems("send get set put make have take give run check share pull")
 # A task named by a light verb, which the words said back name better.
-# ("get you the full RCA" says what: it is sent).
+# ("get you the full RCA" and "get it in front of the mobile team" say what).
 _VAGUE_VERB = re.compile(
-    r"^(?:have|get(?! (?:you|him|her|them|us|me)\b)|do|handle|sort|take care of|deal with)\b", re.I
+    r"^(?:have|do|handle|sort|take care of|deal with)\b|^get (?:it|that|them|those|this) (?:done|sorted|over|across|there)\b",
+    re.I,
 )
 
 
@@ -2090,7 +2091,12 @@ def _merge_recap(items: list[ActionItem], recap: list[ActionItem]) -> None:
             twin = next((i for i in theirs if _BARE_PRONOUN.search(i.text) and i.due == said.due), None)
             if twin:
                 twin.text = said.text
-        if twin and _VAGUE_VERB.match(twin.text) and not _VAGUE_VERB.match(said.text):
+        if (
+            twin
+            and _VAGUE_VERB.match(twin.text)
+            and not _VAGUE_VERB.match(said.text)
+            and "," not in said.text
+        ):
             # "have the export up there" said back as "Sandra uploads the student export by Friday"
             twin.text = said.text
         if twin:

