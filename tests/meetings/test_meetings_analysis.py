@@ -348,6 +348,13 @@ FLOORS = [
     (heldout(160), 0.74, 0.74),  # blind at 0.81 / 0.81
     (heldout(161), 0.80, 0.81),  # blind at 0.88 / 0.88
     (heldout(162), 0.61, 0.76),  # blind at 0.68 / 0.83
+    # 163-168 were blind with the round's last code (35ba9c5); no training data has seen them yet
+    (heldout(163), 0.65, 0.83),  # blind at 0.72 / 0.90
+    (heldout(164), 0.76, 0.79),  # blind at 0.83 / 0.87
+    (heldout(165), 0.80, 0.75),  # blind at 0.87 / 0.82
+    (heldout(166), 0.66, 0.76),  # blind at 0.73 / 0.84
+    (heldout(167), 0.73, 0.73),  # blind at 0.80 / 0.81
+    (heldout(168), 0.81, 0.80),  # blind at 0.88 / 0.87
 ]
 
 
