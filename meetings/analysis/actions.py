@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from rapidfuzz import fuzz
 
@@ -407,7 +408,7 @@ def _stems(text: str) -> set[str]:
 
 
 def _addressee(sentence: Sentence, speakers: list[str], next_speaker: str | None) -> str | None:
-    by_first = {name.lower(): s for name, s in _called(speakers).items() if s != sentence.speaker}
+    by_first = {name.lower(): s for name, s in _called(tuple(speakers)).items() if s != sentence.speaker}
     for token in re.findall(r"\b([A-Z][\w'-]+)\s*,", sentence.text):
         if token.lower() in by_first:
             return by_first[token.lower()]
@@ -823,12 +824,13 @@ def _commitments(sentence: Sentence, meeting_date: date) -> list[tuple[str, date
     return found
 
 
-_LOOK_INTO = re.compile(
-    r"^(?:check|find out|look into|look at|dig into|investigate|ask|confirm|verify|double-check|chase|talk to|speak to|see)\b",
-    re.I,
-)
+# Looking into something and coming back with it, shared by the check said with its report-back (here) and
+# "let me check and come back to you" answering a question (`_CHECK_BACK`).
+_CHECKING = r"check|confirm|find out|dig into|look into|double-check|look at|ask|verify"
+_BACK = r"come back|get back|let you know|report back|circle back"
+_LOOK_INTO = re.compile(rf"^(?:{_CHECKING}|investigate|chase|talk to|speak to|see)\b", re.I)
 _REPORT_BACK = re.compile(
-    r"^(?:update you|let you know|come back|get back|revert|report back|circle back|follow up with you|reply to (?:you|both)|"
+    rf"^(?:update you|{_BACK}|revert|follow up with you|reply to (?:you|both)|"
     r"(?:email|call|ping|message) you(?! (?:the|a|an|our|my)\b))\b",
     re.I,
 )
@@ -1393,8 +1395,7 @@ _CLAUSE_OBJECT = re.compile(
     re.I,
 )
 _CHECK_BACK = re.compile(
-    r"^(?P<verb>check|confirm|find out|dig into|look into|double-check|look at|ask|verify)(?: (?:that|it|this|on that|on it))?"
-    r"(?P<tail>(?:,? and (?:come back|get back|let you know|report back|circle back|confirm)\b.*)?)$",
+    rf"^(?P<verb>{_CHECKING})(?: (?:that|it|this|on that|on it))?(?P<tail>(?:,? and (?:{_BACK}|confirm)\b.*)?)$",
     re.I,
 )
 _YES_NO = re.compile(
@@ -1869,7 +1870,8 @@ def _gerund_base(word: str) -> str:
     return next((c for c in candidates if c in _TASK_OPENERS), None) or _GERUND_BASE.get(stem, stem)
 
 
-def _called(speakers: list[str]) -> dict[str, str]:
+@cache
+def _called(speakers: tuple[str, ...]) -> dict[str, str]:
     """The names the call's people go by, each of one speaker only: the first ("Priya" for Priya Nair) and, where
     the family name comes first, the last ("Nam" for Do Hoang Nam, "Yu-ting" for Chen Yu-ting)."""
     said: dict[str, set[str]] = {}
@@ -1882,7 +1884,7 @@ def _called(speakers: list[str]) -> dict[str, str]:
 
 def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: date) -> list[ActionItem]:
     """The tasks a sentence that says the plan back gives each person it names."""
-    names = _called(speakers)
+    names = _called(tuple(speakers))
     found: list[ActionItem] = []
     for sentence in sentences:
         if sentence.speaker is None:
@@ -1989,7 +1991,7 @@ _FINITE = re.compile(
 
 def _assigned_items(sentences: list[Sentence], speakers: list[str], meeting_date: date) -> list[ActionItem]:
     """The things a speaker hands to another by name, each with its date, in a sentence with no verb."""
-    names = _called(speakers)
+    names = _called(tuple(speakers))
     found: list[ActionItem] = []
     for sentence in sentences:
         handed = _HANDED.match(sentence.text.rstrip(".!? "))
