@@ -16,9 +16,9 @@ from functools import cache
 
 from rapidfuzz import fuzz
 
+from meetings.analysis import task_model
 from meetings.analysis.dates import DuePhrase, find_due
 from meetings.analysis.models import ActionItem
-from meetings.analysis.task_model import likely_task
 from meetings.analysis.text import STOPWORDS, YES, Sentence, content_words, first_name
 
 ACTION_VERBS = frozenset(
@@ -858,8 +858,8 @@ class _Offer:
 def extract_action_items(
     sentences: list[Sentence], speakers: list[str], meeting_date: date, *, screen: bool = True
 ) -> list[ActionItem]:
-    """The call's action items. `screen`: drop the candidates `task_model` finds unlikely to be tasks
-    (its builder reads them all)."""
+    """The call's action items. `screen`: drop the candidates `task_model` finds unlikely to be tasks in
+    the call (its builder reads them all)."""
     turn_speakers: dict[int, str | None] = {}
     for s in sentences:
         turn_speakers.setdefault(s.turn_index, s.speaker)
@@ -1172,7 +1172,7 @@ def extract_action_items(
     for item in items:
         item.text = _task_wording(item.text)
     found = _dedupe([item for item in items if not _TAKE_NOTHING.match(item.text)])
-    return [item for item in found if likely_task(item)] if screen else found
+    return task_model.screen(found, sentences) if screen else found
 
 
 # "I'll take quiet", "I'll take boring", "I'll take 'it works'", "take care": taking what is offered, no

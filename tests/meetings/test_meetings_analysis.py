@@ -1778,6 +1778,151 @@ def test_the_task_screen_counts_are_what_their_builder_makes():
     assert json.loads(COUNTS_FILE.read_text()) == json.loads(json.dumps(task_counts()))
 
 
+# A quarterly review whose recap says two of its tasks again in other words ("I'll send Notifications
+# pricing by end of next week, with the extra branches in it"): the candidates the rules find, then what
+# the task screen keeps.
+_RESTATED_IN_THE_RECAP = (
+    "Natalie Brennan: Morning Jim, morning Sue. Thanks for making time for the quarterly review.\n",
+    "Jim Vandermolen: Morning. Happy to. It's been a busy quarter out at the yards.\n",
+    "Natalie Brennan: I bet. Let's start with usage. Your drivers logged just over four thousand deliveries through the app this quarter.\n",
+    "Jim Vandermolen: That sounds about right. The Fort Wayne branch finally got on board in August.\n",
+    "Sue Hoekstra: And the Grand Rapids crew uses it for everything now.\n",
+    "Natalie Brennan: That's great to hear. Any trouble with the driver app?\n",
+    "Sue Hoekstra: It crashes now and then on the older Android phones. Not a lot, but the guys notice.\n",
+    "Natalie Brennan: Can you send me the phone models and the Android versions they're on?\n",
+    "Sue Hoekstra: Sure, I'll send those over this week.\n",
+    "Natalie Brennan: Thanks. Now, you mentioned last time you wanted customer notifications for the two new branches.\n",
+    "Jim Vandermolen: Yeah, the text messages when a truck is on its way. Customers keep calling to ask where their load is.\n",
+    "Natalie Brennan: That's our Customer Notifications add-on. I'll send you pricing for the add-on with the extra branches included by next Friday.\n",
+    "Jim Vandermolen: Good. Keep it simple, the owners will want one number.\n",
+    "Natalie Brennan: One number, promise.\n",
+    "Jim Vandermolen: And the liftgate thing, the one where the driver has to note whether the liftgate was used.\n",
+    "Natalie Brennan: Right, a liftgate field on the delivery form. I'll log that with our product team.\n",
+    "Sue Hoekstra: That would save us a lot of phone calls with billing.\n",
+    "Natalie Brennan: Understood. Anything else on your side?\n",
+    "Jim Vandermolen: Not really. Things run fine most days.\n",
+    "Sue Hoekstra: The reports are a lot better since the last update, I'll say that.\n",
+    "Natalie Brennan: Good to hear. Let me recap.\n",
+    "Natalie Brennan: Sue sends me the phone models and Android versions this week.\n",
+    "Natalie Brennan: I'll send Notifications pricing by end of next week, with the extra branches in it.\n",
+    "Natalie Brennan: And I'll log the liftgate request with product.\n",
+    "Jim Vandermolen: Sounds good.\n",
+    "Natalie Brennan: Thanks both, talk soon.\n",
+)
+
+
+def test_a_task_said_again_in_the_recap_in_other_words_is_one_task():
+    from meetings.analysis.actions import extract_action_items
+    from meetings.analysis.text import sentences_of
+
+    transcript = parse_transcript("".join(_RESTATED_IN_THE_RECAP))
+    tasks = [
+        (
+            "Sue Hoekstra",
+            "send Natalie the phone models and the Android versions they're on",
+            date(2027, 8, 20),
+        ),
+        (
+            "Natalie Brennan",
+            "send pricing for the add-on with the extra branches included",
+            date(2027, 8, 27),
+        ),
+        ("Natalie Brennan", "log a liftgate field on the delivery form with our product team", None),
+    ]
+    result = OfflineAnalyzer().analyze_now(transcript, meeting_date=date(2027, 8, 18))
+    assert [(a.owner, a.text, a.due) for a in result.action_items] == tasks
+    # The naive Bayes alone, which reads each item by itself, keeps the recap's two as well.
+    from meetings.analysis import task_model
+
+    candidates = extract_action_items(
+        sentences_of(transcript), transcript.speakers, date(2027, 8, 18), screen=False
+    )
+    naive = [a.text for a in candidates if task_model.task_logodds(a) > task_model.NAIVE_KEEP_ABOVE]
+    assert naive[3:] == [
+        "send Notifications pricing, with the extra branches in it",
+        "log the liftgate request with product",
+    ]
+
+
+def test_the_task_evidence_sees_the_same_owners_earlier_candidate_and_the_sentence_said():
+    from meetings.analysis import task_model
+    from meetings.analysis.actions import extract_action_items
+    from meetings.analysis.text import sentences_of
+
+    transcript = parse_transcript("".join(_RESTATED_IN_THE_RECAP))
+    sentences = sentences_of(transcript)
+    items = extract_action_items(sentences, transcript.speakers, date(2027, 8, 18), screen=False)
+    rows = {
+        i.text: dict(zip(task_model.FEATURES, x, strict=True))
+        for i, x in zip(items, task_model.evidence(items, sentences), strict=True)
+    }
+    first = rows["send pricing for the add-on with the extra branches included"]
+    again = rows["send Notifications pricing, with the extra branches in it"]
+    assert first["before_count"] == 0 and first["after_count"] == 3  # Natalie's other candidates after it
+    assert again["before_count"] == 2 and again["before_shared"] >= 3  # pricing, extra, branches
+    assert again["source_by_owner"] == 1.0 and again["source_commit"] == 1.0  # "I'll send ..." by Natalie
+    assert first["source_position"] < again["source_position"]
+    sue = rows["send Natalie the phone models and the Android versions they're on"]
+    # A request taken up reads most like the asking ("Can you send me the phone models ...?"), answered
+    # by its owner.
+    assert sue["source_by_owner"] == 0.0 and sue["source_question"] == 1.0 and sue["source_ask"] == 1.0
+    assert sue["reply_by_owner"] == 1.0 and sue["names_someone"] == 1.0
+
+
+def test_a_call_too_short_for_the_task_trees_is_screened_by_the_naive_bayes_alone():
+    from meetings.analysis import task_model
+    from meetings.analysis.actions import extract_action_items
+    from meetings.analysis.text import sentences_of
+
+    transcript = parse_transcript("".join(_RESTATED_IN_THE_RECAP[-6:]))
+    sentences = sentences_of(transcript)
+    assert len(sentences) < task_model.MIN_SENTENCES
+    items = extract_action_items(sentences, transcript.speakers, date(2027, 8, 18), screen=False)
+    assert task_model.screen(items, sentences) == [
+        i for i in items if task_model.task_logodds(i) > task_model.NAIVE_KEEP_ABOVE
+    ]
+    assert [i.text for i in task_model.screen(items, sentences)] == [
+        "send Notifications pricing, with the extra branches in it",
+        "log the liftgate request with product",
+    ]
+
+
+def test_the_shipped_task_trees_load_and_trees_over_other_features_are_refused(tmp_path):
+    import json
+
+    from meetings.analysis import task_model
+
+    shipped = task_model.trees()
+    assert len(shipped.trees) >= 50 and tuple(shipped.features) == task_model.FEATURES
+    assert 0.0 < shipped.likelihood([0.0] * len(task_model.FEATURES)) < 1.0
+    other = json.loads(task_model.TREES_FILE.read_text())
+    other["features"] = other["features"][:-1]
+    path = tmp_path / "trees.json"
+    path.write_text(json.dumps(other))
+    with pytest.raises(ValueError, match="other features than task_model.FEATURES"):
+        task_model.Trees.load(path)
+
+
+def test_the_task_trees_export_gives_what_scikit_learn_predicts():
+    pytest.importorskip("sklearn")
+    import random
+
+    from bench.gradient_trees import export
+    from bench.task_training import fit
+    from meetings.analysis import task_model
+
+    rng = random.Random(11)
+    vectors = [
+        [rng.uniform(-6, 10) if rng.random() < 0.5 else rng.choice([0.0, 1.0]) for _ in task_model.FEATURES]
+        for _ in range(500)
+    ]
+    gold = [(v[0] + 3 * v[2] - v[8] / 50 > 1) != (rng.random() < 0.1) for v in vectors]
+    fitted = fit(vectors, gold)
+    exported = task_model.Trees.model_validate_json(export(fitted, task_model.Trees).model_dump_json())
+    expected = fitted.predict_proba(vectors)[:, 1]
+    assert [exported.likelihood(v) for v in vectors] == pytest.approx(list(expected), abs=1e-9)
+
+
 def test_taking_what_is_offered_is_no_task():
     assert _items(
         "Olivia Grant: Honestly, after last quarter I'll take quiet.\n"
