@@ -77,7 +77,9 @@ def calls_of(directories: list[Path]) -> tuple[list[Call], int]:
                 sentences=sentences,
                 kept=[g is not None for _, g in pairs],
                 naive=[task_model.features(i.text, i.due is not None) for i in items],
-                evidence=task_model.evidence(items, sentences, logodds_of=lambda _: 0.0),
+                evidence=task_model.evidence(
+                    items, sentences, label["meeting_date"], logodds_of=lambda _: 0.0
+                ),
             )
         )
     return calls, missed

@@ -1172,7 +1172,7 @@ def extract_action_items(
     for item in items:
         item.text = _task_wording(item.text)
     found = _dedupe([item for item in items if not _TAKE_NOTHING.match(item.text)])
-    return task_model.screen(found, sentences) if screen else found
+    return task_model.screen(found, sentences, meeting_date) if screen else found
 
 
 # "I'll take quiet", "I'll take boring", "I'll take 'it works'", "take care": taking what is offered, no

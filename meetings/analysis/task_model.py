@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -118,7 +119,10 @@ def task_logodds(item: ActionItem) -> float:
 
 # What the trees weigh, in order (`evidence`). "before_*" and "after_*" compare the candidate with the same
 # owner's other candidates said before and after it: the best token-set and plain similarity, the most
-# content words shared, how many there are.
+# content words shared, how many there are. "twin_*": whether a candidate of the same owner that reads
+# like it (token-set similarity 60 or more, the accuracy bench's own match) is dated where it is not, or
+# says more. "source_coverage": the share of its content words said in its sentence; "capital": it
+# begins with one, as a sentence copied whole does ("Send it over").
 FEATURES = (
     "logodds",
     "words",
@@ -143,6 +147,12 @@ FEATURES = (
     "reply_pushback",
     "same_source",
     "names_someone",
+    "due_days",
+    "source_coverage",
+    "twin_dated",
+    "twin_longer",
+    "comma",
+    "capital",
 )
 _HEDGE = re.compile(r"\b(?:if|whether|unless|would|could|might|maybe|perhaps|probably)\b")
 _COMMIT = re.compile(r"\b(?:i'll|i will|we'll|we will|let me|i can|i'm going to|i'm gonna)\b")
@@ -152,6 +162,7 @@ _THANKS = re.compile(
     r"(?:thanks|thank you|great|perfect|sounds good|brilliant|lovely|cheers|awesome|ok|okay|yes|yeah|sure)\b"
 )
 _PUSHBACK = re.compile(r"(?:no|not|actually|don't|well)\b")
+_TWIN = 60  # token-set similarity at which another candidate of the owner reads as the same task
 _OWNER_BONUS = 5  # how much closer another speaker's sentence must read to be the source instead
 
 
@@ -187,7 +198,9 @@ def _source(item: ActionItem, said: list[str], by_owner: list[int]) -> tuple[int
     return (best[2], best[1]) if best else (0, 0.0)
 
 
-def evidence(items: list[ActionItem], sentences: list[Sentence], logodds_of=None) -> list[list[float]]:
+def evidence(
+    items: list[ActionItem], sentences: list[Sentence], meeting_date: date, logodds_of=None
+) -> list[list[float]]:
     """What the trees weigh for each candidate of the call, in `FEATURES` order. `logodds_of(item)` is
     the naive Bayes' (the builder passes counts that never saw the call)."""
     logodds_of = logodds_of or task_logodds
@@ -252,11 +265,25 @@ def evidence(items: list[ActionItem], sentences: list[Sentence], logodds_of=None
         else:
             row += [0.0] * 13
         row.append(any(w.lower() in firsts for w in item.text.split()[1:]))
+        row.append((item.due - meeting_date).days if item.due else -1)
+        said_words = set(content_words(said[sources[k][0]])) if sources else set()
+        row.append(len(content[k] & said_words) / max(1, len(content[k])))
+        alike = [
+            j
+            for j, other in enumerate(items)
+            if j != k and other.owner == item.owner and _similar(item.text, other.text)[0] >= _TWIN
+        ]
+        row += [
+            item.due is None and any(items[j].due is not None for j in alike),
+            any(len(items[j].text) > len(item.text) for j in alike),
+            "," in item.text,
+            item.text[:1].isupper(),
+        ]
         rows.append([float(x) for x in row])
     return rows
 
 
-def screen(items: list[ActionItem], sentences: list[Sentence]) -> list[ActionItem]:
+def screen(items: list[ActionItem], sentences: list[Sentence], meeting_date: date) -> list[ActionItem]:
     """The candidates the trees find likely tasks, in order (in a call of fewer than `MIN_SENTENCES`
     sentences, those the naive Bayes finds likely)."""
     if len(sentences) < MIN_SENTENCES:
@@ -264,6 +291,6 @@ def screen(items: list[ActionItem], sentences: list[Sentence]) -> list[ActionIte
     model = trees()
     return [
         item
-        for item, x in zip(items, evidence(items, sentences), strict=True)
+        for item, x in zip(items, evidence(items, sentences, meeting_date), strict=True)
         if model.likelihood(x) > KEEP_ABOVE
     ]

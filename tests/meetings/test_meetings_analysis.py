@@ -1854,7 +1854,7 @@ def test_the_task_evidence_sees_the_same_owners_earlier_candidate_and_the_senten
     items = extract_action_items(sentences, transcript.speakers, date(2027, 8, 18), screen=False)
     rows = {
         i.text: dict(zip(task_model.FEATURES, x, strict=True))
-        for i, x in zip(items, task_model.evidence(items, sentences), strict=True)
+        for i, x in zip(items, task_model.evidence(items, sentences, date(2027, 8, 18)), strict=True)
     }
     first = rows["send pricing for the add-on with the extra branches included"]
     again = rows["send Notifications pricing, with the extra branches in it"]
@@ -1878,10 +1878,10 @@ def test_a_call_too_short_for_the_task_trees_is_screened_by_the_naive_bayes_alon
     sentences = sentences_of(transcript)
     assert len(sentences) < task_model.MIN_SENTENCES
     items = extract_action_items(sentences, transcript.speakers, date(2027, 8, 18), screen=False)
-    assert task_model.screen(items, sentences) == [
+    assert task_model.screen(items, sentences, date(2027, 8, 18)) == [
         i for i in items if task_model.task_logodds(i) > task_model.NAIVE_KEEP_ABOVE
     ]
-    assert [i.text for i in task_model.screen(items, sentences)] == [
+    assert [i.text for i in task_model.screen(items, sentences, date(2027, 8, 18))] == [
         "send Notifications pricing, with the extra branches in it",
         "log the liftgate request with product",
     ]
