@@ -9,7 +9,7 @@ Two generated example files:
   four separate authors who labeled, for each signal, every sentence that carries it): the quoted
   sentences are examples of their category; the customer's other sentences (three content words or
   more) are ordinary talk (`none`).
-- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-156), whose
+- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-168), whose
   labels say which signals a speaker gave but not in which sentence: for each labeled (category,
   speaker), that speaker's sentence the classifier (trained on the other example files) scores highest
   for the category. The customer's other sentences are not used as `none`: some carry a signal the
@@ -127,9 +127,15 @@ AUTHORS = {
     "CT": _heldout(151, 152),
     "CU": _heldout(153, 154),
     "CV": _heldout(155, 156),
+    "CW": _heldout(157, 158),
+    "CX": _heldout(159, 160),
+    "CY": _heldout(161, 162),
+    "CZ": _heldout(163, 164),
+    "DA": _heldout(165, 166),
+    "DB": _heldout(167, 168),
 }
 CALLS_HEADER = (
-    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-156) by\n"
+    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-168) by\n"
     "# bench/signal_training.py: for each labeled (category, speaker), that speaker's sentence the\n"
     "# classifier scored highest for the category. Generated; rebuild rather than edit.\n"
 )

@@ -35,8 +35,7 @@ from bench.meeting_accuracy import ACTIONS_ONLY, TRAINING, labeled_calls, match_
 from bench.signal_training import AUTHORS  # noqa: E402
 from meetings.analysis import task_model  # noqa: E402
 from meetings.analysis.actions import extract_action_items  # noqa: E402
-from meetings.analysis.models import ActionItem  # noqa: E402
-from meetings.analysis.text import Sentence, sentences_of  # noqa: E402
+from meetings.analysis.text import sentences_of  # noqa: E402
 
 THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 
@@ -56,8 +55,6 @@ class Call:
     """One labeled call's unscreened candidates: each kept or not, its naive Bayes features, and its
     evidence for the trees (the log-odds column left at 0, filled per model)."""
 
-    items: list[ActionItem]
-    sentences: list[Sentence]
     kept: list[bool]
     naive: list[set[str]]
     evidence: list[list[float]]
@@ -73,8 +70,6 @@ def calls_of(directories: list[Path]) -> tuple[list[Call], int]:
         missed += len(left)
         calls.append(
             Call(
-                items=items,
-                sentences=sentences,
                 kept=[g is not None for _, g in pairs],
                 naive=[task_model.features(i.text, i.due is not None) for i in items],
                 evidence=task_model.evidence(
@@ -85,23 +80,33 @@ def calls_of(directories: list[Path]) -> tuple[list[Call], int]:
     return calls, missed
 
 
+def examples_of(calls: list[Call]) -> list[tuple[bool, set[str]]]:
+    """(kept?, naive Bayes features) of every candidate in the calls."""
+    return [(k, f) for call in calls for k, f in zip(call.kept, call.naive, strict=True)]
+
+
 def candidates(directories: list[Path]) -> tuple[list[tuple[bool, set[str]]], int]:
     """(kept?, naive Bayes features) of every unscreened candidate in the calls, and how many labels none
     matched."""
     calls, missed = calls_of(directories)
-    return [(k, f) for call in calls for k, f in zip(call.kept, call.naive, strict=True)], missed
+    return examples_of(calls), missed
+
+
+Tally = tuple[int, int, Counter, Counter]  # kept, dropped, features among the kept, among the dropped
+
+
+def tally(examples: list[tuple[bool, set[str]]]) -> Tally:
+    kept, dropped = Counter(), Counter()
+    for is_kept, feats in examples:
+        (kept if is_kept else dropped).update(feats)
+    k = sum(1 for is_kept, _ in examples if is_kept)
+    return k, len(examples) - k, kept, dropped
 
 
 def count(examples: list[tuple[bool, set[str]]]) -> tuple[int, int, dict[str, list[int]]]:
     """(kept candidates, dropped candidates, {feature: [kept with it, dropped with it]})."""
-    kept = dropped = 0
-    by_feature = {True: Counter(), False: Counter()}
-    for is_kept, feats in examples:
-        kept += is_kept
-        dropped += not is_kept
-        by_feature[is_kept].update(feats)
-    names = set(by_feature[True]) | set(by_feature[False])
-    return kept, dropped, {f: [by_feature[True][f], by_feature[False][f]] for f in sorted(names)}
+    k, d, kept, dropped = tally(examples)
+    return k, d, {f: [kept[f], dropped[f]] for f in sorted(set(kept) | set(dropped))}
 
 
 def task_counts(examples: list[tuple[bool, set[str]]] | None = None) -> dict:
@@ -116,18 +121,6 @@ def task_counts(examples: list[tuple[bool, set[str]]] | None = None) -> dict:
 
 def _f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
-
-Tally = tuple[int, int, Counter, Counter]  # kept, dropped, features among the kept, among the dropped
-
-
-def tally(calls: list[Call]) -> Tally:
-    kept, dropped = Counter(), Counter()
-    for call in calls:
-        for is_kept, feats in zip(call.kept, call.naive, strict=True):
-            (kept if is_kept else dropped).update(feats)
-    k = sum(sum(c.kept) for c in calls)
-    return k, sum(len(c.kept) for c in calls) - k, kept, dropped
 
 
 def logodds_without(call: Call, total: Tally, *left_out: Tally) -> list[float]:
@@ -171,13 +164,10 @@ def main() -> None:
     groups = author_groups()
     found = {name: calls_of(dirs) for name, dirs in groups.items()}
     by_group = {name: calls for name, (calls, _) in found.items()}
-    tallies = {name: tally(calls) for name, calls in by_group.items()}
+    tallies = {name: tally(examples_of(calls)) for name, calls in by_group.items()}
     total = tuple(sum((t[i] for t in tallies.values()), start=0 if i < 2 else Counter()) for i in range(4))
     if "--check" not in sys.argv:
-        examples = [
-            e for calls in by_group.values() for c in calls for e in zip(c.kept, c.naive, strict=True)
-        ]
-        counts = task_counts(examples)
+        counts = task_counts([e for calls in by_group.values() for e in examples_of(calls)])
         task_model.COUNTS_FILE.write_text(json.dumps(counts, indent=0, sort_keys=True) + "\n")
         print(f"wrote {task_model.COUNTS_FILE.name}: {len(counts['features'])} features")
         vectors, gold = training_rows(by_group, tallies, total)

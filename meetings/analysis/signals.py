@@ -168,9 +168,6 @@ def signal_in(category: str, sentence: Sentence) -> Signal:
     )
 
 
-_REGRET = re.compile(r"\bshould(?:n't| not| never)(?: have|'ve) happened\b", re.I)
-
-
 def signal_categories(sentence: str) -> list[str]:
     """Categories a customer's sentence carries: the patterns, the cue rules, then the classifier."""
     return list(_signal_categories(sentence))
@@ -201,8 +198,6 @@ def _signal_categories(sentence: str) -> tuple[str, ...]:
                 continue
         found.append(rule.category)
     learned = classify(sentence)
-    if learned == "churn" and _REGRET.search(sentence):
-        learned = None  # "That communication gap should not have happened": an apology, no one leaving
     # Patterns and cue rules match words; the classifier knows the sentences they are said in.
     found = [c for c in found if c == learned or not implausible(sentence, c)]
     if learned and learned not in found and not (sentence.rstrip().endswith("?") and learned not in ASKED):

@@ -341,14 +341,14 @@ FLOORS = [
     (heldout(154), 0.80, 0.69),  # blind at 0.87 / 0.77
     (heldout(155), 0.64, 0.81),  # blind at 0.72 / 0.88
     (heldout(156), 0.78, 0.77),  # blind at 0.86 / 0.85
-    # 157-162 were blind at the end of the round (a51871f); no training data has seen them yet
+    # 157-162 were blind at the end of the round (a51871f); training data since the round after
     (heldout(157), 0.71, 0.81),  # blind at 0.78 / 0.88
     (heldout(158), 0.78, 0.75),  # blind at 0.85 / 0.82
     (heldout(159), 0.79, 0.73),  # blind at 0.86 / 0.81
     (heldout(160), 0.74, 0.74),  # blind at 0.81 / 0.81
     (heldout(161), 0.80, 0.81),  # blind at 0.88 / 0.88
     (heldout(162), 0.61, 0.76),  # blind at 0.68 / 0.83
-    # 163-168 were blind with the round's last code (35ba9c5); no training data has seen them yet
+    # 163-168 were blind with the round's last code (35ba9c5); training data since the round after
     (heldout(163), 0.65, 0.83),  # blind at 0.72 / 0.90
     (heldout(164), 0.76, 0.79),  # blind at 0.83 / 0.87
     (heldout(165), 0.80, 0.75),  # blind at 0.87 / 0.82
@@ -2212,10 +2212,14 @@ def test_a_plan_said_back_goes_on_to_a_verb_no_one_says_as_a_noun_and_not_to_a_p
 
 
 def test_an_apology_for_what_should_not_have_happened_is_no_churn():
+    # The classifier's written examples say such apologies as ordinary talk (until 2026-11-26 a rule
+    # overrode its churn verdict for this one phrase); a customer's complaint in the same words stays one.
     from meetings.analysis.signals import signal_categories
 
-    assert "churn" not in signal_categories("That communication gap should not have happened.")
+    assert signal_categories("That communication gap should not have happened.") == []
+    assert signal_categories("Frankly, the missed call-back should never have happened.") == []
     assert "churn" in signal_categories("If this happens again, we will not renew.")
+    assert "complaint" in signal_categories("We should not have had to chase you three times.")
 
 
 def test_a_promise_for_if_something_goes_wrong_again_is_no_task_and_a_fallback_after_it_is_no_condition():
