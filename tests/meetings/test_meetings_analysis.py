@@ -355,6 +355,13 @@ FLOORS = [
     (heldout(166), 0.66, 0.76),  # blind at 0.73 / 0.84
     (heldout(167), 0.73, 0.73),  # blind at 0.80 / 0.81
     (heldout(168), 0.81, 0.80),  # blind at 0.88 / 0.87
+    # 169-174 were blind with the round's last code (fb9595b); no training data has seen them yet
+    (heldout(169), 0.84, 0.70),  # blind at 0.91 / 0.77
+    (heldout(170), 0.83, 0.72),  # blind at 0.90 / 0.79
+    (heldout(171), 0.81, 0.71),  # blind at 0.88 / 0.78
+    (heldout(172), 0.79, 0.75),  # blind at 0.86 / 0.82
+    (heldout(173), 0.79, 0.78),  # blind at 0.86 / 0.85
+    (heldout(174), 0.88, 0.75),  # blind at 0.95 / 0.82
 ]
 
 
