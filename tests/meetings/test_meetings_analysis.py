@@ -362,6 +362,13 @@ FLOORS = [
     (heldout(172), 0.79, 0.75),  # blind at 0.86 / 0.82
     (heldout(173), 0.79, 0.78),  # blind at 0.86 / 0.85
     (heldout(174), 0.88, 0.75),  # blind at 0.95 / 0.82
+    # 175-180 were blind with the same code (437f564), written after it; no training data has seen them yet
+    (heldout(175), 0.81, 0.77),  # blind at 0.88 / 0.85
+    (heldout(176), 0.79, 0.74),  # blind at 0.86 / 0.82
+    (heldout(177), 0.61, 0.75),  # blind at 0.68 / 0.82
+    (heldout(178), 0.87, 0.82),  # blind at 0.95 / 0.89
+    (heldout(179), 0.65, 0.83),  # blind at 0.72 / 0.91
+    (heldout(180), 0.76, 0.69),  # blind at 0.83 / 0.77
 ]
 
 
