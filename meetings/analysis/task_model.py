@@ -217,12 +217,11 @@ def evidence(
     firsts = {first_name(name).lower() for name in words}
     sources = [_source(item, said, by_speaker.get(item.owner, [])) for item in items] if said else []
     content = [set(content_words(item.text)) for item in items]
-    alike = {  # (k, j) -> (token-set, plain similarity) for every pair of one owner's candidates
-        (k, j): _similar(a.text, b.text)
-        for k, a in enumerate(items)
-        for j, b in enumerate(items)
-        if j != k and a.owner == b.owner
-    }
+    alike: dict[tuple[int, int], tuple[float, float]] = {}  # (token-set, plain similarity), both ways
+    for k, a in enumerate(items):
+        for j in range(k + 1, len(items)):
+            if items[j].owner == a.owner:
+                alike[k, j] = alike[j, k] = _similar(a.text, items[j].text)
     rows = []
     for k, item in enumerate(items):
         row = [
