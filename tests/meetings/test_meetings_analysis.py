@@ -369,6 +369,13 @@ FLOORS = [
     (heldout(178), 0.87, 0.82),  # blind at 0.95 / 0.89
     (heldout(179), 0.65, 0.83),  # blind at 0.72 / 0.91
     (heldout(180), 0.76, 0.69),  # blind at 0.83 / 0.77
+    # 181-186 were blind with 9e1f301 (the same analysis), written after it; no training data has seen them
+    (heldout(181), 0.86, 0.76),  # blind at 0.93 / 0.83
+    (heldout(182), 0.84, 0.80),  # blind at 0.91 / 0.87
+    (heldout(183), 0.79, 0.82),  # blind at 0.86 / 0.89
+    (heldout(184), 0.82, 0.77),  # blind at 0.89 / 0.84
+    (heldout(185), 0.85, 0.86),  # blind at 0.92 / 0.93
+    (heldout(186), 0.79, 0.79),  # blind at 0.86 / 0.86
 ]
 
 
