@@ -1094,7 +1094,7 @@ def extract_action_items(
             if _points_back(text):
                 source = _kind_named_before(sentences, sentence, text)
                 text = (_resolve(text, f"x {source}") if source else None) or text
-            if due is None and re.search(r"\s+(?:by |until |till )?then$", text, re.I):
+            if due is None and _THEN.search(text):
                 # "How's next Tuesday morning? I'll set up the connector with you then.": the time said just before
                 said = next(
                     (
@@ -1105,7 +1105,7 @@ def extract_action_items(
                     None,
                 )
                 if said:
-                    text, due = re.sub(r"\s+(?:by |until |till )?then$", "", text, flags=re.I), said.due
+                    text, due = _THEN.sub("", text), said.due
             items.append(ActionItem(owner=owner, text=text, due=due))
             item_turn.append(turn)
             made += 1
@@ -1175,6 +1175,8 @@ def extract_action_items(
     return task_model.screen(found, sentences, meeting_date) if screen else found
 
 
+# A promise for "then" ("I'll set up the connector with you then"): the time said just before it.
+_THEN = re.compile(r"\s+(?:by |until |till )?then$", re.I)
 # "I'll take quiet", "I'll take boring", "I'll take 'it works'", "take care": taking what is offered, no
 # task; "take the deck to the board", "take it to product", "take care of it" are tasks.
 _TAKE_NOTHING = re.compile(

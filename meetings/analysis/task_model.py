@@ -187,7 +187,7 @@ def _similar(a: str, b: str) -> tuple[float, float]:
 
 def _source(item: ActionItem, said: list[str], by_owner: list[int]) -> tuple[int, float]:
     """The index of the sentence `item` reads most like, and how alike (the speaker's own sentences
-    count `_OWNER_BONUS` more, the first of equals wins)."""
+    count `_OWNER_BONUS` more, the first of equals wins). `said` is not empty."""
     text = item.text.lower()
     best = process.extractOne(text, said, scorer=fuzz.partial_ratio)
     own = (
@@ -197,7 +197,7 @@ def _source(item: ActionItem, said: list[str], by_owner: list[int]) -> tuple[int
         at, score = by_owner[own[2]], own[1] + _OWNER_BONUS
         if score > best[1] or (score == best[1] and at < best[2]):
             return at, score
-    return (best[2], best[1]) if best else (0, 0.0)
+    return best[2], best[1]
 
 
 def evidence(
