@@ -42,7 +42,7 @@ TUNING = ROOT / "tests" / "data" / "meetings"
 # (bench/signal_weighing.py, bench/sentiment_weighing.py) have seen them out of fold, the classifier and
 # the task screen in sample. Sets 157-168, blind at the end of a round, were read once more by the task
 # screen's trees before they joined the training data. Sets 169-186, blind after the round that followed,
-# are in no training data yet.
+# joined it the round after that (the classifier's call examples, the task screen, both weighings).
 SEEN = frozenset({1, 2, 3, 4, *range(7, 15)})
 
 

@@ -9,7 +9,7 @@ Two generated example files:
   four separate authors who labeled, for each signal, every sentence that carries it): the quoted
   sentences are examples of their category; the customer's other sentences (three content words or
   more) are ordinary talk (`none`).
-- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-168), whose
+- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-186), whose
   labels say which signals a speaker gave but not in which sentence: for each labeled (category,
   speaker), that speaker's sentence the classifier (trained on the other example files) scores highest
   for the category. The customer's other sentences are not used as `none`: some carry a signal the
@@ -133,9 +133,18 @@ AUTHORS = {
     "CZ": _heldout(163, 164),
     "DA": _heldout(165, 166),
     "DB": _heldout(167, 168),
+    "DC": _heldout(169, 170),
+    "DD": _heldout(171, 172),
+    "DE": _heldout(173, 174),
+    "DF": _heldout(175, 176),
+    "DG": _heldout(177, 178),
+    "DH": _heldout(179, 180),
+    "DI": _heldout(181, 182),
+    "DJ": _heldout(183, 184),
+    "DK": _heldout(185, 186),
 }
 CALLS_HEADER = (
-    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-168) by\n"
+    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-186) by\n"
     "# bench/signal_training.py: for each labeled (category, speaker), that speaker's sentence the\n"
     "# classifier scored highest for the category. Generated; rebuild rather than edit.\n"
 )
@@ -253,18 +262,29 @@ def written_examples() -> dict[str, list[str]]:
     return model.load_examples(exclude=frozenset({CALLS_FILE.name, QUOTED_FILE.name}))
 
 
-def _other_groups(group: str) -> list[Path]:
-    return [d for g, ds in AUTHORS.items() if g != group for d in ds]
+def other_groups_examples(chooser: model.SignalClassifier) -> dict[str, dict[str, list[str]]]:
+    """For every author group, the call examples `chooser` takes from the other groups' calls: the same
+    as `call_examples(chooser, <the other groups' directories>)`, with each group's calls read once
+    rather than once per other group."""
+    by_group = {group: call_examples(chooser, directories) for group, directories in AUTHORS.items()}
+    others = {}
+    for group in AUTHORS:
+        merged = model.merge_examples(*(examples for g, examples in by_group.items() if g != group))
+        others[group] = {category: sorted(set(texts)) for category, texts in sorted(merged.items())}
+    return others
 
 
 def held_out_classifiers(written: dict[str, list[str]], quoted: dict[str, list[str]]):
     """(group, its directories, the classifier trained without its call examples) for every held-out
     author group: the third variant measured below, each group's calls read as new ones."""
-    chooser = model.SignalClassifier(model.merge_examples(written, quoted))
+    others = other_groups_examples(model.SignalClassifier(model.merge_examples(written, quoted)))
     for group, directories in AUTHORS.items():
         if group != "A":  # A wrote with the analyser
-            others = call_examples(chooser, _other_groups(group))
-            yield group, directories, model.SignalClassifier(model.merge_examples(written, others, quoted))
+            yield (
+                group,
+                directories,
+                model.SignalClassifier(model.merge_examples(written, others[group], quoted)),
+            )
 
 
 def training_author_classifiers(written: dict[str, list[str]], quoted: dict[str, list[str]]):
@@ -305,8 +325,7 @@ def main() -> None:
             CALLS_HEADER + yaml.safe_dump(examples, sort_keys=False, allow_unicode=True, width=1000)
         )
         print(f"wrote {CALLS_FILE.relative_to(ROOT)}: {sum(map(len, examples.values()))} sentences")
-    chooser = model.SignalClassifier(model.merge_examples(written, quoted))
-    others = {group: call_examples(chooser, _other_groups(group)) for group in AUTHORS}
+    others = other_groups_examples(model.SignalClassifier(model.merge_examples(written, quoted)))
     variants = (
         ("written examples only", lambda group: model.SignalClassifier(written)),
         (

@@ -3,7 +3,8 @@
     pip install -e '.[train]'                      # scikit-learn, for this builder only
     python bench/signal_weighing.py                # collect the evidence, measure, write signal_trees.json
     python bench/signal_weighing.py --check        # measure only
-    python bench/signal_weighing.py --save F       # also keep the collected evidence in F (JSON)
+    python bench/signal_weighing.py --save F       # also keep the collected evidence in F (JSON), each row
+                                                   # with its speaker, category and leading sentence
     python bench/signal_weighing.py --load F       # measure / train from evidence kept before
 
 The evidence is out of fold: each held-out author group's calls (B-K, T-Z, AE, AF, AS-...; A wrote with
@@ -55,6 +56,10 @@ def collect(group: str, directories: list[Path], rows: list[dict], gold: dict[st
                     "vector": e.vector,
                     "found": e.found,
                     "gold": (e.category, e.speaker) in labeled,
+                    "speaker": e.speaker,
+                    "category": e.category,
+                    "best": e.best.text,
+                    "best_index": e.best.index,
                 }
             )
 
