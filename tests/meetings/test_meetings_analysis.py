@@ -376,6 +376,19 @@ FLOORS = [
     (heldout(184), 0.82, 0.77),  # blind at 0.89 / 0.84
     (heldout(185), 0.85, 0.86),  # blind at 0.92 / 0.93
     (heldout(186), 0.79, 0.79),  # blind at 0.86 / 0.86
+    # 187-198 were run once, blind, with 3bf3895 beside 66a6a34; no training data has seen them
+    (heldout(187), 0.71, 0.72),  # blind at 0.78 / 0.79
+    (heldout(188), 0.73, 0.79),  # blind at 0.80 / 0.86
+    (heldout(189), 0.79, 0.82),  # blind at 0.86 / 0.89
+    (heldout(190), 0.70, 0.84),  # blind at 0.77 / 0.91
+    (heldout(191), 0.76, 0.86),  # blind at 0.83 / 0.93
+    (heldout(192), 0.73, 0.89),  # blind at 0.80 / 0.96
+    (heldout(193), 0.86, 0.75),  # blind at 0.93 / 0.82
+    (heldout(194), 0.80, 0.79),  # blind at 0.87 / 0.86
+    (heldout(195), 0.79, 0.81),  # blind at 0.86 / 0.88
+    (heldout(196), 0.81, 0.69),  # blind at 0.88 / 0.76
+    (heldout(197), 0.79, 0.87),  # blind at 0.86 / 0.94
+    (heldout(198), 0.84, 0.75),  # blind at 0.91 / 0.82
 ]
 
 
