@@ -389,6 +389,19 @@ FLOORS = [
     (heldout(196), 0.81, 0.69),  # blind at 0.88 / 0.76
     (heldout(197), 0.79, 0.87),  # blind at 0.86 / 0.94
     (heldout(198), 0.84, 0.75),  # blind at 0.91 / 0.82
+    # 199-210 were written after 3bf3895 and run once, blind, with it beside 66a6a34; in no training data
+    (heldout(199), 0.89, 0.85),  # blind at 0.96 / 0.92
+    (heldout(200), 0.86, 0.75),  # blind at 0.93 / 0.82
+    (heldout(201), 0.65, 0.79),  # blind at 0.72 / 0.86
+    (heldout(202), 0.57, 0.65),  # blind at 0.64 / 0.72
+    (heldout(203), 0.84, 0.68),  # blind at 0.91 / 0.75
+    (heldout(204), 0.86, 0.81),  # blind at 0.93 / 0.88
+    (heldout(205), 0.81, 0.77),  # blind at 0.88 / 0.84
+    (heldout(206), 0.76, 0.79),  # blind at 0.83 / 0.86
+    (heldout(207), 0.74, 0.79),  # blind at 0.81 / 0.86
+    (heldout(208), 0.86, 0.74),  # blind at 0.93 / 0.81
+    (heldout(209), 0.62, 0.78),  # blind at 0.69 / 0.85
+    (heldout(210), 0.70, 0.77),  # blind at 0.77 / 0.84
 ]
 
 
