@@ -911,6 +911,28 @@ def test_the_generated_example_files_are_what_their_builder_makes():
     assert yaml.safe_load(CALLS_FILE.read_text()) == call_examples(without)
 
 
+def test_each_groups_examples_from_the_other_groups_are_what_reading_their_calls_gives(monkeypatch):
+    # The builders read each group's calls once and join the rest for every group left out; what a group's
+    # classifier learns from must be exactly the other groups' calls, and never its own.
+    import bench.signal_training as training
+    import meetings.analysis.signal_model as model
+
+    groups = {
+        "X": [heldout(15), heldout(16)],
+        "Y": [heldout(17), heldout(18)],
+        "Z": [heldout(19), heldout(20)],
+    }
+    monkeypatch.setattr(training, "AUTHORS", groups)
+    chooser = model.SignalClassifier(model.load_examples(exclude=frozenset({training.CALLS_FILE.name})))
+    others = training.other_groups_examples(chooser)
+    assert set(others) == set(groups)
+    for group in groups:
+        rest = [d for g, directories in groups.items() if g != group for d in directories]
+        assert others[group] == training.call_examples(chooser, rest)
+        own = {text for texts in training.call_examples(chooser, groups[group]).values() for text in texts}
+        assert not own <= {text for texts in others[group].values() for text in texts}
+
+
 def test_quoted_training_calls_give_sentences_and_a_quote_that_is_no_sentence_is_named(tmp_path):
     from bench.signal_training import quoted_examples
 
