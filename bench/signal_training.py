@@ -172,6 +172,11 @@ def call_examples(base: model.SignalClassifier, sources: list[Path] | None = Non
             if theirs:
                 best = max(theirs, key=lambda s: dict(base.posterior(s.text)).get(gold["category"], 0.0))
                 found.setdefault(gold["category"], []).append(best.text)
+    return _each_once(found)
+
+
+def _each_once(found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The examples by category, categories and sentences in order, each sentence once per category."""
     return {category: sorted(set(texts)) for category, texts in sorted(found.items())}
 
 
@@ -228,7 +233,7 @@ def quoted_examples(directory: Path = TRAINING, sets: list[Path] | None = None) 
                 for s in sentences
                 if s.speaker not in vendor and s.index not in quoted and model.content_words(s.text) >= 3
             ]
-    examples = {category: sorted(set(texts)) for category, texts in sorted(found.items())}
+    examples = _each_once(found)
     examples[model.NONE] = sorted(set(talk))
     return examples
 
@@ -267,11 +272,10 @@ def other_groups_examples(chooser: model.SignalClassifier) -> dict[str, dict[str
     as `call_examples(chooser, <the other groups' directories>)`, with each group's calls read once
     rather than once per other group."""
     by_group = {group: call_examples(chooser, directories) for group, directories in AUTHORS.items()}
-    others = {}
-    for group in AUTHORS:
-        merged = model.merge_examples(*(examples for g, examples in by_group.items() if g != group))
-        others[group] = {category: sorted(set(texts)) for category, texts in sorted(merged.items())}
-    return others
+    return {
+        group: _each_once(model.merge_examples(*(examples for g, examples in by_group.items() if g != group)))
+        for group in AUTHORS
+    }
 
 
 def held_out_classifiers(written: dict[str, list[str]], quoted: dict[str, list[str]]):

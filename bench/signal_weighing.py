@@ -60,7 +60,6 @@ def collect(group: str, directories: list[Path], rows: list[dict], gold: dict[st
                     "speaker": e.speaker,
                     "category": e.category,
                     "best": e.best.text,
-                    "best_index": e.best.index,
                 }
             )
 
