@@ -402,6 +402,30 @@ FLOORS = [
     (heldout(208), 0.86, 0.74),  # blind at 0.93 / 0.81
     (heldout(209), 0.62, 0.78),  # blind at 0.69 / 0.85
     (heldout(210), 0.70, 0.77),  # blind at 0.77 / 0.84
+    (heldout(211), 0.68, 0.85),  # blind at 0.75 / 0.92
+    (heldout(212), 0.73, 0.83),  # blind at 0.81 / 0.90
+    (heldout(213), 0.75, 0.83),  # blind at 0.82 / 0.90
+    (heldout(214), 0.83, 0.75),  # blind at 0.90 / 0.83
+    (heldout(215), 0.88, 0.79),  # blind at 0.96 / 0.86
+    (heldout(216), 0.81, 0.70),  # blind at 0.89 / 0.78
+    (heldout(217), 0.68, 0.88),  # blind at 0.75 / 0.96
+    (heldout(218), 0.75, 0.81),  # blind at 0.82 / 0.88
+    (heldout(219), 0.81, 0.80),  # blind at 0.89 / 0.88
+    (heldout(220), 0.79, 0.81),  # blind at 0.87 / 0.89
+    (heldout(221), 0.73, 0.76),  # blind at 0.80 / 0.83
+    (heldout(222), 0.83, 0.77),  # blind at 0.90 / 0.85
+    (heldout(223), 0.76, 0.80),  # blind at 0.84 / 0.87
+    (heldout(224), 0.81, 0.79),  # blind at 0.88 / 0.86
+    (heldout(225), 0.70, 0.79),  # blind at 0.77 / 0.86
+    (heldout(226), 0.68, 0.72),  # blind at 0.75 / 0.79
+    (heldout(227), 0.75, 0.75),  # blind at 0.83 / 0.82
+    (heldout(228), 0.85, 0.75),  # blind at 0.92 / 0.82
+    (heldout(229), 0.75, 0.78),  # blind at 0.83 / 0.86
+    (heldout(230), 0.73, 0.71),  # blind at 0.81 / 0.78
+    (heldout(231), 0.70, 0.73),  # blind at 0.78 / 0.81
+    (heldout(232), 0.84, 0.74),  # blind at 0.92 / 0.82
+    (heldout(233), 0.78, 0.78),  # blind at 0.85 / 0.85
+    (heldout(234), 0.77, 0.59),  # blind at 0.85 / 0.67
 ]
 
 
