@@ -36,7 +36,10 @@ ACTION_VERBS = frozenset(
     analyse analyze research explore scope estimate plan prioritize prioritise triage debug diagnose
     reproduce monitor track host hold meet collect gather bring sort mention reopen rework nominate appoint reissue issue circulate table
     warn route copy swap ring close fill visit note split re-run re-send re-share re-issue re-import re-export
-    re-check re-test re-enable""".split()
+    re-check re-test re-enable select choose shortlist subscribe unsubscribe whitelist allowlist enroll enrol
+    register join decide revert propose contact cross-check answer request discuss release upgrade link
+    rebuild organise enrol phone attempt reprocess replay recruit validate backfill attach revisit compare
+    recommend convert measure intro whatsapp reactivate""".split()
 )
 _MULTI_VERBS = (
     "make sure",
@@ -74,6 +77,7 @@ _MULTI_VERBS = (
     "split out",
     "break out",
     "flick",
+    "figure out",
 )
 _ADVERBS = re.compile(
     r"^(?:also|personally|definitely|just|then|still|quickly|first|certainly|gladly|happily|immediately|"
@@ -276,10 +280,25 @@ def _verb_ok(rest: str) -> bool:
     return first in ACTION_VERBS
 
 
+# "find out when the fix ships", "check with finance if they can invoice in naira", "ask Mr. Gu whether":
+# after a verb of finding out, "when"/"if" asks the question the task is about; "when I'm back" does not.
+_ASKS_WHAT = re.compile(
+    r"^(?:check|confirm|find out|figure out|work out|ask|see|verify|double-check|look into|investigate)"
+    r"(?: (?:with|in with) [^,;]{1,40}?| (?-i:[A-Z])[\w'.-]+(?: (?-i:[A-Z])[\w'-]+)?| (?:him|her|them|the team|our team))?"
+    r" (?:when|if|whether)\b(?! (?:I|we)\b)",
+    re.I,
+)
+
+
 def _clean(text: str, due_text: str | None) -> str:
     if due_text:
         text = re.sub(re.escape(due_text), " ", text, count=1, flags=re.I)
-    text = _CUT.sub("", text)
+    asks = _ASKS_WHAT.match(text.strip())
+    if asks:  # the question is the object: what it says is cut only after it
+        head, tail = text.strip()[: asks.end()], text.strip()[asks.end() :]
+        text = head + _CUT.sub("", tail)
+    else:
+        text = _CUT.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:!?-")
     text = re.sub(r"\s+(?:for |at )?(?:sometime|some point|some time)$", "", text, flags=re.I)
     if due_text:  # "schedule the rollback for [this evening]": the preposition went with its date
@@ -1398,7 +1417,7 @@ def _proposed(sentences: list[Sentence], index: int, turn: int) -> str | None:
 # A verb whose "object" runs into a finite verb of its own: "take board meets on March second", "set up
 # the crews are doing", "pull the write-up covers": another clause, not a task.
 _CLAUSE_OBJECT = re.compile(
-    r"^\S+(?: (?:up|out|in|on|off|over|together))? (?:(?:my|the|our|their|your|his|her|its)\s+)?(?:[\w'-]+\s+){0,2}?"
+    r"^\S+(?: (?:up|out|in|on|off|over|together))? (?!(?:where|when|what|how|whether|why|which|who)\b)(?:(?:my|the|our|their|your|his|her|its)\s+)?(?:[\w'-]+\s+){0,2}?"
     r"(?:is|are|was|were|meets|covers|says|goes|doing|being)\b",
     re.I,
 )

