@@ -426,6 +426,30 @@ FLOORS = [
     (heldout(232), 0.84, 0.74),  # blind at 0.92 / 0.82
     (heldout(233), 0.78, 0.78),  # blind at 0.85 / 0.85
     (heldout(234), 0.77, 0.59),  # blind at 0.85 / 0.67
+    (heldout(235), 0.73, 0.78),  # blind at 0.81 / 0.85
+    (heldout(236), 0.82, 0.76),  # blind at 0.89 / 0.83
+    (heldout(237), 0.70, 0.80),  # blind at 0.78 / 0.87
+    (heldout(238), 0.75, 0.72),  # blind at 0.82 / 0.79
+    (heldout(239), 0.83, 0.73),  # blind at 0.90 / 0.80
+    (heldout(240), 0.76, 0.69),  # blind at 0.84 / 0.77
+    (heldout(241), 0.85, 0.77),  # blind at 0.93 / 0.85
+    (heldout(242), 0.77, 0.66),  # blind at 0.84 / 0.73
+    (heldout(243), 0.86, 0.79),  # blind at 0.94 / 0.87
+    (heldout(244), 0.73, 0.73),  # blind at 0.81 / 0.81
+    (heldout(245), 0.76, 0.65),  # blind at 0.83 / 0.72
+    (heldout(246), 0.79, 0.61),  # blind at 0.86 / 0.68
+    (heldout(247), 0.73, 0.77),  # blind at 0.80 / 0.84
+    (heldout(248), 0.81, 0.75),  # blind at 0.89 / 0.83
+    (heldout(249), 0.82, 0.74),  # blind at 0.89 / 0.82
+    (heldout(250), 0.87, 0.84),  # blind at 0.94 / 0.91
+    (heldout(251), 0.78, 0.69),  # blind at 0.86 / 0.77
+    (heldout(252), 0.78, 0.79),  # blind at 0.85 / 0.86
+    (heldout(253), 0.73, 0.73),  # blind at 0.81 / 0.80
+    (heldout(254), 0.81, 0.69),  # blind at 0.88 / 0.76
+    (heldout(255), 0.76, 0.80),  # blind at 0.83 / 0.88
+    (heldout(256), 0.79, 0.79),  # blind at 0.87 / 0.87
+    (heldout(257), 0.84, 0.75),  # blind at 0.92 / 0.83
+    (heldout(258), 0.77, 0.66),  # blind at 0.85 / 0.74
 ]
 
 
