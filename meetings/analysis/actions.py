@@ -38,7 +38,7 @@ ACTION_VERBS = frozenset(
     warn route copy swap ring close fill visit note split re-run re-send re-share re-issue re-import re-export
     re-check re-test re-enable select choose shortlist subscribe unsubscribe whitelist allowlist enroll enrol
     register join decide revert propose contact cross-check answer request discuss release upgrade link
-    rebuild organise enrol phone attempt reprocess replay recruit validate backfill attach revisit compare
+    rebuild organise phone attempt reprocess replay recruit validate backfill attach revisit compare
     recommend convert measure intro whatsapp reactivate""".split()
 )
 _MULTI_VERBS = (
