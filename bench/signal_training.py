@@ -9,7 +9,7 @@ Two generated example files:
   four separate authors who labeled, for each signal, every sentence that carries it): the quoted
   sentences are examples of their category; the customer's other sentences (three content words or
   more) are ordinary talk (`none`).
-- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-210), whose
+- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-258), whose
   labels say which signals a speaker gave but not in which sentence: for each labeled (category,
   speaker), that speaker's sentence the classifier (trained on the other example files) scores highest
   for the category. The customer's other sentences are not used as `none`: some carry a signal the
@@ -154,9 +154,33 @@ AUTHORS = {
     "DU": _heldout(205, 206),
     "DV": _heldout(207, 208),
     "DW": _heldout(209, 210),
+    "DX": _heldout(211, 212),
+    "DY": _heldout(213, 214),
+    "DZ": _heldout(215, 216),
+    "EA": _heldout(217, 218),
+    "EB": _heldout(219, 220),
+    "EC": _heldout(221, 222),
+    "ED": _heldout(223, 224),
+    "EE": _heldout(225, 226),
+    "EF": _heldout(227, 228),
+    "EG": _heldout(229, 230),
+    "EH": _heldout(231, 232),
+    "EI": _heldout(233, 234),
+    "EJ": _heldout(235, 236),
+    "EK": _heldout(237, 238),
+    "EL": _heldout(239, 240),
+    "EM": _heldout(241, 242),
+    "EN": _heldout(243, 244),
+    "EO": _heldout(245, 246),
+    "EP": _heldout(247, 248),
+    "EQ": _heldout(249, 250),
+    "ER": _heldout(251, 252),
+    "ES": _heldout(253, 254),
+    "ET": _heldout(255, 256),
+    "EU": _heldout(257, 258),
 }
 CALLS_HEADER = (
-    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-210) by\n"
+    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-258) by\n"
     "# bench/signal_training.py: for each labeled (category, speaker), that speaker's sentence the\n"
     "# classifier scored highest for the category. Generated; rebuild rather than edit.\n"
 )
