@@ -454,6 +454,30 @@ FLOORS = [
     (heldout(256), 0.79, 0.79),  # blind at 0.87 / 0.87
     (heldout(257), 0.84, 0.75),  # blind at 0.92 / 0.83
     (heldout(258), 0.77, 0.66),  # blind at 0.85 / 0.74
+    (heldout(259), 0.80, 0.76),  # blind at 0.87 / 0.83
+    (heldout(260), 0.71, 0.73),  # blind at 0.79 / 0.80
+    (heldout(261), 0.64, 0.76),  # blind at 0.71 / 0.83
+    (heldout(262), 0.77, 0.68),  # blind at 0.85 / 0.76
+    (heldout(263), 0.80, 0.85),  # blind at 0.87 / 0.92
+    (heldout(264), 0.79, 0.61),  # blind at 0.87 / 0.68
+    (heldout(265), 0.68, 0.67),  # blind at 0.75 / 0.75
+    (heldout(266), 0.77, 0.70),  # blind at 0.84 / 0.77
+    (heldout(267), 0.78, 0.70),  # blind at 0.86 / 0.78
+    (heldout(268), 0.78, 0.68),  # blind at 0.85 / 0.75
+    (heldout(269), 0.65, 0.78),  # blind at 0.72 / 0.86
+    (heldout(270), 0.75, 0.53),  # blind at 0.83 / 0.60
+    (heldout(271), 0.73, 0.79),  # blind at 0.81 / 0.86
+    (heldout(272), 0.69, 0.73),  # blind at 0.76 / 0.81
+    (heldout(273), 0.76, 0.69),  # blind at 0.84 / 0.76
+    (heldout(274), 0.64, 0.88),  # blind at 0.72 / 0.95
+    (heldout(275), 0.82, 0.69),  # blind at 0.89 / 0.76
+    (heldout(276), 0.73, 0.71),  # blind at 0.80 / 0.78
+    (heldout(277), 0.77, 0.78),  # blind at 0.84 / 0.85
+    (heldout(278), 0.87, 0.80),  # blind at 0.95 / 0.87
+    (heldout(279), 0.76, 0.77),  # blind at 0.84 / 0.84
+    (heldout(280), 0.80, 0.85),  # blind at 0.88 / 0.93
+    (heldout(281), 0.76, 0.81),  # blind at 0.83 / 0.89
+    (heldout(282), 0.70, 0.80),  # blind at 0.78 / 0.87
 ]
 
 
