@@ -293,12 +293,10 @@ _ASKS_WHAT = re.compile(
 def _clean(text: str, due_text: str | None) -> str:
     if due_text:
         text = re.sub(re.escape(due_text), " ", text, count=1, flags=re.I)
-    asks = _ASKS_WHAT.match(text.strip())
-    if asks:  # the question is the object: what it says is cut only after it
-        head, tail = text.strip()[: asks.end()], text.strip()[asks.end() :]
-        text = head + _CUT.sub("", tail)
-    else:
-        text = _CUT.sub("", text)
+    text = text.strip()
+    asks = _ASKS_WHAT.match(text)
+    # After a question the task finds out ("find out when the fix ships"), only what follows it is cut.
+    text = text[: asks.end()] + _CUT.sub("", text[asks.end() :]) if asks else _CUT.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ,.;:!?-")
     text = re.sub(r"\s+(?:for |at )?(?:sometime|some point|some time)$", "", text, flags=re.I)
     if due_text:  # "schedule the rollback for [this evening]": the preposition went with its date
