@@ -168,11 +168,7 @@ FLOORS = [
     (heldout(8), 0.92, 0.65),
     (heldout(9), 0.85, 0.55),  # a third author's calls, blind at 0.56 / 0.58; actions tuned after
     (heldout(10), 0.95, 0.60),  # blind at 0.91 / 0.67; actions tuned after
-    (
-        heldout(11),
-        0.88,
-        0.78,
-    ),  # a fourth author's calls, blind at 0.88 / 0.81; 0.89 / 0.85 since 211-258 joined
+    (heldout(11), 0.88, 0.78),  # a fourth author's calls, blind at 0.88 / 0.81; 0.89 since 211-258 joined
     (heldout(12), 0.85, 0.85),  # blind at 0.88 / 0.87
     (heldout(13), 0.65, 0.55),  # a fifth author's calls, blind at 0.62 / 0.62; 0.71 after
     (heldout(14), 0.60, 0.70),  # blind at 0.58 / 0.74; 0.62 after
@@ -381,7 +377,7 @@ FLOORS = [
     (heldout(184), 0.82, 0.77),  # blind at 0.89 / 0.84
     (heldout(185), 0.85, 0.86),  # blind at 0.92 / 0.93
     (heldout(186), 0.79, 0.79),  # blind at 0.86 / 0.86
-    # 187-198 were run once, blind, with 3bf3895 beside 66a6a34; no training data has seen them
+    # 187-198 were run once, blind, with 3bf3895 beside 66a6a34; training data since cd356fd
     (heldout(187), 0.71, 0.72),  # blind at 0.78 / 0.79
     (heldout(188), 0.73, 0.79),  # blind at 0.80 / 0.86
     (heldout(189), 0.79, 0.82),  # blind at 0.86 / 0.89
@@ -394,7 +390,7 @@ FLOORS = [
     (heldout(196), 0.81, 0.69),  # blind at 0.88 / 0.76
     (heldout(197), 0.79, 0.87),  # blind at 0.86 / 0.94
     (heldout(198), 0.84, 0.75),  # blind at 0.91 / 0.82
-    # 199-210 were written after 3bf3895 and run once, blind, with it beside 66a6a34; in no training data
+    # 199-210 were written after 3bf3895 and run once, blind, with it beside 66a6a34; training data since cd356fd
     (heldout(199), 0.89, 0.85),  # blind at 0.96 / 0.92
     (heldout(200), 0.86, 0.75),  # blind at 0.93 / 0.82
     (heldout(201), 0.65, 0.79),  # blind at 0.72 / 0.86
@@ -407,6 +403,7 @@ FLOORS = [
     (heldout(208), 0.86, 0.74),  # blind at 0.93 / 0.81
     (heldout(209), 0.62, 0.78),  # blind at 0.69 / 0.85
     (heldout(210), 0.70, 0.77),  # blind at 0.77 / 0.84
+    # 211-234 were run once, blind, with cd356fd beside fef717c; training data since 6ab1772
     (heldout(211), 0.68, 0.85),  # blind at 0.75 / 0.92
     (heldout(212), 0.73, 0.83),  # blind at 0.81 / 0.90
     (heldout(213), 0.75, 0.83),  # blind at 0.82 / 0.90
@@ -431,6 +428,7 @@ FLOORS = [
     (heldout(232), 0.84, 0.74),  # blind at 0.92 / 0.82
     (heldout(233), 0.78, 0.78),  # blind at 0.85 / 0.85
     (heldout(234), 0.77, 0.59),  # blind at 0.85 / 0.67
+    # 235-258 were written after cd356fd and run once, blind, with 9a930ff; training data since 6ab1772
     (heldout(235), 0.73, 0.78),  # blind at 0.81 / 0.85
     (heldout(236), 0.82, 0.76),  # blind at 0.89 / 0.83
     (heldout(237), 0.70, 0.80),  # blind at 0.78 / 0.87
@@ -455,6 +453,7 @@ FLOORS = [
     (heldout(256), 0.79, 0.79),  # blind at 0.87 / 0.87
     (heldout(257), 0.84, 0.75),  # blind at 0.92 / 0.83
     (heldout(258), 0.77, 0.66),  # blind at 0.85 / 0.74
+    # 259-282 were run once, blind, with 6ab1772 beside 9a930ff and fef717c; in no training data
     (heldout(259), 0.80, 0.76),  # blind at 0.87 / 0.83
     (heldout(260), 0.71, 0.73),  # blind at 0.79 / 0.80
     (heldout(261), 0.64, 0.76),  # blind at 0.71 / 0.83
