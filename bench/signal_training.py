@@ -9,7 +9,7 @@ Two generated example files:
   four separate authors who labeled, for each signal, every sentence that carries it): the quoted
   sentences are examples of their category; the customer's other sentences (three content words or
   more) are ordinary talk (`none`).
-- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-258), whose
+- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-282), whose
   labels say which signals a speaker gave but not in which sentence: for each labeled (category,
   speaker), that speaker's sentence the classifier (trained on the other example files) scores highest
   for the category. The customer's other sentences are not used as `none`: some carry a signal the
@@ -178,9 +178,21 @@ AUTHORS = {
     "ES": _heldout(253, 254),
     "ET": _heldout(255, 256),
     "EU": _heldout(257, 258),
+    "EV": _heldout(259, 260),
+    "EW": _heldout(261, 262),
+    "EX": _heldout(263, 264),
+    "EY": _heldout(265, 266),
+    "EZ": _heldout(267, 268),
+    "FA": _heldout(269, 270),
+    "FB": _heldout(271, 272),
+    "FC": _heldout(273, 274),
+    "FD": _heldout(275, 276),
+    "FE": _heldout(277, 278),
+    "FF": _heldout(279, 280),
+    "FG": _heldout(281, 282),
 }
 CALLS_HEADER = (
-    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-258) by\n"
+    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-282) by\n"
     "# bench/signal_training.py: for each labeled (category, speaker), that speaker's sentence the\n"
     "# classifier scored highest for the category. Generated; rebuild rather than edit.\n"
 )

@@ -53,8 +53,15 @@ class SignalExamples(BaseModel):
         return examples
 
 
+# A product's made-up name ("TravelNest", "MineAxis"): one placeholder, as any product's name is evidence of
+# the same kind ("looking at TravelNest"); names like McAllister or DeLuca are people's.
+_PRODUCT_NAME = re.compile(r"\b(?!Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)[A-Z][a-z]+[A-Z][A-Za-z]*")
+PRODUCT = "zproductname"
+
+
 def features(sentence: str) -> list[str]:
-    words = [stem(w.replace("'", "")) for w in _WORD.findall(sentence.lower())]
+    sentence = _PRODUCT_NAME.sub(PRODUCT, sentence)
+    words = [stem(w.replace("'", ""), keep=(PRODUCT,)) for w in _WORD.findall(sentence.lower())]
     words = [w for w in words if w not in STOPWORDS]
     return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
 

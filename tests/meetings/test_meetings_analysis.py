@@ -742,6 +742,16 @@ def test_the_signal_classifier_reads_phrasings_no_pattern_knows():
     )
 
 
+def test_a_made_up_product_name_is_one_feature_of_the_classifier():
+    from meetings.analysis.signal_model import PRODUCT, features
+
+    # any product's name is the same evidence, so a name the examples never had still counts
+    assert features("We're looking at TravelNest.") == features("We're looking at MineAxis.")
+    assert PRODUCT in features("Two years ago we did this with MineAxis.")
+    # names like McAllister or DeLuca are people's, and a capital at the start is no product
+    assert PRODUCT not in features("Darren McAllister and Gina DeLuca said Hello.")
+
+
 def test_the_host_introduces_colleagues_and_greets_the_customer():
     from meetings.analysis.text import vendor_side
 
@@ -879,6 +889,10 @@ def test_a_wish_a_superlative_and_a_chase_said_in_passing():
         ("Since the update the parts counts don't match what's actually on the shelf.", "product_issue"),
         ("They'll go back to the front-desk spreadsheets.", "churn"),
         ("Whether we come back for next year's festival is an open question.", "churn"),
+        ("If September goes like this, we go back to our own queue and that's it.", "churn"),
+        ("Two of the wards have actually gone back to paper for the falls audit.", "churn"),
+        ("If this thing's a mess come spring seeding, we're going back to the cards.", "churn"),
+        ("And I will be honest, my team is already looking at TravelNest.", "competitor"),
     ],
 )
 def test_signals_said_the_way_people_say_them(sentence, category):
@@ -892,6 +906,8 @@ def test_look_alikes_of_those_signals_are_not_signals():
 
     assert signal_categories("Nobody in my region's had downtime or anything like that.") == []
     assert "churn" not in signal_categories("We went back to the spreadsheet you sent to check the totals?")
+    assert "churn" not in signal_categories("Let me go back to our own list of questions first.")
+    assert "competitor" not in signal_categories("We looked at RouteWise dashboards yesterday and they were great.")
     assert "product_issue" not in signal_categories(
         "The numbers we discussed do match the invoice, thankfully."
     )
