@@ -268,6 +268,18 @@ def _verb_ok(rest: str) -> bool:
                 lowered,
             )
         )
+    if first == "do":
+        # "I'll do the on-site training on the second", "do a health check on the Perth tenant": a piece of work
+        # named, not "do that" or "do my best"
+        return bool(
+            re.match(
+                r"do (?:the|a|an|our|your|their|that|this) (?:[\w-]+ ){0,3}?(?:training|session|demo|workshop|"
+                r"walkthrough|walk-through|review|install\w*|audit|assessment|health ?check|migration|rollout|"
+                r"roll-out|setup|set-up|presentation|follow-up|clean-?up|upgrade|test(?:ing|s)?|dry run|deep dive|"
+                r"deep-dive|write-up|handover|hand-off|refresher|analysis|export|import|integration|config\w*)\b",
+                lowered,
+            )
+        )
     if first == "have":
         return not re.match(r"have (?:to|time|a (?:look|think)|any|no|been)\b", lowered)
     if first == "make":
@@ -1832,7 +1844,8 @@ _RECAP_LEAD = re.compile(
     r"^(?:(?:so|and|then|also|plus|okay|ok|right|great|perfect|to recap|recap|from us|from me|next steps|"
     r"on (?:our|your|my) side|from (?:our|your|my) side)[,:]?\s+)*"
     # "And Ms. Huong asks Mr. Khoa…", "Mr. Mohamed presents the options": the name after the title
-    r"(?:(?:mr|ms|mrs|miss|dr|mx|senhor|senhora|dona|don|doña|señor|señora)\.?\s+(?=(?-i:[A-Z])))?",
+    r"(?:(?:mr|ms|mrs|miss|dr|mx|senhor|senhora|dona|don|doña|señor|señora|sr|sra|khun|sir|madam|ma'am|herr|frau|"
+    r"monsieur|madame|mme|signor|signora|mevrouw|meneer)\.?\s+(?=(?-i:[A-Z])))?",
     re.I,
 )
 # After "and", a verb with its object ("and checking whether…", "and forwards the specs"), not a noun
@@ -1907,12 +1920,27 @@ def _called(speakers: tuple[str, ...]) -> dict[str, str]:
     return {name: next(iter(who)) for name, who in said.items() if len(who) == 1}
 
 
+# "So, recap.", "To sum up:", "Next steps, then.": the turn says the plan back from here on.
+_RECAP_ANNOUNCED = re.compile(
+    r"^(?:(?:so|okay|ok|right|alright|great|good|perfect|then)[,:]?\s+)*(?:let me |let's |just to |to |a quick |quick )?"
+    r"(?:recap|sum (?:it |that |this |everything )?up|summari[sz]e|wrap (?:it |that )?up|next steps|action items|actions)"
+    r"(?:\W*$|\s+(?:then|quickly|where we (?:are|landed)|what we(?:'ve)? agreed|who does what|the (?:next steps|actions))\W*$)",
+    re.I,
+)
+
+
 def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: date) -> list[ActionItem]:
-    """The tasks a sentence that says the plan back gives each person it names."""
+    """The tasks a sentence that says the plan back gives each person it names; in a turn that says the plan
+    back (announced, or already naming someone else's part), "I switch on the trial Monday" is the
+    speaker's own part, whatever the task and with or without a date."""
     names = _called(tuple(speakers))
     found: list[ActionItem] = []
+    recap_turn: int | None = None  # the turn that is saying the plan back, from the sentence that began it
     for sentence in sentences:
         if sentence.speaker is None:
+            continue
+        if _RECAP_ANNOUNCED.match(sentence.text.strip()):
+            recap_turn = sentence.turn_index
             continue
         # [owner, verb, rest, form of the verb as said] or None for a clause that is no task
         clauses: list[list[str] | None] = []
@@ -1980,9 +2008,10 @@ def _recap_items(sentences: list[Sentence], speakers: list[str], meeting_date: d
                 clauses.append([clauses[-1][0], clauses[-1][1], f" {part}", clauses[-1][3]])
             elif clauses and clauses[-1] is not None:
                 clauses[-1][2] += f"{joint}{part}"
-        if not any(c is not None and c[0] != sentence.speaker for c in clauses) and not _own_plan(
-            sentence, clauses, meeting_date
-        ):
+        others = any(c is not None and c[0] != sentence.speaker for c in clauses)
+        if others:
+            recap_turn = sentence.turn_index
+        elif not _own_plan(sentence, clauses, meeting_date, said_back=recap_turn == sentence.turn_index):
             continue
         for owner, verb, rest, _ in (c for c in clauses if c is not None):
             text = f"{verb}{rest}"
@@ -2074,17 +2103,23 @@ _HABITUAL = re.compile(
 )
 
 
-def _own_plan(sentence: Sentence, clauses: list[list[str] | None], meeting_date: date) -> bool:
+def _own_plan(
+    sentence: Sentence, clauses: list[list[str] | None], meeting_date: date, *, said_back: bool = False
+) -> bool:
     """A plan said in the present for the speaker alone, as speakers of many languages say it ("And I send
     you our volume forecast, end of next week"): only with a date or the one it goes to, not a habit nor
-    asked. Read as a plan said back, it joins an item the speaker has already unless it is new."""
+    asked; in a turn that says the plan back (`said_back`), any task in the present ("I do the on-site
+    training on the second"). Read as a plan said back, it joins an item the speaker has already unless it
+    is new."""
     own = [c for c in clauses if c is not None]
     if not own or sentence.is_question or _HABITUAL.search(sentence.text) or _contingent(sentence.text):
         return False
     return all(
         c[3] == "base"
-        and _PLAN_VERBS.match(c[1])
-        and (find_due(c[2], meeting_date) or re.match(r"\s+you\b", c[2], re.I))
+        and (
+            said_back
+            or (_PLAN_VERBS.match(c[1]) and (find_due(c[2], meeting_date) or re.match(r"\s+you\b", c[2], re.I)))
+        )
         for c in own
     )
 

