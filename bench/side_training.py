@@ -46,7 +46,7 @@ def side_counts(directories: list[Path] | None = None) -> dict:
             side = "customer" if speaker in customers else "vendor" if speaker in vendor else None
             if side:
                 for sentence in said:
-                    counts[side].update(set(features(sentence)))
+                    counts[side].update(set(features(sentence, products=False)))
                     sentences[side] += 1
     kept = sorted(
         f

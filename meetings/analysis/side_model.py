@@ -51,7 +51,7 @@ def _model() -> dict[str, float]:
 def sentence_logodds(sentence: str) -> float:
     """How much more like the vendor than the customer a sentence reads, clamped to ±6."""
     weights = _model()
-    score = sum(weights.get(f, 0.0) for f in set(features(sentence)))
+    score = sum(weights.get(f, 0.0) for f in set(features(sentence, products=False)))
     return max(-_CLAMP, min(_CLAMP, score))
 
 
