@@ -2118,7 +2118,10 @@ def _own_plan(
         c[3] == "base"
         and (
             said_back
-            or (_PLAN_VERBS.match(c[1]) and (find_due(c[2], meeting_date) or re.match(r"\s+you\b", c[2], re.I)))
+            or (
+                _PLAN_VERBS.match(c[1])
+                and (find_due(c[2], meeting_date) or re.match(r"\s+you\b", c[2], re.I))
+            )
         )
         for c in own
     )

@@ -907,7 +907,9 @@ def test_look_alikes_of_those_signals_are_not_signals():
     assert signal_categories("Nobody in my region's had downtime or anything like that.") == []
     assert "churn" not in signal_categories("We went back to the spreadsheet you sent to check the totals?")
     assert "churn" not in signal_categories("Let me go back to our own list of questions first.")
-    assert "competitor" not in signal_categories("We looked at RouteWise dashboards yesterday and they were great.")
+    assert "competitor" not in signal_categories(
+        "We looked at RouteWise dashboards yesterday and they were great."
+    )
     assert "product_issue" not in signal_categories(
         "The numbers we discussed do match the invoice, thankfully."
     )
@@ -2202,12 +2204,15 @@ def test_in_a_turn_that_says_the_plan_back_the_speakers_own_part_is_any_task_in_
         ("Kevin Ong", "do the on-site training", date(2026, 12, 2)),
     ]
     # Outside such a turn, the present is still only a plan with a date or someone it goes to; a habit is none.
-    assert _items(
-        "Kevin Ong: I do the on-site training on the second of December.\n"
-        "Laura Chen: So, recap.\n"
-        "Laura Chen: Every Monday I switch on the reports for the regional team.\n"
-        "Liza Mercado: Sounds good.\n"
-    ) == []
+    assert (
+        _items(
+            "Kevin Ong: I do the on-site training on the second of December.\n"
+            "Laura Chen: So, recap.\n"
+            "Laura Chen: Every Monday I switch on the reports for the regional team.\n"
+            "Liza Mercado: Sounds good.\n"
+        )
+        == []
+    )
 
 
 def test_a_promise_without_an_object_takes_the_thing_put_first():
