@@ -4,7 +4,8 @@ The patterns in `signals.yml` are precise but only know the phrasings they were 
 classifier generalises from the `signal_examples*.yml` files: generic sentences per category plus
 ordinary call talk (`none`), about 3,000 in all; one file written with the analyser, three by separate
 authors who had seen neither it nor the evaluation calls. Features are light-stemmed words (the
-intent router's `stem`) and adjacent word pairs; naive Bayes with add-alpha smoothing, a prior that
+intent router's `stem`) and adjacent word pairs, a made-up product's name ("TravelNest") read as one
+placeholder word, so "looking at" any product is the same evidence; naive Bayes with add-alpha smoothing, a prior that
 favours `none` (most sentences in a call carry no signal), and a confidence floor. Trained once, at
 first use, in well under a second.
 """

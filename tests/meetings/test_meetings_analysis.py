@@ -453,7 +453,7 @@ FLOORS = [
     (heldout(256), 0.79, 0.79),  # blind at 0.87 / 0.87
     (heldout(257), 0.84, 0.75),  # blind at 0.92 / 0.83
     (heldout(258), 0.77, 0.66),  # blind at 0.85 / 0.74
-    # 259-282 were run once, blind, with 6ab1772 beside 9a930ff and fef717c; in no training data
+    # 259-282 were run once, blind, with 6ab1772 beside 9a930ff and fef717c; training data since 949dc1f
     (heldout(259), 0.80, 0.76),  # blind at 0.87 / 0.83
     (heldout(260), 0.71, 0.73),  # blind at 0.79 / 0.80
     (heldout(261), 0.64, 0.76),  # blind at 0.71 / 0.83
@@ -478,6 +478,31 @@ FLOORS = [
     (heldout(280), 0.80, 0.85),  # blind at 0.88 / 0.93
     (heldout(281), 0.76, 0.81),  # blind at 0.83 / 0.89
     (heldout(282), 0.70, 0.80),  # blind at 0.78 / 0.87
+    # 283-306 were run once, blind, with 949dc1f beside acf49a5; in no training data
+    (heldout(283), 0.73, 0.79),  # blind at 0.80 / 0.86
+    (heldout(284), 0.61, 0.85),  # blind at 0.68 / 0.93
+    (heldout(285), 0.87, 0.85),  # blind at 0.94 / 0.92
+    (heldout(286), 0.74, 0.72),  # blind at 0.82 / 0.79
+    (heldout(287), 0.82, 0.85),  # blind at 0.89 / 0.93
+    (heldout(288), 0.84, 0.78),  # blind at 0.91 / 0.86
+    (heldout(289), 0.66, 0.73),  # blind at 0.74 / 0.81
+    (heldout(290), 0.69, 0.83),  # blind at 0.76 / 0.90
+    (heldout(291), 0.83, 0.76),  # blind at 0.91 / 0.84
+    (heldout(292), 0.80, 0.74),  # blind at 0.88 / 0.82
+    (heldout(293), 0.77, 0.78),  # blind at 0.84 / 0.86
+    (heldout(294), 0.69, 0.78),  # blind at 0.77 / 0.86
+    (heldout(295), 0.61, 0.72),  # blind at 0.68 / 0.79
+    (heldout(296), 0.71, 0.86),  # blind at 0.78 / 0.93
+    (heldout(297), 0.82, 0.81),  # blind at 0.89 / 0.89
+    (heldout(298), 0.77, 0.73),  # blind at 0.84 / 0.80
+    (heldout(299), 0.84, 0.82),  # blind at 0.91 / 0.89
+    (heldout(300), 0.70, 0.80),  # blind at 0.78 / 0.88
+    (heldout(301), 0.73, 0.74),  # blind at 0.81 / 0.82
+    (heldout(302), 0.75, 0.73),  # blind at 0.83 / 0.80
+    (heldout(303), 0.79, 0.77),  # blind at 0.86 / 0.84
+    (heldout(304), 0.85, 0.72),  # blind at 0.92 / 0.79
+    (heldout(305), 0.71, 0.72),  # blind at 0.79 / 0.79
+    (heldout(306), 0.81, 0.74),  # blind at 0.88 / 0.82
 ]
 
 
