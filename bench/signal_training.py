@@ -9,7 +9,7 @@ Two generated example files:
   four separate authors who labeled, for each signal, every sentence that carries it): the quoted
   sentences are examples of their category; the customer's other sentences (three content words or
   more) are ordinary talk (`none`).
-- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-282), whose
+- `signal_examples_calls.yml`, from the labeled evaluation calls (tuning set, held-out sets 1-306), whose
   labels say which signals a speaker gave but not in which sentence: for each labeled (category,
   speaker), that speaker's sentence the classifier (trained on the other example files) scores highest
   for the category. The customer's other sentences are not used as `none`: some carry a signal the
@@ -190,9 +190,21 @@ AUTHORS = {
     "FE": _heldout(277, 278),
     "FF": _heldout(279, 280),
     "FG": _heldout(281, 282),
+    "FH": _heldout(283, 284),
+    "FI": _heldout(285, 286),
+    "FJ": _heldout(287, 288),
+    "FK": _heldout(289, 290),
+    "FL": _heldout(291, 292),
+    "FM": _heldout(293, 294),
+    "FN": _heldout(295, 296),
+    "FO": _heldout(297, 298),
+    "FP": _heldout(299, 300),
+    "FQ": _heldout(301, 302),
+    "FR": _heldout(303, 304),
+    "FS": _heldout(305, 306),
 }
 CALLS_HEADER = (
-    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-282) by\n"
+    "# Training sentences taken from labeled calls (tuning set, held-out sets 1-306) by\n"
     "# bench/signal_training.py: for each labeled (category, speaker), that speaker's sentence the\n"
     "# classifier scored highest for the category. Generated; rebuild rather than edit.\n"
 )

@@ -478,7 +478,7 @@ FLOORS = [
     (heldout(280), 0.80, 0.85),  # blind at 0.88 / 0.93
     (heldout(281), 0.76, 0.81),  # blind at 0.83 / 0.89
     (heldout(282), 0.70, 0.80),  # blind at 0.78 / 0.87
-    # 283-306 were run once, blind, with 949dc1f beside acf49a5; in no training data
+    # 283-306 were run once, blind, with 949dc1f beside acf49a5; training data since the round after
     (heldout(283), 0.73, 0.79),  # blind at 0.80 / 0.86
     (heldout(284), 0.61, 0.85),  # blind at 0.68 / 0.93
     (heldout(285), 0.87, 0.85),  # blind at 0.94 / 0.92
