@@ -9,6 +9,7 @@ import yaml
 from bench.meeting_accuracy import heldout
 from meetings.analysis import OfflineAnalyzer
 from meetings.analysis import signal_weighing as weighing
+from meetings.analysis.models import CATEGORY_TYPE
 from meetings.analysis.signals import detect_signals
 from meetings.analysis.text import sentences_of, vendor_side
 from meetings.transcript import parse_transcript
@@ -87,34 +88,51 @@ def test_the_export_gives_what_scikit_learn_predicts():
     assert [exported.likelihood(r["vector"]) for r in rows] == pytest.approx(list(expected), abs=1e-9)
 
 
+# Held-out calls by separate authors where the weighing has gained a labeled signal the sentence rules missed:
+# set 22's "I'd like a quote on it." (upsell), set 43's "It'd be huge for us." (feature request), set 54's
+# "I'm going to Bristol." (champion change), set 64's and 76's yes to being a reference. Which of them the trees
+# gain moves each time they are retrained with more calls (set 22's, then 43's, then 22's again, now others),
+# so the case is the seven calls together, not one of them.
+WEIGHED_CALLS = [
+    (22, "print_shop_renewal.vtt"),
+    (43, "kestrel_kickoff.vtt"),
+    (50, "notchwell_verdant_expansion.vtt"),
+    (54, "meridian_broadcast_champion_handover.txt"),
+    (59, "northmark_storm_sync_escalation.vtt"),
+    (64, "castellan_biopharma_qbr.txt"),
+    (76, "westmoor_quarterly_review.vtt"),
+]
+
+
 def test_a_call_weighed_whole_gains_the_signal_its_sentences_hinted_and_loses_a_stray_one():
-    # Held-out set 22 (labeled by a separate author): the production manager's "I'd like a quote on it." after
-    # the imposition module she'd spend more on (too short for the sentence rules: an upsell), and her words
-    # of praise and the prepress lead's expansion, which the labels do not give, are weighed out. (Sets
-    # 169-258 in the training data made this set 43's feature request, "It'd be huge for us."; with sets
-    # 259-282 the trees weigh that one at under 0.40 and this one back over it.)
-    name = "print_shop_renewal.vtt"
-    labels = yaml.safe_load((heldout(22) / "labels.yml").read_text())[name]
-    transcript = parse_transcript((heldout(22) / name).read_text(), filename=name)
-    meeting_date = labels["meeting_date"]
-    said = OfflineAnalyzer(weigh_signals=False).analyze_now(transcript, meeting_date=meeting_date).signals
-    weighed = OfflineAnalyzer().analyze_now(transcript, meeting_date=meeting_date).signals
-    assert said == detect_signals(sentences_of(transcript), vendor_side(transcript))
     pairs = lambda signals: {(s.category, s.speaker) for s in signals}  # noqa: E731
-    labeled = {(g["category"], g["speaker"]) for g in labels["signals"]}
-    assert pairs(weighed) - pairs(said) == {("upsell", "Ellie Nakamura")}
-    assert {("praise", "Ellie Nakamura"), ("expansion", "Samir Haddad")} <= pairs(said) - pairs(weighed)
-    assert len(pairs(weighed) & labeled) > len(pairs(said) & labeled)
-    added = next(s for s in weighed if s.category == "upsell")
-    assert (added.type, added.quote, added.timestamp) == (
-        "opportunity",
-        "I'd like a quote on it.",
-        "00:02:56",
-    )
-    by_pair = {(s.category, s.speaker): s for s in said}
-    for signal in weighed:  # what the sentence rules found keeps its quote and time, in the order said
-        assert by_pair.get((signal.category, signal.speaker), added) == signal
-    assert [s.timestamp for s in weighed] == sorted(s.timestamp for s in weighed)
+    right = {"said": 0, "weighed": 0}
+    gained_labeled, lost_stray = [], []
+    for number, name in WEIGHED_CALLS:
+        labels = yaml.safe_load((heldout(number) / "labels.yml").read_text())[name]
+        transcript = parse_transcript((heldout(number) / name).read_text(), filename=name)
+        meeting_date = labels["meeting_date"]
+        said = OfflineAnalyzer(weigh_signals=False).analyze_now(transcript, meeting_date=meeting_date).signals
+        weighed = OfflineAnalyzer().analyze_now(transcript, meeting_date=meeting_date).signals
+        assert said == detect_signals(sentences_of(transcript), vendor_side(transcript))
+        labeled = {(g["category"], g["speaker"]) for g in labels["signals"]}
+        right["said"] += len(pairs(said) & labeled)
+        right["weighed"] += len(pairs(weighed) & labeled)
+        gained_labeled += [(number, pair) for pair in (pairs(weighed) - pairs(said)) & labeled]
+        lost_stray += [(number, pair) for pair in (pairs(said) - pairs(weighed)) - labeled]
+        by_pair = {(s.category, s.speaker): s for s in said}
+        for signal in weighed:
+            if (signal.category, signal.speaker) in by_pair:  # what the rules found keeps its quote and time
+                assert by_pair[(signal.category, signal.speaker)] == signal
+            else:  # an added one quotes one of the speaker's own sentences, with its time
+                assert signal.type == CATEGORY_TYPE[signal.category]
+                assert any(
+                    t.speaker == signal.speaker and signal.quote in t.text for t in transcript.turns
+                ), signal
+        assert [s.timestamp for s in weighed] == sorted(s.timestamp for s in weighed)  # in the order said
+    assert right["weighed"] > right["said"]
+    assert len(gained_labeled) >= 2, gained_labeled
+    assert len(lost_stray) >= 4, lost_stray
 
 
 SHORT_CALL = """\
