@@ -503,6 +503,31 @@ FLOORS = [
     (heldout(304), 0.85, 0.72),  # blind at 0.92 / 0.79
     (heldout(305), 0.71, 0.72),  # blind at 0.79 / 0.79
     (heldout(306), 0.81, 0.74),  # blind at 0.88 / 0.82
+    # 307-330 were run once, blind, with b1ccc7f beside 949dc1f and acf49a5; in no training data
+    (heldout(307), 0.77, 0.73),  # blind at 0.84 / 0.81
+    (heldout(308), 0.81, 0.83),  # blind at 0.88 / 0.90
+    (heldout(309), 0.71, 0.83),  # blind at 0.78 / 0.90
+    (heldout(310), 0.72, 0.79),  # blind at 0.79 / 0.87
+    (heldout(311), 0.85, 0.75),  # blind at 0.93 / 0.82
+    (heldout(312), 0.85, 0.80),  # blind at 0.93 / 0.88
+    (heldout(313), 0.73, 0.81),  # blind at 0.81 / 0.88
+    (heldout(314), 0.64, 0.80),  # blind at 0.71 / 0.88
+    (heldout(315), 0.85, 0.87),  # blind at 0.92 / 0.95
+    (heldout(316), 0.77, 0.83),  # blind at 0.84 / 0.90
+    (heldout(317), 0.74, 0.83),  # blind at 0.82 / 0.91
+    (heldout(318), 0.84, 0.58),  # blind at 0.92 / 0.65
+    (heldout(319), 0.85, 0.72),  # blind at 0.93 / 0.79
+    (heldout(320), 0.81, 0.69),  # blind at 0.89 / 0.77
+    (heldout(321), 0.77, 0.77),  # blind at 0.85 / 0.85
+    (heldout(322), 0.81, 0.75),  # blind at 0.88 / 0.83
+    (heldout(323), 0.89, 0.80),  # blind at 0.96 / 0.88
+    (heldout(324), 0.75, 0.77),  # blind at 0.83 / 0.84
+    (heldout(325), 0.78, 0.68),  # blind at 0.85 / 0.76
+    (heldout(326), 0.73, 0.75),  # blind at 0.81 / 0.82
+    (heldout(327), 0.85, 0.75),  # blind at 0.93 / 0.83
+    (heldout(328), 0.88, 0.83),  # blind at 0.96 / 0.91
+    (heldout(329), 0.76, 0.80),  # blind at 0.84 / 0.87
+    (heldout(330), 0.75, 0.81),  # blind at 0.82 / 0.88
 ]
 
 
