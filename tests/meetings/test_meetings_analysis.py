@@ -503,7 +503,7 @@ FLOORS = [
     (heldout(304), 0.85, 0.72),  # blind at 0.92 / 0.79
     (heldout(305), 0.71, 0.72),  # blind at 0.79 / 0.79
     (heldout(306), 0.81, 0.74),  # blind at 0.88 / 0.82
-    # 307-330 were run once, blind, with b1ccc7f beside 949dc1f and acf49a5; in no training data
+    # 307-330 were run once, blind, with e9fddbd beside 949dc1f and acf49a5; in no training data
     (heldout(307), 0.77, 0.73),  # blind at 0.84 / 0.81
     (heldout(308), 0.81, 0.83),  # blind at 0.88 / 0.90
     (heldout(309), 0.71, 0.83),  # blind at 0.78 / 0.90
